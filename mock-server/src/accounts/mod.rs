@@ -1,0 +1,257 @@
+//! Customers and everything that changes with time around them: reset tokens, locks, the two
+//! throttles and sign-in sessions. The checks' order lives in `magento`; this module keeps state.
+
+mod security;
+mod sessions;
+mod throttle;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+use time::{Duration, OffsetDateTime};
+
+pub use security::{ResetProtection, SecuritySettings};
+pub use sessions::Session;
+use sessions::Sessions;
+use throttle::{ResetThrottle, SignInThrottle};
+
+/// A lock with no end: an administrator's lock, or `locked = true` in the fixtures.
+pub const LOCKED_FOREVER: OffsetDateTime = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+
+/// A customer account as the mock knows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Customer {
+    pub id: u32,
+    pub email: String,
+    pub firstname: String,
+    pub lastname: String,
+    #[serde(skip)]
+    password: String,
+    #[serde(with = "time::serde::rfc3339::option")]
+    pub lock_expires: Option<OffsetDateTime>,
+    #[serde(skip)]
+    failures_num: u32,
+    #[serde(skip)]
+    first_failure: Option<OffsetDateTime>,
+    #[serde(skip)]
+    reset_token: Option<ResetToken>,
+}
+
+/// The live reset token of a customer.
+#[derive(Clone, Debug, Serialize)]
+pub struct ResetToken {
+    pub token: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+/// What a new account starts with.
+#[derive(Clone, Debug)]
+pub struct NewCustomer {
+    pub email: String,
+    pub password: String,
+    pub firstname: String,
+    pub lastname: String,
+    pub lock_expires: Option<OffsetDateTime>,
+}
+
+impl Customer {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.firstname, self.lastname).trim().to_owned()
+    }
+
+    pub fn is_locked(&self, now: OffsetDateTime) -> bool {
+        self.lock_expires.is_some_and(|expires| expires > now)
+    }
+
+    pub fn password_matches(&self, candidate: &str) -> bool {
+        bool::from(self.password.as_bytes().ct_eq(candidate.as_bytes()))
+    }
+
+    pub fn reset_token(&self) -> Option<&ResetToken> {
+        self.reset_token.as_ref()
+    }
+}
+
+impl ResetToken {
+    /// Timing-safe, as Magento compares them.
+    pub fn matches(&self, candidate: &str) -> bool {
+        bool::from(self.token.as_bytes().ct_eq(candidate.as_bytes()))
+    }
+
+    /// Expired from exactly `period` whole hours after creation, or when created in the future.
+    pub fn is_expired(&self, now: OffsetDateTime, period_hours: i64) -> bool {
+        let age = now - self.created_at;
+        age.is_negative() || age.whole_hours() >= period_hours
+    }
+
+    pub fn expires_at(&self, period_hours: i64) -> OffsetDateTime {
+        self.created_at + Duration::hours(period_hours)
+    }
+}
+
+/// All accounts of one namespace.
+#[derive(Debug, Default)]
+pub struct Accounts {
+    /// Keyed by the lookup form of the email (see [`SecuritySettings::email_key`]).
+    customers: BTreeMap<String, Customer>,
+    next_id: u32,
+    pub settings: SecuritySettings,
+    reset_throttle: ResetThrottle,
+    sign_in_throttle: SignInThrottle,
+    sessions: Sessions,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum AccountError {
+    #[error("a customer with the email {0:?} already exists")]
+    Duplicate(String),
+}
+
+impl Accounts {
+    pub fn new(settings: SecuritySettings) -> Self {
+        Self { settings, next_id: 1, ..Self::default() }
+    }
+
+    pub fn create(&mut self, new: NewCustomer) -> Result<&Customer, AccountError> {
+        let key = self.settings.email_key(&new.email);
+        if self.customers.contains_key(&key) {
+            return Err(AccountError::Duplicate(new.email));
+        }
+        let customer = Customer {
+            id: self.next_id.max(1),
+            email: new.email,
+            firstname: new.firstname,
+            lastname: new.lastname,
+            password: new.password,
+            lock_expires: new.lock_expires,
+            failures_num: 0,
+            first_failure: None,
+            reset_token: None,
+        };
+        self.next_id = customer.id + 1;
+        Ok(self.customers.entry(key).or_insert(customer))
+    }
+
+    pub fn remove(&mut self, email: &str) -> Option<Customer> {
+        let removed = self.customers.remove(&self.settings.email_key(email))?;
+        self.sessions.revoke_customer(removed.id);
+        Some(removed)
+    }
+
+    pub fn find(&self, email: &str) -> Option<&Customer> {
+        self.customers.get(&self.settings.email_key(email))
+    }
+
+    fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
+        let key = self.settings.email_key(email);
+        self.customers.get_mut(&key)
+    }
+
+    pub fn customers(&self) -> impl Iterator<Item = &Customer> {
+        self.customers.values()
+    }
+
+    pub fn by_id(&self, id: u32) -> Option<&Customer> {
+        self.customers.values().find(|c| c.id == id)
+    }
+
+    /// Locks until `until` (`None` unlocks); also clears the failure count on unlock.
+    pub fn set_lock(&mut self, email: &str, until: Option<OffsetDateTime>) -> bool {
+        let Some(customer) = self.find_mut(email) else { return false };
+        customer.lock_expires = until;
+        if until.is_none() {
+            customer.failures_num = 0;
+            customer.first_failure = None;
+        }
+        true
+    }
+
+    /// Magento_Security's reset-request throttle: refuses, or records the request.
+    pub fn admit_reset_request(&mut self, email: &str, ip: IpAddr, now: OffsetDateTime) -> bool {
+        let key = self.settings.email_key(email);
+        self.reset_throttle.admit(&self.settings, &key, ip, now)
+    }
+
+    /// Stores `token` as the customer's only live reset token.
+    pub fn store_reset_token(&mut self, email: &str, token: String, now: OffsetDateTime) {
+        if let Some(customer) = self.find_mut(email) {
+            customer.reset_token = Some(ResetToken { token, created_at: now });
+        }
+    }
+
+    /// Sets a new password: the token is used up, failures and lock are cleared, sessions end.
+    pub fn complete_reset(&mut self, email: &str, new_password: &str) {
+        let Some(customer) = self.find_mut(email) else { return };
+        customer.password = new_password.to_owned();
+        customer.reset_token = None;
+        customer.failures_num = 0;
+        customer.first_failure = None;
+        customer.lock_expires = None;
+        let id = customer.id;
+        self.sessions.revoke_customer(id);
+    }
+
+    /// The Integration module's sign-in throttle: true while `email` may not sign in.
+    pub fn sign_in_throttled(&self, email: &str, now: OffsetDateTime) -> bool {
+        self.sign_in_throttle.is_throttled(&self.settings, &self.settings.email_key(email), now)
+    }
+
+    pub fn record_sign_in_failure(&mut self, email: &str, now: OffsetDateTime) {
+        let key = self.settings.email_key(email);
+        self.sign_in_throttle.record_failure(&self.settings, key, now);
+    }
+
+    pub fn clear_sign_in_failures(&mut self, email: &str) {
+        let key = self.settings.email_key(email);
+        self.sign_in_throttle.clear(&key);
+    }
+
+    /// The Customer module's account lock: counts a wrong password, locking at the threshold.
+    pub fn record_authentication_failure(&mut self, email: &str, now: OffsetDateTime) {
+        let (max_failures, threshold) =
+            (self.settings.lockout_failures, self.settings.lockout_threshold);
+        let Some(customer) = self.find_mut(email) else { return };
+        if max_failures == 0 || threshold.is_zero() {
+            return;
+        }
+        // Failures accumulate only while the first one is younger than the threshold.
+        match customer.first_failure {
+            Some(first) if now - first < threshold => customer.failures_num += 1,
+            _ => {
+                customer.failures_num = 1;
+                customer.first_failure = Some(now);
+            }
+        }
+        if customer.failures_num >= max_failures {
+            customer.lock_expires = Some(now + threshold);
+        }
+    }
+
+    pub fn clear_authentication_failures(&mut self, email: &str) {
+        if let Some(customer) = self.find_mut(email) {
+            customer.failures_num = 0;
+            customer.first_failure = None;
+        }
+    }
+
+    pub fn open_session(&mut self, customer_id: u32, token: String, now: OffsetDateTime) {
+        let expires = now + self.settings.customer_token_lifetime;
+        self.sessions.open(token, customer_id, now, expires);
+    }
+
+    /// The customer a bearer token signs in, while it is live.
+    pub fn session_customer(&self, token: &str, now: OffsetDateTime) -> Option<&Customer> {
+        let id = self.sessions.customer_id(token, now)?;
+        self.by_id(id)
+    }
+
+    pub fn revoke_session(&mut self, token: &str) -> bool {
+        self.sessions.revoke(token)
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,157 @@
+//! The command line: every flag has an environment twin (contract.md), validated into [`Config`].
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::{Deserialize, Serialize};
+
+use crate::fixtures::{Fixtures, FixturesError};
+use crate::magento::MagentoVersion;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mock-server",
+    version,
+    about = "A test double for Magento's customer password-reset GraphQL flow, with a Mailpit-compatible inbox",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server (the default).
+    Serve(ServeArgs),
+    /// Exit 0 when the server's /readyz answers 200 (for a container HEALTHCHECK).
+    Healthcheck {
+        #[arg(long, env = "MOCK_HEALTHCHECK_URL", default_value = "http://127.0.0.1:4000/readyz")]
+        url: String,
+    },
+    /// Print the GraphQL schema (SDL) the server answers.
+    Schema,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address for GraphQL, the inbox API and the admin API.
+    #[arg(long, env = "MOCK_LISTEN", default_value = "127.0.0.1:4000")]
+    pub listen: SocketAddr,
+    /// Customers and store settings (TOML); the built-in fixtures/customers.toml when absent.
+    #[arg(long, env = "MOCK_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
+    /// Base URL of the storefront: reset links are <URL>customer/account/createPassword/?token=...
+    #[arg(long, env = "MOCK_STOREFRONT_URL", default_value = "http://localhost:3000/")]
+    pub storefront_url: String,
+    /// The Magento release whose messages, error shapes and HTTP statuses to imitate (2.4.0 to 2.4.8).
+    #[arg(long, env = "MOCK_MAGENTO_VERSION", default_value = "2.4.8")]
+    pub magento_version: MagentoVersion,
+    /// Throttle reset requests with Magento's defaults, or not at all.
+    #[arg(long, env = "MOCK_THROTTLE", value_enum, default_value_t = Throttle::Magento)]
+    pub throttle: Throttle,
+    /// Seed for deterministic tokens and message ids (the OS generator otherwise).
+    #[arg(long, env = "MOCK_SEED")]
+    pub seed: Option<u64>,
+    /// Inbox retention: the oldest messages are dropped beyond this many (per namespace).
+    #[arg(long, env = "MOCK_MAX_MESSAGES", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_messages: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Throttle {
+    /// Magento_Security's defaults: 10 minutes between requests, 5 an hour, by IP or email.
+    Magento,
+    Off,
+}
+
+/// Everything the server needs to start, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub fixtures: Fixtures,
+    /// Always ends with `/`.
+    pub storefront_url: String,
+    pub magento_version: MagentoVersion,
+    pub throttle: Throttle,
+    pub seed: Option<u64>,
+    pub max_messages: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error(transparent)]
+    Fixtures(#[from] FixturesError),
+    #[error("--storefront-url {0:?} is not an http(s) URL")]
+    StorefrontUrl(String),
+}
+
+impl Config {
+    pub fn from_args(args: ServeArgs) -> Result<Self, ConfigError> {
+        let fixtures = match &args.fixtures {
+            Some(path) => Fixtures::load(path)?,
+            None => Fixtures::built_in()?,
+        };
+        Ok(Self {
+            listen: args.listen,
+            fixtures,
+            storefront_url: normalise_storefront_url(&args.storefront_url)?,
+            magento_version: args.magento_version,
+            throttle: args.throttle,
+            seed: args.seed,
+            max_messages: args.max_messages as usize,
+        })
+    }
+
+    /// The defaults on the built-in fixtures, listening on an ephemeral loopback port (for tests).
+    pub fn for_tests() -> Result<Self, ConfigError> {
+        let mut args = Cli::parse_from(["mock-server"]).serve;
+        args.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        Self::from_args(args)
+    }
+}
+
+fn normalise_storefront_url(url: &str) -> Result<String, ConfigError> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| ConfigError::StorefrontUrl(url.to_owned()))?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
+        return Err(ConfigError::StorefrontUrl(url.to_owned()));
+    }
+    let mut url = url.to_owned();
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    Ok(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn storefront_urls_get_a_trailing_slash_and_must_be_http() {
+        assert_eq!(normalise_storefront_url("https://shop.test").unwrap(), "https://shop.test/");
+        assert_eq!(normalise_storefront_url("http://localhost:3000/de/").unwrap(), "http://localhost:3000/de/");
+        assert!(normalise_storefront_url("localhost:3000").is_err());
+        assert!(normalise_storefront_url("ftp://shop.test/").is_err());
+    }
+
+    #[test]
+    fn the_contracts_defaults() {
+        let args = Cli::parse_from(["mock-server"]).serve;
+        assert_eq!(args.listen.to_string(), "127.0.0.1:4000");
+        assert_eq!(args.magento_version.to_string(), "2.4.8");
+        assert_eq!(args.throttle, Throttle::Magento);
+        assert_eq!(args.max_messages, 500);
+    }
+
+    #[test]
+    fn flags_work_after_the_serve_subcommand_too() {
+        let cli = Cli::parse_from(["mock-server", "serve", "--magento-version", "2.4.6", "--throttle", "off"]);
+        let Some(Command::Serve(args)) = cli.command else { panic!("expected serve") };
+        assert_eq!((args.magento_version.to_string(), args.throttle), ("2.4.6".to_owned(), Throttle::Off));
+    }
+}

@@ -1,0 +1,249 @@
+//! `POST /graphql` (and `GET` for queries): Magento's GraphQl controller, with its HTTP rules
+//! (section 8.4), in front of async-graphql's parser and executor.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::time::Instant;
+
+use async_graphql::parser::parse_query;
+use async_graphql::parser::types::OperationType;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value};
+
+use crate::magento::context::RequestContext;
+use crate::magento::render::{WireError, response_body};
+use crate::magento::validation::{
+    SyntaxError, check_nesting, coerce_variables, describe_parse_error, single_operation, validate_document,
+};
+use crate::magento::{Category, ErrorShape, MagentoVersion};
+use crate::state::AppState;
+
+use super::request_headers::{RequestHeaders, bad_header};
+
+/// Bodies above this are refused with Magento's `Request body is too large.`
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+pub async fn post(State(app): State<AppState>, request: Request) -> Response {
+    let peer = client_ip(&request);
+    let (parts, body) = request.into_parts();
+    let headers = match RequestHeaders::read(&parts.headers) {
+        Ok(headers) => headers,
+        Err(message) => return bad_header(&message),
+    };
+    let version = app.settings().magento_version;
+    if !is_json(&parts.headers) {
+        return request_failure(version, StatusCode::UNSUPPORTED_MEDIA_TYPE, "Request content type must be application/json");
+    }
+    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
+        return request_failure(version, StatusCode::OK, "Request body is too large.");
+    };
+    let Some(params) = GraphQlParams::from_body(&bytes) else {
+        return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
+    };
+    execute(&app, params, &headers, peer, Method::POST).await
+}
+
+pub async fn get(State(app): State<AppState>, request: Request) -> Response {
+    let peer = client_ip(&request);
+    let headers = match RequestHeaders::read(request.headers()) {
+        Ok(headers) => headers,
+        Err(message) => return bad_header(&message),
+    };
+    let query = request.uri().query().unwrap_or("");
+    let Some(params) = GraphQlParams::from_query_string(query) else {
+        let version = app.settings().magento_version;
+        return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
+    };
+    execute(&app, params, &headers, peer, Method::GET).await
+}
+
+/// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights).
+pub async fn options() -> StatusCode {
+    StatusCode::NO_CONTENT
+}
+
+/// The three parameters of a GraphQL request; Magento ignores `operationName`.
+struct GraphQlParams {
+    query: String,
+    variables: Map<String, Value>,
+}
+
+impl GraphQlParams {
+    fn from_body(bytes: &[u8]) -> Option<Self> {
+        let Value::Object(mut body) = serde_json::from_slice::<Value>(bytes).ok()? else { return None };
+        let query = match body.remove("query") {
+            Some(Value::String(query)) => query,
+            None | Some(Value::Null) => String::new(),
+            Some(_) => return None,
+        };
+        Some(Self { query, variables: variables_from(body.remove("variables"))? })
+    }
+
+    fn from_query_string(query_string: &str) -> Option<Self> {
+        let mut query = String::new();
+        let mut variables = None;
+        for (key, value) in form_urlencoded_pairs(query_string) {
+            match key.as_str() {
+                "query" => query = value,
+                "variables" => variables = Some(Value::String(value)),
+                _ => {}
+            }
+        }
+        Some(Self { query, variables: variables_from(variables)? })
+    }
+}
+
+/// Variables may be an object, null, or (as GET sends them) a JSON-encoded object.
+fn variables_from(value: Option<Value>) -> Option<Map<String, Value>> {
+    match value {
+        None | Some(Value::Null) => Some(Map::new()),
+        Some(Value::Object(map)) => Some(map),
+        Some(Value::String(text)) if text.trim().is_empty() => Some(Map::new()),
+        Some(Value::String(text)) => match serde_json::from_str(&text).ok()? {
+            Value::Object(map) => Some(map),
+            Value::Null => Some(Map::new()),
+            _ => None,
+        },
+        Some(_) => None,
+    }
+}
+
+fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
+    reqwest::Url::parse(&format!("http://query.invalid/?{query}"))
+        .map(|url| url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+        .unwrap_or_default()
+}
+
+async fn execute(app: &AppState, params: GraphQlParams, headers: &RequestHeaders, peer: IpAddr, method: Method) -> Response {
+    let started = Instant::now();
+    let settings = app.settings();
+    let version = settings.magento_version;
+    let validation_failure = |errors: Vec<crate::magento::validation::ValidationError>| {
+        let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
+        json_response(StatusCode::OK, response_body(&errors, None, version))
+    };
+    if let Err(error) = check_nesting(&params.query) {
+        return match error {
+            SyntaxError::Syntax(e) | SyntaxError::Validation(e) => validation_failure(vec![e]),
+        };
+    }
+    let document = match parse_query(&params.query) {
+        Ok(document) => document,
+        Err(error) => {
+            return match describe_parse_error(&params.query, &error) {
+                SyntaxError::Syntax(e) => {
+                    let status = match version.shape() {
+                        ErrorShape::Webonyx15 => StatusCode::BAD_REQUEST,
+                        ErrorShape::Webonyx14 => StatusCode::INTERNAL_SERVER_ERROR,
+                    };
+                    json_response(status, response_body(&[WireError::validation(e, version)], None, version))
+                }
+                SyntaxError::Validation(e) => validation_failure(vec![e]),
+            };
+        }
+    };
+    let operation = match single_operation(&document) {
+        Ok(operation) => operation,
+        Err(error) => return validation_failure(vec![error]),
+    };
+    if method == Method::GET && operation.node.ty == OperationType::Mutation {
+        return request_failure(version, StatusCode::OK, "Mutation requests allowed only for POST requests");
+    }
+    let errors = validate_document(&document, operation, app.schema_index(), version);
+    if !errors.is_empty() {
+        return validation_failure(errors);
+    }
+    let variables = match coerce_variables(&operation.node, &params.variables, version) {
+        Ok(variables) => variables,
+        Err(errors) => return validation_failure(errors),
+    };
+    let fields = root_fields(&operation.node);
+    let operation_type = operation.node.ty;
+
+    let namespace = app.namespace(&headers.namespace);
+    let context = RequestContext {
+        app: app.clone(),
+        namespace,
+        settings,
+        client_ip: peer,
+        bearer_token: headers.bearer_token.clone(),
+        forced_state: headers.scenario,
+    };
+    let mut request = async_graphql::Request::new(params.query).variables(variables).data(context);
+    request.set_parsed_query(document);
+    let response = app.schema().execute(request).await;
+
+    let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
+    let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
+    let data = executed.then(|| response.data.into_json().unwrap_or(Value::Null));
+    let status = status_for(&errors, version);
+    tracing::info!(
+        target: "graphql",
+        namespace = %headers.namespace,
+        operation = %operation_type,
+        fields = %fields.join(","),
+        status = status.as_u16(),
+        errors = %errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" | "),
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "graphql operation"
+    );
+    json_response(status, response_body(&errors, data, version))
+}
+
+/// From 2.4.7, authentication and authorization failures change the HTTP status.
+fn status_for(errors: &[WireError], version: MagentoVersion) -> StatusCode {
+    if version.shape() == ErrorShape::Webonyx14 {
+        return StatusCode::OK;
+    }
+    if errors.iter().any(|e| e.category == Some(Category::Authentication)) {
+        StatusCode::UNAUTHORIZED
+    } else if errors.iter().any(|e| e.category == Some(Category::Authorization)) {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    }
+}
+
+fn root_fields(operation: &async_graphql::parser::types::OperationDefinition) -> Vec<String> {
+    use async_graphql::parser::types::Selection;
+    operation
+        .selection_set
+        .node
+        .items
+        .iter()
+        .filter_map(|s| match &s.node {
+            Selection::Field(field) => Some(field.node.name.node.to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A refusal by the controller: `status` from 2.4.7, 500 up to 2.4.6 (its catch-all status).
+fn request_failure(version: MagentoVersion, status: StatusCode, message: &str) -> Response {
+    let status = match version.shape() {
+        ErrorShape::Webonyx15 => status,
+        ErrorShape::Webonyx14 => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    json_response(status, response_body(&[WireError::request_level(message)], None, version))
+}
+
+pub fn json_response(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], Body::from(body)).into_response()
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+fn client_ip(request: &Request) -> IpAddr {
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip())
+}

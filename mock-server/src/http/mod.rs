@@ -1,0 +1,31 @@
+//! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
+
+pub mod admin;
+pub mod graphql;
+pub mod mailpit;
+pub mod request_headers;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tower_http::cors::CorsLayer;
+
+use crate::state::AppState;
+
+/// The whole HTTP surface; tests can drive it without a socket.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/graphql", post(graphql::post).get(graphql::get).options(graphql::options))
+        .route("/api/v1/messages", get(mailpit::list).delete(mailpit::delete))
+        .route("/api/v1/search", get(mailpit::search))
+        .route("/api/v1/message/{id}", get(mailpit::message))
+        .route("/__admin/clock", get(admin::get_clock).delete(admin::reset_clock))
+        .route("/__admin/clock/advance", post(admin::advance_clock))
+        .route("/__admin/customers", get(admin::list_customers))
+        .route("/__admin/customers/{email}/lock", post(admin::lock_customer).delete(admin::unlock_customer))
+        .route("/__admin/customers/{email}/reset-token", get(admin::reset_token))
+        .route("/__admin/reset", post(admin::reset))
+        .route("/livez", get(|| async { "ok" }))
+        .route("/readyz", get(|| async { "ok" }))
+        .layer(CorsLayer::very_permissive())
+        .with_state(state)
+}

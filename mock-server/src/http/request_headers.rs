@@ -1,0 +1,57 @@
+//! The headers the mock reads on every request: namespace, scripted state, bearer token.
+
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use serde_json::json;
+
+use crate::scenarios::State;
+
+pub const NAMESPACE_HEADER: &str = "x-mock-namespace";
+pub const SCENARIO_HEADER: &str = "x-mock-scenario";
+
+#[derive(Debug, Default)]
+pub struct RequestHeaders {
+    /// "" is the default namespace.
+    pub namespace: String,
+    pub scenario: Option<State>,
+    pub bearer_token: Option<String>,
+}
+
+impl RequestHeaders {
+    pub fn read(headers: &HeaderMap) -> Result<Self, String> {
+        Ok(Self {
+            namespace: namespace(headers)?,
+            scenario: match text(headers, SCENARIO_HEADER)? {
+                Some(state) => Some(state.trim().parse().map_err(|e| format!("X-Mock-Scenario: {e}"))?),
+                None => None,
+            },
+            bearer_token: text(headers, header::AUTHORIZATION.as_str())?
+                .and_then(|value| value.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
+                .filter(|token| !token.is_empty()),
+        })
+    }
+}
+
+/// The `X-Mock-Namespace` header: up to 64 of `[A-Za-z0-9._-]`.
+pub fn namespace(headers: &HeaderMap) -> Result<String, String> {
+    let Some(name) = text(headers, NAMESPACE_HEADER)? else { return Ok(String::new()) };
+    let valid = name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if valid {
+        Ok(name.to_owned())
+    } else {
+        Err(format!("X-Mock-Namespace: {name:?} must be at most 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'"))
+    }
+}
+
+fn text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, String> {
+    headers
+        .get(name)
+        .map(|value| value.to_str().map_err(|_| format!("{name}: the value is not visible ASCII")))
+        .transpose()
+}
+
+/// Our own headers are wrong: say so plainly (this is not a Magento answer).
+pub fn bad_header(message: &str) -> Response {
+    let body = json!({ "errors": [{ "message": message, "extensions": { "category": "mock-server" } }] });
+    super::graphql::json_response(StatusCode::BAD_REQUEST, body.to_string())
+}

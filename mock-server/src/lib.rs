@@ -1,0 +1,79 @@
+//! A test double for Magento / Adobe Commerce's customer password-reset flow over GraphQL.
+//!
+//! It answers `requestPasswordResetEmail`, `resetPassword` and the rest of the journey (sign-in,
+//! `customer`, `isEmailAvailable`, `storeConfig`) with the exact bytes of the Magento release it
+//! imitates, captures the reset emails in an inbox that speaks Mailpit's API, and lets tests
+//! script outcomes and move its clock.
+//!
+//! # Layout
+//! - [`config`]: the command line, every flag with an environment twin.
+//! - [`magento`]: the imitation: releases, error catalogue, checks in Magento's order, the
+//!   schema, webonyx-style validation and the rendering of answers.
+//! - [`accounts`]: customers, reset tokens, locks, throttles and sessions.
+//! - [`mail`]: the reset email and the inbox.
+//! - [`scenarios`]: scripted states and faults.
+//! - [`http`]: the GraphQL transport, the Mailpit routes, the control API.
+//! - [`state`]: settings and namespaces shared by all of them; [`clock`] and [`random`] are
+//!   the single sources of time and randomness.
+//!
+//! # Example
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let config = mock_server::config::Config::for_tests()?;
+//! let app = mock_server::Application::build(config).await?;
+//! println!("GraphQL at http://{}/graphql", app.address());
+//! app.run_until(std::future::pending()).await?;
+//! # Ok(()) }
+//! ```
+#![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod accounts;
+pub mod clock;
+pub mod config;
+pub mod fixtures;
+pub mod http;
+pub mod magento;
+pub mod mail;
+pub mod random;
+pub mod scenarios;
+pub mod state;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::state::AppState;
+
+/// The server, bound and ready to run.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    state: AppState,
+}
+
+impl Application {
+    /// Binds the listen address and builds the state from the fixtures.
+    pub async fn build(config: Config) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(config.listen).await?;
+        let address = listener.local_addr()?;
+        let state = AppState::new(&config);
+        Ok(Self { listener, address, state })
+    }
+
+    /// Where it listens (the real port when the configuration said 0).
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then finishes the requests in flight.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let service = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+    }
+}

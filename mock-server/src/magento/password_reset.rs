@@ -1,0 +1,125 @@
+//! `requestPasswordResetEmail` and `resetPassword`: Magento's checks, in Magento's order
+//! (`magento-behaviour.md` sections 2 and 3).
+
+use crate::mail::inbox::Content;
+use crate::mail::{Mailbox, ResetEmail};
+use crate::scenarios::State;
+use crate::state::Enumeration;
+
+use super::context::RequestContext;
+use super::email_address::is_valid_email;
+use super::errors::MagentoError;
+use super::php;
+
+/// The length of a reset token: `[A-Za-z0-9]{32}`.
+pub const TOKEN_LENGTH: usize = 32;
+
+/// `requestPasswordResetEmail(email)`: `true` when an email went out, `false` when the mail
+/// transport failed.
+pub fn request_reset_email(ctx: &RequestContext, email: &str) -> Result<bool, MagentoError> {
+    if php::is_empty(email) {
+        return Err(MagentoError::EmailRequired);
+    }
+    if !is_valid_email(email) {
+        return Err(MagentoError::EmailInvalid);
+    }
+    let scripted = ctx.scripted_state(email);
+    let uniform = ctx.settings.enumeration == Enumeration::Uniform;
+    match scripted {
+        Some(State::Unknown) if uniform => return Ok(true),
+        Some(State::Unknown | State::Throttled) => return Err(MagentoError::CannotResetPassword),
+        Some(State::Locked) => return Err(MagentoError::AccountLocked),
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        _ => {}
+    }
+    let now = ctx.namespace.clock.now();
+    let (recipient, token) = {
+        let mut accounts = ctx.namespace.accounts();
+        let recipient = match (accounts.find(email), scripted) {
+            (Some(customer), Some(State::Ok)) => Mailbox { name: customer.name(), address: customer.email.clone() },
+            (Some(customer), _) => {
+                if customer.is_locked(now) {
+                    return Err(MagentoError::AccountLocked);
+                }
+                let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+                let throttled = ctx.settings.throttle == crate::config::Throttle::Magento
+                    && !accounts.admit_reset_request(email, ctx.client_ip, now);
+                if throttled {
+                    return Err(MagentoError::CannotResetPassword);
+                }
+                recipient
+            }
+            // A scripted success for an address with no account mails the address itself.
+            (None, Some(State::Ok | State::MailFailure)) => Mailbox { name: local_part(email), address: email.to_owned() },
+            (None, _) if uniform => return Ok(true),
+            (None, _) => return Err(MagentoError::CannotResetPassword),
+        };
+        let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+        accounts.store_reset_token(email, token.clone(), now);
+        (recipient, token)
+    };
+    if scripted == Some(State::MailFailure) {
+        // Magento logs the transport's exception and answers false, with no error.
+        return Ok(false);
+    }
+    let fixtures = ctx.app.fixtures();
+    let mail = ResetEmail::new(recipient, &fixtures.store.name, ctx.app.storefront_url(), &token);
+    ctx.app.capture(&ctx.namespace, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
+    Ok(true)
+}
+
+/// `resetPassword(email, resetPasswordToken, newPassword)`.
+pub fn reset_password(ctx: &RequestContext, email: &str, token: &str, new_password: &str) -> Result<bool, MagentoError> {
+    if php::is_empty(email) {
+        return Err(MagentoError::EmailRequired);
+    }
+    if !is_valid_email(email) {
+        return Err(MagentoError::EmailInvalid);
+    }
+    if php::is_empty(token) {
+        return Err(MagentoError::TokenRequired);
+    }
+    if php::is_empty(new_password) {
+        return Err(MagentoError::NewPasswordRequired);
+    }
+    let scripted = ctx.scripted_state(email);
+    match scripted {
+        Some(State::Unknown | State::Throttled) => return Err(MagentoError::CannotSetPassword),
+        Some(State::Locked) => return Err(MagentoError::AccountLocked),
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        Some(State::Ok) => {
+            ctx.namespace.accounts().complete_reset(email, new_password);
+            return Ok(true);
+        }
+        _ => {}
+    }
+    let now = ctx.namespace.clock.now();
+    let policy = ctx.app.fixtures().store.password_policy();
+    let mut accounts = ctx.namespace.accounts();
+    let expiration_hours = accounts.settings.reset_link_expiration_hours;
+    let customer = accounts.find(email).ok_or(MagentoError::CannotSetPassword)?;
+    if customer.is_locked(now) {
+        return Err(MagentoError::AccountLocked);
+    }
+    let core_checks = || -> Result<(), MagentoError> {
+        let stored = customer.reset_token().filter(|stored| stored.matches(token));
+        let stored = stored.ok_or(MagentoError::TokenMismatched)?;
+        if stored.is_expired(now, expiration_hours) {
+            return Err(MagentoError::TokenExpired);
+        }
+        policy.check(email, new_password)
+    };
+    if let Err(error) = core_checks() {
+        return Err(if ctx.settings.magento_version.hides_reset_failures() {
+            MagentoError::CannotSetPassword
+        } else {
+            error
+        });
+    }
+    accounts.complete_reset(email, new_password);
+    Ok(true)
+}
+
+fn local_part(email: &str) -> String {
+    email.rsplit_once('@').map_or(email, |(local, _)| local).to_owned()
+}

@@ -1,0 +1,82 @@
+//! The rest of the journey: signing in (`generateCustomerToken`), the signed-in `customer`,
+//! signing out, and `isEmailAvailable` (`magento-behaviour.md` section 6).
+
+use crate::accounts::Customer;
+use crate::scenarios::State;
+
+use super::context::RequestContext;
+use super::email_address::is_valid_email;
+use super::errors::MagentoError;
+use super::php;
+
+/// Customer tokens are opaque to storefronts; ours are 32 alphanumerics.
+const CUSTOMER_TOKEN_LENGTH: usize = 32;
+
+/// `generateCustomerToken(email, password)`: the sign-in throttle is passed before the password
+/// is checked; every failure reads the same.
+pub fn generate_customer_token(ctx: &RequestContext, email: &str, password: &str) -> Result<String, MagentoError> {
+    if php::is_empty(email) {
+        return Err(MagentoError::SpecifyValue { field: "email" });
+    }
+    if php::is_empty(password) {
+        return Err(MagentoError::SpecifyValue { field: "password" });
+    }
+    match ctx.scripted_state(email) {
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        Some(State::Unknown | State::Locked | State::Throttled) => return Err(MagentoError::SignInIncorrect),
+        _ => {}
+    }
+    let now = ctx.namespace.clock.now();
+    let mut accounts = ctx.namespace.accounts();
+    if accounts.sign_in_throttled(email, now) {
+        return Err(MagentoError::SignInIncorrect);
+    }
+    let outcome = match accounts.find(email) {
+        None => Err(()),
+        Some(customer) if customer.is_locked(now) => Err(()),
+        Some(customer) if !customer.password_matches(password) => {
+            accounts.record_authentication_failure(email, now);
+            Err(())
+        }
+        Some(customer) => Ok(customer.id),
+    };
+    let Ok(customer_id) = outcome else {
+        accounts.record_sign_in_failure(email, now);
+        return Err(MagentoError::SignInIncorrect);
+    };
+    accounts.clear_sign_in_failures(email);
+    accounts.clear_authentication_failures(email);
+    let token = ctx.app.random().alphanumeric(CUSTOMER_TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+    accounts.open_session(customer_id, token.clone(), now);
+    Ok(token)
+}
+
+/// The customer signed in by the request's bearer token.
+pub fn current_customer(ctx: &RequestContext) -> Result<Customer, MagentoError> {
+    let token = ctx.bearer_token.as_deref().ok_or(MagentoError::CustomerNotAuthorized)?;
+    let now = ctx.namespace.clock.now();
+    let accounts = ctx.namespace.accounts();
+    accounts.session_customer(token, now).cloned().ok_or(MagentoError::CustomerNotAuthorized)
+}
+
+/// `revokeCustomerToken`: ends the request's session.
+pub fn revoke_customer_token(ctx: &RequestContext) -> Result<bool, MagentoError> {
+    current_customer(ctx)?;
+    let token = ctx.bearer_token.as_deref().ok_or(MagentoError::CustomerNotAuthorized)?;
+    Ok(ctx.namespace.accounts().revoke_session(token))
+}
+
+/// `isEmailAvailable(email)`: whether no account has the email. From 2.4.7 it answers `true` for
+/// every valid address unless "Enable Guest Checkout Login" is on (off by default).
+pub fn is_email_available(ctx: &RequestContext, email: &str) -> Result<bool, MagentoError> {
+    if php::is_empty(email) {
+        return Err(MagentoError::IsEmailAvailableEmailRequired);
+    }
+    if !is_valid_email(email) {
+        return Err(MagentoError::IsEmailAvailableEmailInvalid);
+    }
+    if !ctx.settings.magento_version.reveals_email_availability() {
+        return Ok(true);
+    }
+    Ok(ctx.namespace.accounts().find(email).is_none())
+}

@@ -1,0 +1,133 @@
+//! `mock-server`: parse the command line, then serve, check health or print the schema.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use mock_server::config::{Cli, Command, Config, ServeArgs};
+use mock_server::{Application, magento::schema::build_schema};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Schema) => {
+            print!("{}", build_schema().sdl());
+            ExitCode::SUCCESS
+        }
+        Some(Command::Healthcheck { url }) => healthcheck(&url).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        None => serve(cli.serve).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let config = match Config::from_args(args) {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("mock-server: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let banner = Banner::of(&config);
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("mock-server: cannot listen: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    banner.print(app.address());
+    match app.run_until(shutdown_signal()).await {
+        Ok(()) => {
+            tracing::info!("stopped");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("mock-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+struct Banner {
+    version: String,
+    customers: usize,
+    storefront: String,
+    throttle: String,
+}
+
+impl Banner {
+    fn of(config: &Config) -> Self {
+        Self {
+            version: config.magento_version.to_string(),
+            customers: config.fixtures.customers.len(),
+            storefront: config.storefront_url.clone(),
+            throttle: format!("{:?}", config.throttle).to_lowercase(),
+        }
+    }
+
+    fn print(&self, address: std::net::SocketAddr) {
+        let base = format!("http://{address}");
+        println!(
+            "mock-server {} imitating Magento {} ({} customers, throttle {})\n  \
+             GraphQL      {base}/graphql\n  \
+             Inbox API    {base}/api/v1/messages\n  \
+             Control API  {base}/__admin/\n  \
+             Health       {base}/readyz\n  \
+             Reset links  {}customer/account/createPassword/?token=...",
+            env!("CARGO_PKG_VERSION"),
+            self.version,
+            self.customers,
+            self.throttle,
+            self.storefront,
+        );
+    }
+}
+
+async fn healthcheck(url: &str) -> ExitCode {
+    let client = match reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build() {
+        Ok(client) => client,
+        Err(error) => {
+            eprintln!("healthcheck: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match client.get(url).send().await {
+        Ok(response) if response.status().is_success() => ExitCode::SUCCESS,
+        Ok(response) => {
+            eprintln!("healthcheck: {url} answered {}", response.status());
+            ExitCode::FAILURE
+        }
+        Err(error) => {
+            eprintln!("healthcheck: {url}: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Ctrl-C or SIGTERM (what container runtimes send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

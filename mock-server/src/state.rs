@@ -1,0 +1,165 @@
+//! The server's shared state: settings that can change at run time, and one [`Namespace`] of
+//! accounts, inbox and clock per `X-Mock-Namespace` (the default one is named "").
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
+
+use serde::{Deserialize, Serialize};
+
+use crate::accounts::{Accounts, SecuritySettings};
+use crate::clock::Clock;
+use crate::config::{Config, Throttle};
+use crate::fixtures::Fixtures;
+use crate::magento::MagentoVersion;
+use crate::magento::schema::{MagentoSchema, build_schema};
+use crate::magento::validation::SchemaIndex;
+use crate::mail::{Inbox, StoredMessage};
+use crate::mail::inbox::Content;
+use crate::random::{Random, RandomError};
+
+/// What `PATCH /__admin/settings` may change while the server runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub magento_version: MagentoVersion,
+    pub throttle: Throttle,
+    pub enumeration: Enumeration,
+}
+
+/// Whether unknown emails are revealed, as Magento does, or answered like known ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Enumeration {
+    Magento,
+    Uniform,
+}
+
+/// Accounts, inbox and clock of one namespace.
+#[derive(Debug)]
+pub struct Namespace {
+    // std Mutexes: every critical section is short and synchronous, never held across an await.
+    accounts: Mutex<Accounts>,
+    inbox: Mutex<Inbox>,
+    pub clock: Clock,
+}
+
+impl Namespace {
+    fn new(fixtures: &Fixtures, max_messages: usize) -> Self {
+        let mut accounts = Accounts::new(SecuritySettings::default());
+        for customer in &fixtures.customers {
+            // Fixtures were checked for duplicates when loaded.
+            let _ = accounts.create(customer.clone());
+        }
+        Self { accounts: Mutex::new(accounts), inbox: Mutex::new(Inbox::new(max_messages)), clock: Clock::default() }
+    }
+
+    pub fn accounts(&self) -> MutexGuard<'_, Accounts> {
+        lock(&self.accounts)
+    }
+
+    pub fn inbox(&self) -> MutexGuard<'_, Inbox> {
+        lock(&self.inbox)
+    }
+}
+
+/// A panic elsewhere must not take the server down: the data behind a poisoned lock is still
+/// the last consistent state, since no critical section here leaves it half-written.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Cheap to clone: one per request.
+#[derive(Clone)]
+pub struct AppState {
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    fixtures: Fixtures,
+    storefront_url: String,
+    max_messages: usize,
+    settings: RwLock<Settings>,
+    random: Random,
+    namespaces: Mutex<HashMap<String, Arc<Namespace>>>,
+    schema: MagentoSchema,
+    schema_index: SchemaIndex,
+}
+
+impl AppState {
+    pub fn new(config: &Config) -> Self {
+        let random = config.seed.map_or_else(Random::from_os, Random::seeded);
+        let schema = build_schema();
+        let schema_index = SchemaIndex::from_sdl(&schema.sdl());
+        Self {
+            shared: Arc::new(Shared {
+                fixtures: config.fixtures.clone(),
+                storefront_url: config.storefront_url.clone(),
+                max_messages: config.max_messages,
+                settings: RwLock::new(Settings {
+                    magento_version: config.magento_version,
+                    throttle: config.throttle,
+                    enumeration: Enumeration::Magento,
+                }),
+                random,
+                namespaces: Mutex::new(HashMap::new()),
+                schema,
+                schema_index,
+            }),
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        *self.shared.settings.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Settings {
+        let mut settings = self.shared.settings.write().unwrap_or_else(PoisonError::into_inner);
+        change(&mut settings);
+        *settings
+    }
+
+    pub fn fixtures(&self) -> &Fixtures {
+        &self.shared.fixtures
+    }
+
+    pub fn storefront_url(&self) -> &str {
+        &self.shared.storefront_url
+    }
+
+    pub fn schema(&self) -> &MagentoSchema {
+        &self.shared.schema
+    }
+
+    pub fn schema_index(&self) -> &SchemaIndex {
+        &self.shared.schema_index
+    }
+
+    pub fn random(&self) -> &Random {
+        &self.shared.random
+    }
+
+    /// The namespace named `name`, made from the fixtures on first use.
+    pub fn namespace(&self, name: &str) -> Arc<Namespace> {
+        let mut namespaces = lock(&self.shared.namespaces);
+        if let Some(namespace) = namespaces.get(name) {
+            return Arc::clone(namespace);
+        }
+        let namespace = Arc::new(Namespace::new(&self.shared.fixtures, self.shared.max_messages));
+        namespaces.insert(name.to_owned(), Arc::clone(&namespace));
+        namespace
+    }
+
+    /// Puts a namespace back to the fixtures: accounts, tokens, inbox and clock.
+    pub fn reset_namespace(&self, name: &str) {
+        let fresh = Arc::new(Namespace::new(&self.shared.fixtures, self.shared.max_messages));
+        lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
+    }
+
+    /// Stores a message in `namespace`'s inbox; answers its Mailpit id.
+    pub fn capture(&self, namespace: &Namespace, content: Content) -> Result<String, RandomError> {
+        let id = self.random().alphanumeric(22)?;
+        let message_id = format!("{}@mock-server.magento.test", self.random().alphanumeric(24)?);
+        let message = StoredMessage::new(id.clone(), message_id, namespace.clock.now(), content);
+        namespace.inbox().capture(message);
+        Ok(id)
+    }
+}
