@@ -91,7 +91,7 @@ pub enum ConfigError {
 }
 
 impl Config {
-    pub fn from_args(args: ServeArgs) -> Result<Self, ConfigError> {
+    pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
         let fixtures = match &args.fixtures {
             Some(path) => Fixtures::load(path)?,
             None => Fixtures::built_in()?,
@@ -111,7 +111,7 @@ impl Config {
     pub fn for_tests() -> Result<Self, ConfigError> {
         let mut args = Cli::parse_from(["mock-server"]).serve;
         args.listen = SocketAddr::from(([127, 0, 0, 1], 0));
-        Self::from_args(args)
+        Self::from_args(&args)
     }
 }
 

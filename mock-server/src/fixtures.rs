@@ -14,7 +14,6 @@ use crate::magento::password_policy::PasswordPolicy;
 /// `fixtures/customers.toml` of the repository.
 pub const BUILT_IN: &str = include_str!("../../fixtures/customers.toml");
 
-
 #[derive(Clone, Debug)]
 pub struct Fixtures {
     pub store: Store,
@@ -132,9 +131,8 @@ impl Fixtures {
                 (true, Some(_)) => return Err(at_line("give either locked or locked_until, not both".into())),
                 (true, None) => Some(LOCKED_FOREVER),
                 (false, Some(until)) => Some(
-                    OffsetDateTime::parse(&until, &time::format_description::well_known::Rfc3339).map_err(
-                        |e| at_line(format!("locked_until {until:?} is not an RFC 3339 time ({e})")),
-                    )?,
+                    OffsetDateTime::parse(&until, &time::format_description::well_known::Rfc3339)
+                        .map_err(|e| at_line(format!("locked_until {until:?} is not an RFC 3339 time ({e})")))?,
                 ),
                 (false, None) => None,
             };

@@ -25,7 +25,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
-    let config = match Config::from_args(args) {
+    let config = match Config::from_args(&args) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("mock-server: {error}");

@@ -13,8 +13,8 @@ use crate::fixtures::Fixtures;
 use crate::magento::MagentoVersion;
 use crate::magento::schema::{MagentoSchema, build_schema};
 use crate::magento::validation::SchemaIndex;
-use crate::mail::{Inbox, StoredMessage};
 use crate::mail::inbox::Content;
+use crate::mail::{Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 
 /// What `PATCH /__admin/settings` may change while the server runs.

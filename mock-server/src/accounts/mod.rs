@@ -211,8 +211,7 @@ impl Accounts {
 
     /// The Customer module's account lock: counts a wrong password, locking at the threshold.
     pub fn record_authentication_failure(&mut self, email: &str, now: OffsetDateTime) {
-        let (max_failures, threshold) =
-            (self.settings.lockout_failures, self.settings.lockout_threshold);
+        let (max_failures, threshold) = (self.settings.lockout_failures, self.settings.lockout_threshold);
         let Some(customer) = self.find_mut(email) else { return };
         if max_failures == 0 || threshold.is_zero() {
             return;

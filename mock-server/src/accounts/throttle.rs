@@ -44,8 +44,7 @@ impl ResetThrottle {
                 .rev()
                 .find(related)
                 .is_some_and(|last| now - last.at < settings.min_time_between_reset_requests);
-            let too_many =
-                self.recent.iter().filter(related).count() >= settings.max_reset_requests_per_hour;
+            let too_many = self.recent.iter().filter(related).count() >= settings.max_reset_requests_per_hour;
             if too_soon || too_many {
                 return false;
             }
@@ -75,10 +74,7 @@ impl SignInThrottle {
 
     /// Counts a failure; from the maximum on, each failure (re)starts the lock.
     pub fn record_failure(&mut self, settings: &SecuritySettings, username: String, now: OffsetDateTime) {
-        let failures = self
-            .by_username
-            .entry(username)
-            .or_insert(SignInFailures { count: 0, lock_expires: None });
+        let failures = self.by_username.entry(username).or_insert(SignInFailures { count: 0, lock_expires: None });
         failures.count += 1;
         if failures.count >= settings.sign_in_max_failures {
             failures.lock_expires = Some(now + settings.sign_in_lock_timeout);

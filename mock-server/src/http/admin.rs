@@ -4,7 +4,7 @@
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -14,28 +14,19 @@ use time::{Duration, OffsetDateTime};
 use crate::accounts::LOCKED_FOREVER;
 use crate::state::{AppState, Namespace};
 
-use super::request_headers::namespace;
+use super::scope::Scope;
 
 /// A JSON error for the control API: `{"error": "..."}`.
 pub fn admin_error(status: StatusCode, message: impl Into<String>) -> Response {
     (status, Json(json!({ "error": message.into() }))).into_response()
 }
 
-fn namespace_of(app: &AppState, headers: &HeaderMap) -> Result<(String, std::sync::Arc<Namespace>), Response> {
-    let name = namespace(headers).map_err(|e| admin_error(StatusCode::BAD_REQUEST, e))?;
-    let namespace = app.namespace(&name);
-    Ok((name, namespace))
-}
-
 fn rfc3339(time: OffsetDateTime) -> String {
     time.format(&Rfc3339).unwrap_or_default()
 }
 
-pub async fn get_clock(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    match namespace_of(&app, &headers) {
-        Ok((_, namespace)) => clock_json(&namespace),
-        Err(response) => response,
-    }
+pub async fn get_clock(scope: Scope) -> Response {
+    clock_json(&scope.namespace)
 }
 
 fn clock_json(namespace: &Namespace) -> Response {
@@ -49,18 +40,15 @@ pub struct Advance {
     seconds: f64,
 }
 
-pub async fn advance_clock(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    body: Result<Json<Advance>, JsonRejection>,
-) -> Response {
-    let (_, namespace) = match namespace_of(&app, &headers) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn advance_clock(Scope { namespace, .. }: Scope, body: Result<Json<Advance>, JsonRejection>) -> Response {
     let Json(advance) = match body {
         Ok(body) => body,
-        Err(rejection) => return admin_error(StatusCode::BAD_REQUEST, format!("expected {{\"seconds\": N}}: {}", rejection.body_text())),
+        Err(rejection) => {
+            return admin_error(
+                StatusCode::BAD_REQUEST,
+                format!("expected {{\"seconds\": N}}: {}", rejection.body_text()),
+            );
+        }
     };
     // Ten years either way is plenty for expiry and lock tests, and keeps dates representable.
     if !advance.seconds.is_finite() || advance.seconds.abs() > 315_576_000.0 {
@@ -70,21 +58,12 @@ pub async fn advance_clock(
     clock_json(&namespace)
 }
 
-pub async fn reset_clock(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    match namespace_of(&app, &headers) {
-        Ok((_, namespace)) => {
-            namespace.clock.reset();
-            clock_json(&namespace)
-        }
-        Err(response) => response,
-    }
+pub async fn reset_clock(Scope { namespace, .. }: Scope) -> Response {
+    namespace.clock.reset();
+    clock_json(&namespace)
 }
 
-pub async fn list_customers(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    let (_, namespace) = match namespace_of(&app, &headers) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn list_customers(Scope { namespace, .. }: Scope) -> Response {
     let now = namespace.clock.now();
     let accounts = namespace.accounts();
     let customers: Vec<_> = accounts
@@ -111,21 +90,14 @@ pub struct Lock {
 }
 
 pub async fn lock_customer(
-    State(app): State<AppState>,
-    headers: HeaderMap,
+    Scope { namespace, .. }: Scope,
     Path(email): Path<String>,
     body: Option<Json<Lock>>,
 ) -> Response {
-    let (_, namespace) = match namespace_of(&app, &headers) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
     let lock = body.map(|Json(lock)| lock).unwrap_or_default();
     let now = namespace.clock.now();
     // Without minutes, the lock lasts as an administrator's does: until lifted.
-    let until = lock.minutes.map_or(LOCKED_FOREVER, |m| {
-        now + Duration::minutes(i64::from(m))
-    });
+    let until = lock.minutes.map_or(LOCKED_FOREVER, |m| now + Duration::minutes(i64::from(m)));
     if namespace.accounts().set_lock(&email, Some(until)) {
         Json(json!({ "email": email, "locked": true, "lock_expires": rfc3339(until) })).into_response()
     } else {
@@ -133,11 +105,7 @@ pub async fn lock_customer(
     }
 }
 
-pub async fn unlock_customer(State(app): State<AppState>, headers: HeaderMap, Path(email): Path<String>) -> Response {
-    let (_, namespace) = match namespace_of(&app, &headers) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn unlock_customer(Scope { namespace, .. }: Scope, Path(email): Path<String>) -> Response {
     if namespace.accounts().set_lock(&email, None) {
         Json(json!({ "email": email, "locked": false })).into_response()
     } else {
@@ -145,11 +113,7 @@ pub async fn unlock_customer(State(app): State<AppState>, headers: HeaderMap, Pa
     }
 }
 
-pub async fn reset_token(State(app): State<AppState>, headers: HeaderMap, Path(email): Path<String>) -> Response {
-    let (_, namespace) = match namespace_of(&app, &headers) {
-        Ok(found) => found,
-        Err(response) => return response,
-    };
+pub async fn reset_token(Scope { namespace, .. }: Scope, Path(email): Path<String>) -> Response {
     let accounts = namespace.accounts();
     let hours = accounts.settings.reset_link_expiration_hours;
     let Some(customer) = accounts.find(&email) else {
@@ -166,12 +130,7 @@ pub async fn reset_token(State(app): State<AppState>, headers: HeaderMap, Path(e
     }
 }
 
-pub async fn reset(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    match namespace(&headers) {
-        Ok(name) => {
-            app.reset_namespace(&name);
-            Json(json!({ "reset": true, "namespace": name })).into_response()
-        }
-        Err(e) => admin_error(StatusCode::BAD_REQUEST, e),
-    }
+pub async fn reset(State(app): State<AppState>, Scope { name, .. }: Scope) -> Response {
+    app.reset_namespace(&name);
+    Json(json!({ "reset": true, "namespace": name })).into_response()
 }

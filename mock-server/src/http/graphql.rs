@@ -34,7 +34,11 @@ pub async fn post(State(app): State<AppState>, request: Request) -> Response {
     };
     let version = app.settings().magento_version;
     if !is_json(&parts.headers) {
-        return request_failure(version, StatusCode::UNSUPPORTED_MEDIA_TYPE, "Request content type must be application/json");
+        return request_failure(
+            version,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Request content type must be application/json",
+        );
     }
     let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
         return request_failure(version, StatusCode::OK, "Request body is too large.");
@@ -116,7 +120,13 @@ fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
-async fn execute(app: &AppState, params: GraphQlParams, headers: &RequestHeaders, peer: IpAddr, method: Method) -> Response {
+async fn execute(
+    app: &AppState,
+    params: GraphQlParams,
+    headers: &RequestHeaders,
+    peer: IpAddr,
+    method: Method,
+) -> Response {
     let started = Instant::now();
     let settings = app.settings();
     let version = settings.magento_version;
@@ -242,8 +252,5 @@ fn is_json(headers: &HeaderMap) -> bool {
 }
 
 fn client_ip(request: &Request) -> IpAddr {
-    request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip())
+    request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip())
 }

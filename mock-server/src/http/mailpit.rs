@@ -3,17 +3,17 @@
 //! the namespace's inbox.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::extract::{Path, Query};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::mail::search::Query as SearchQuery;
 use crate::mail::{Mailbox, StoredMessage};
-use crate::state::{AppState, Namespace};
+use crate::state::Namespace;
 
-use super::request_headers::namespace;
+use super::scope::InboxScope;
 
 /// The newest-first page size Mailpit uses when `limit` is absent.
 const DEFAULT_LIMIT: usize = 50;
@@ -162,11 +162,6 @@ fn ok() -> Response {
     (StatusCode::OK, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "ok").into_response()
 }
 
-fn namespace_of(app: &AppState, headers: &HeaderMap) -> Result<std::sync::Arc<Namespace>, Response> {
-    let name = namespace(headers).map_err(|e| text_error(StatusCode::BAD_REQUEST, &e))?;
-    Ok(app.namespace(&name))
-}
-
 fn summary(namespace: &Namespace, query: Option<&SearchQuery>, page: &Page) -> MessagesSummary {
     let now = namespace.clock.now();
     let inbox = namespace.inbox();
@@ -191,18 +186,11 @@ fn summary(namespace: &Namespace, query: Option<&SearchQuery>, page: &Page) -> M
     }
 }
 
-pub async fn list(State(app): State<AppState>, headers: HeaderMap, Query(page): Query<Page>) -> Response {
-    match namespace_of(&app, &headers) {
-        Ok(namespace) => Json(summary(&namespace, None, &page)).into_response(),
-        Err(response) => response,
-    }
+pub async fn list(InboxScope(namespace): InboxScope, Query(page): Query<Page>) -> Response {
+    Json(summary(&namespace, None, &page)).into_response()
 }
 
-pub async fn search(State(app): State<AppState>, headers: HeaderMap, Query(page): Query<Page>) -> Response {
-    let namespace = match namespace_of(&app, &headers) {
-        Ok(namespace) => namespace,
-        Err(response) => return response,
-    };
+pub async fn search(InboxScope(namespace): InboxScope, Query(page): Query<Page>) -> Response {
     let Some(text) = page.query.as_deref().filter(|q| !q.trim().is_empty()) else {
         return text_error(StatusCode::BAD_REQUEST, "no search query");
     };
@@ -210,16 +198,7 @@ pub async fn search(State(app): State<AppState>, headers: HeaderMap, Query(page)
     Json(summary(&namespace, Some(&query), &page)).into_response()
 }
 
-pub async fn message(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Query(page): Query<Page>,
-) -> Response {
-    let namespace = match namespace_of(&app, &headers) {
-        Ok(namespace) => namespace,
-        Err(response) => return response,
-    };
+pub async fn message(InboxScope(namespace): InboxScope, Path(id): Path<String>, Query(page): Query<Page>) -> Response {
     let query = page.query.as_deref().map(SearchQuery::parse);
     let now = namespace.clock.now();
     let mut inbox = namespace.inbox();
@@ -229,11 +208,7 @@ pub async fn message(
     }
 }
 
-pub async fn delete(State(app): State<AppState>, headers: HeaderMap, body: axum::body::Bytes) -> Response {
-    let namespace = match namespace_of(&app, &headers) {
-        Ok(namespace) => namespace,
-        Err(response) => return response,
-    };
+pub async fn delete(InboxScope(namespace): InboxScope, body: axum::body::Bytes) -> Response {
     let request: DeleteBody = if body.iter().all(u8::is_ascii_whitespace) {
         DeleteBody::default()
     } else {

@@ -4,9 +4,12 @@ pub mod admin;
 pub mod graphql;
 pub mod mailpit;
 pub mod request_headers;
+pub mod scope;
 
-use axum::Router;
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
+use axum::{Router, middleware};
 use tower_http::cors::CorsLayer;
 
 use crate::state::AppState;
@@ -27,5 +30,14 @@ pub fn router(state: AppState) -> Router {
         .route("/livez", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
         .layer(CorsLayer::very_permissive())
+        .layer(middleware::map_response(options_answer_no_content))
         .with_state(state)
+}
+
+/// Magento answers `OPTIONS` with 204; the CORS layer answers preflights itself with 200.
+async fn options_answer_no_content(method: Method, mut response: Response) -> Response {
+    if method == Method::OPTIONS && response.status() == StatusCode::OK {
+        *response.status_mut() = StatusCode::NO_CONTENT;
+    }
+    response
 }

@@ -22,8 +22,6 @@ impl RequestContext {
     /// The state that overrides the account's real one for `email`: the request header first,
     /// then the magic address. Transport faults are the HTTP layer's business.
     pub fn scripted_state(&self, email: &str) -> Option<State> {
-        self.forced_state
-            .or_else(|| State::from_magic_address(email))
-            .filter(|state| !state.is_transport_fault())
+        self.forced_state.or_else(|| State::from_magic_address(email)).filter(|state| !state.is_transport_fault())
     }
 }

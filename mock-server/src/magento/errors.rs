@@ -46,12 +46,18 @@ pub enum MagentoError {
     TokenExpired,
     PasswordSameAsEmail,
     PasswordTooLong,
-    PasswordTooShort { minimum: usize },
+    PasswordTooShort {
+        minimum: usize,
+    },
     PasswordEdgeWhitespace,
-    PasswordTooFewClasses { required: usize },
+    PasswordTooFewClasses {
+        required: usize,
+    },
     /// generateCustomerToken: wrong password, throttled, locked or disabled alike.
     SignInIncorrect,
-    SpecifyValue { field: &'static str },
+    SpecifyValue {
+        field: &'static str,
+    },
     CustomerNotAuthorized,
     IsEmailAvailableEmailRequired,
     IsEmailAvailableEmailInvalid,

@@ -50,7 +50,9 @@ pub fn request_reset_email(ctx: &RequestContext, email: &str) -> Result<bool, Ma
                 recipient
             }
             // A scripted success for an address with no account mails the address itself.
-            (None, Some(State::Ok | State::MailFailure)) => Mailbox { name: local_part(email), address: email.to_owned() },
+            (None, Some(State::Ok | State::MailFailure)) => {
+                Mailbox { name: local_part(email), address: email.to_owned() }
+            }
             (None, _) if uniform => return Ok(true),
             (None, _) => return Err(MagentoError::CannotResetPassword),
         };
@@ -69,7 +71,12 @@ pub fn request_reset_email(ctx: &RequestContext, email: &str) -> Result<bool, Ma
 }
 
 /// `resetPassword(email, resetPasswordToken, newPassword)`.
-pub fn reset_password(ctx: &RequestContext, email: &str, token: &str, new_password: &str) -> Result<bool, MagentoError> {
+pub fn reset_password(
+    ctx: &RequestContext,
+    email: &str,
+    token: &str,
+    new_password: &str,
+) -> Result<bool, MagentoError> {
     if php::is_empty(email) {
         return Err(MagentoError::EmailRequired);
     }

@@ -17,21 +17,13 @@ impl MagentoVersion {
 
     /// `2.4.<patch>`, when that release is one we imitate.
     pub const fn from_patch(patch: u8) -> Option<Self> {
-        if patch <= Self::LATEST.patch {
-            Some(Self { patch })
-        } else {
-            None
-        }
+        if patch <= Self::LATEST.patch { Some(Self { patch }) } else { None }
     }
 
     /// Which error JSON shape this release's GraphQL library writes.
     pub const fn shape(self) -> ErrorShape {
         // 2.4.7 moved to webonyx/graphql-php 15.
-        if self.patch >= 7 {
-            ErrorShape::Webonyx15
-        } else {
-            ErrorShape::Webonyx14
-        }
+        if self.patch >= 7 { ErrorShape::Webonyx15 } else { ErrorShape::Webonyx14 }
     }
 
     /// 2.4.0 and 2.4.1 hide every core reset failure behind one message (magento/magento2#30179).

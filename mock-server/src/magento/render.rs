@@ -37,7 +37,8 @@ impl WireError {
     /// An error from execution: a resolver's [`MagentoError`], or async-graphql's own.
     pub fn from_execution(error: &ServerError, version: MagentoVersion) -> Self {
         let locations = error.locations.clone();
-        let path: Vec<Value> = error.path.iter().map(|segment| serde_json::to_value(segment).unwrap_or(Value::Null)).collect();
+        let path: Vec<Value> =
+            error.path.iter().map(|segment| serde_json::to_value(segment).unwrap_or(Value::Null)).collect();
         if path.is_empty() {
             // async-graphql's own validation found something ours did not look for.
             return Self::validation(ValidationError::new(error.message.clone(), locations), version);
@@ -55,10 +56,8 @@ impl WireError {
         let mut object = Map::new();
         object.insert("message".into(), Value::String(self.message.clone()));
         let extensions = self.category.map(|c| json!({ "category": c.as_str() }));
-        if shape == ErrorShape::Webonyx14 {
-            if let Some(extensions) = &extensions {
-                object.insert("extensions".into(), extensions.clone());
-            }
+        if let (ErrorShape::Webonyx14, Some(extensions)) = (shape, &extensions) {
+            object.insert("extensions".into(), extensions.clone());
         }
         if !self.locations.is_empty() {
             let locations = self.locations.iter().map(|p| json!({ "line": p.line, "column": p.column })).collect();
@@ -67,10 +66,8 @@ impl WireError {
         if !self.path.is_empty() {
             object.insert("path".into(), Value::Array(self.path.clone()));
         }
-        if shape == ErrorShape::Webonyx15 {
-            if let Some(extensions) = extensions {
-                object.insert("extensions".into(), extensions);
-            }
+        if let (ErrorShape::Webonyx15, Some(extensions)) = (shape, extensions) {
+            object.insert("extensions".into(), extensions);
         }
         Value::Object(object)
     }

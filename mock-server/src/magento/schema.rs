@@ -1,9 +1,10 @@
 //! The GraphQL schema the mock serves: Magento's types and descriptions for the password-reset
 //! journey. No HTTP here: resolvers read a [`RequestContext`] and call the journey's modules.
 
-use async_graphql::{Context, EmptySubscription, Object, Result, Schema, SimpleObject};
+use async_graphql::{Context, EmptySubscription, Object, Schema, SimpleObject};
 
 use super::context::RequestContext;
+use super::errors::MagentoError;
 use super::{password_reset, sign_in};
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -12,8 +13,19 @@ pub fn build_schema() -> MagentoSchema {
     Schema::build(Query, Mutation, EmptySubscription).finish()
 }
 
-fn request<'a>(ctx: &'a Context<'_>) -> Result<&'a RequestContext> {
-    ctx.data::<RequestContext>()
+/// Runs a resolver's body and reports its failure Magento's way: the error is added to the
+/// response and the field answers `null`, so the other fields of the document still run.
+fn answer<T>(ctx: &Context<'_>, body: impl FnOnce(&RequestContext) -> Result<T, MagentoError>) -> Option<T> {
+    let outcome = match ctx.data::<RequestContext>() {
+        Ok(request) => body(request),
+        Err(_) => Err(MagentoError::Internal),
+    };
+    outcome
+        .map_err(|error| {
+            let error = async_graphql::Error::from(error).into_server_error(ctx.item.pos);
+            ctx.add_error(ctx.set_error_path(error));
+        })
+        .ok()
 }
 
 pub struct Query;
@@ -21,9 +33,15 @@ pub struct Query;
 #[Object]
 impl Query {
     /// Return detailed information about a customer account.
-    async fn customer(&self, ctx: &Context<'_>) -> Result<Option<Customer>> {
-        let customer = sign_in::current_customer(request(ctx)?)?;
-        Ok(Some(Customer { email: Some(customer.email), firstname: Some(customer.firstname), lastname: Some(customer.lastname) }))
+    async fn customer(&self, ctx: &Context<'_>) -> Option<Customer> {
+        answer(ctx, |request| {
+            let customer = sign_in::current_customer(request)?;
+            Ok(Customer {
+                email: Some(customer.email),
+                firstname: Some(customer.firstname),
+                lastname: Some(customer.lastname),
+            })
+        })
     }
 
     /// Check whether the specified email has already been used to create a customer account.
@@ -31,19 +49,23 @@ impl Query {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The email address to check.")] email: String,
-    ) -> Result<Option<IsEmailAvailableOutput>> {
-        let available = sign_in::is_email_available(request(ctx)?, &email)?;
-        Ok(Some(IsEmailAvailableOutput { is_email_available: Some(available) }))
+    ) -> Option<IsEmailAvailableOutput> {
+        answer(ctx, |request| {
+            let available = sign_in::is_email_available(request, &email)?;
+            Ok(IsEmailAvailableOutput { is_email_available: Some(available) })
+        })
     }
 
     /// Return details about the store's configuration.
-    async fn store_config(&self, ctx: &Context<'_>) -> Result<Option<StoreConfig>> {
-        let store = &request(ctx)?.app.fixtures().store;
-        Ok(Some(StoreConfig {
-            store_name: Some(store.name.clone()),
-            minimum_password_length: Some(store.minimum_password_length.to_string()),
-            required_character_classes_number: Some(store.required_character_classes_number.to_string()),
-        }))
+    async fn store_config(&self, ctx: &Context<'_>) -> Option<StoreConfig> {
+        answer(ctx, |request| {
+            let store = &request.app.fixtures().store;
+            Ok(StoreConfig {
+                store_name: Some(store.name.clone()),
+                minimum_password_length: Some(store.minimum_password_length.to_string()),
+                required_character_classes_number: Some(store.required_character_classes_number.to_string()),
+            })
+        })
     }
 }
 
@@ -57,15 +79,16 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The customer's email address.")] email: String,
         #[graphql(desc = "The customer's password.")] password: String,
-    ) -> Result<Option<CustomerToken>> {
-        let token = sign_in::generate_customer_token(request(ctx)?, &email, &password)?;
-        Ok(Some(CustomerToken { token: Some(token) }))
+    ) -> Option<CustomerToken> {
+        answer(ctx, |request| {
+            let token = sign_in::generate_customer_token(request, &email, &password)?;
+            Ok(CustomerToken { token: Some(token) })
+        })
     }
 
     /// Revoke the customer token.
-    async fn revoke_customer_token(&self, ctx: &Context<'_>) -> Result<Option<RevokeCustomerTokenOutput>> {
-        let result = sign_in::revoke_customer_token(request(ctx)?)?;
-        Ok(Some(RevokeCustomerTokenOutput { result }))
+    async fn revoke_customer_token(&self, ctx: &Context<'_>) -> Option<RevokeCustomerTokenOutput> {
+        answer(ctx, |request| Ok(RevokeCustomerTokenOutput { result: sign_in::revoke_customer_token(request)? }))
     }
 
     /// Request an email with a reset password token for the registered customer identified by the specified email.
@@ -73,8 +96,8 @@ impl Mutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The customer's email address.")] email: String,
-    ) -> Result<Option<bool>> {
-        Ok(Some(password_reset::request_reset_email(request(ctx)?, &email)?))
+    ) -> Option<bool> {
+        answer(ctx, |request| password_reset::request_reset_email(request, &email))
     }
 
     /// Reset a customer's password using the reset password token that the customer received in an email after requesting it using `requestPasswordResetEmail`.
@@ -85,8 +108,8 @@ impl Mutation {
         #[graphql(desc = "A runtime token generated by the `requestPasswordResetEmail` mutation.")]
         reset_password_token: String,
         #[graphql(desc = "The customer's new password.")] new_password: String,
-    ) -> Result<Option<bool>> {
-        Ok(Some(password_reset::reset_password(request(ctx)?, &email, &reset_password_token, &new_password)?))
+    ) -> Option<bool> {
+        answer(ctx, |request| password_reset::reset_password(request, &email, &reset_password_token, &new_password))
     }
 }
 

@@ -22,11 +22,7 @@ pub struct ResetEmail {
 
 impl ResetEmail {
     pub fn new(recipient: Mailbox, store_name: &str, storefront_url: &str, token: &str) -> Self {
-        Self {
-            recipient,
-            store_name: store_name.to_owned(),
-            link: reset_link(storefront_url, token),
-        }
+        Self { recipient, store_name: store_name.to_owned(), link: reset_link(storefront_url, token) }
     }
 
     pub fn subject(&self) -> String {
@@ -102,10 +98,7 @@ mod tests {
     use super::*;
 
     fn email() -> ResetEmail {
-        let recipient = Mailbox {
-            name: "Veronica Costello".into(),
-            address: "roni_cost@example.com".into(),
-        };
+        let recipient = Mailbox { name: "Veronica Costello".into(), address: "roni_cost@example.com".into() };
         ResetEmail::new(recipient, "Main Website Store", "http://localhost:3000/", "AbC123")
     }
 

@@ -67,9 +67,8 @@ impl Query {
 impl TermKind {
     fn matches(&self, message: &StoredMessage) -> bool {
         let contains = |haystack: &str, needle: &str| haystack.to_lowercase().contains(needle);
-        let mailbox_matches = |name: &str, address: &str, needle: &str| {
-            contains(address, needle) || contains(name, needle)
-        };
+        let mailbox_matches =
+            |name: &str, address: &str, needle: &str| contains(address, needle) || contains(name, needle);
         match self {
             Self::To(needle) => message.to().iter().any(|m| mailbox_matches(&m.name, &m.address, needle)),
             Self::From(needle) => {
@@ -115,20 +114,22 @@ mod tests {
 
     #[test]
     fn splits_terms_keeping_quoted_phrases_together() {
-        assert_eq!(split_terms(r#"to:a@b.c  subject:"Reset your" -is:read"#), vec![
-            "to:a@b.c".to_owned(),
-            "subject:\"Reset your\"".to_owned(),
-            "-is:read".to_owned()
-        ]);
+        assert_eq!(
+            split_terms(r#"to:a@b.c  subject:"Reset your" -is:read"#),
+            vec!["to:a@b.c".to_owned(), "subject:\"Reset your\"".to_owned(), "-is:read".to_owned()]
+        );
     }
 
     #[test]
     fn parses_negation_and_prefixes() {
         let query = Query::parse("!to:Roni subject:\"Main Website\" word");
-        assert_eq!(query.terms, vec![
-            Term { negated: true, kind: TermKind::To("roni".into()) },
-            Term { negated: false, kind: TermKind::Subject("main website".into()) },
-            Term { negated: false, kind: TermKind::Word("word".into()) },
-        ]);
+        assert_eq!(
+            query.terms,
+            vec![
+                Term { negated: true, kind: TermKind::To("roni".into()) },
+                Term { negated: false, kind: TermKind::Subject("main website".into()) },
+                Term { negated: false, kind: TermKind::Word("word".into()) },
+            ]
+        );
     }
 }

@@ -35,7 +35,12 @@ impl State {
     pub fn is_transport_fault(self) -> bool {
         matches!(
             self,
-            Self::Delay(_) | Self::Http500 | Self::Http502 | Self::Http503 | Self::ConnectionReset | Self::MalformedJson
+            Self::Delay(_)
+                | Self::Http500
+                | Self::Http502
+                | Self::Http503
+                | Self::ConnectionReset
+                | Self::MalformedJson
         )
     }
 
@@ -114,8 +119,18 @@ mod tests {
     #[test]
     fn every_state_name_round_trips() {
         for name in [
-            "ok", "unknown", "locked", "throttled", "mail-failure", "internal-error", "delay-3000", "http-500",
-            "http-502", "http-503", "connection-reset", "malformed-json",
+            "ok",
+            "unknown",
+            "locked",
+            "throttled",
+            "mail-failure",
+            "internal-error",
+            "delay-3000",
+            "http-500",
+            "http-502",
+            "http-503",
+            "connection-reset",
+            "malformed-json",
         ] {
             assert_eq!(name.parse::<State>().unwrap().to_string(), name);
         }

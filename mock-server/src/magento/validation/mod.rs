@@ -11,8 +11,8 @@ mod syntax;
 mod variables;
 
 use async_graphql::Pos;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 use async_graphql::Positioned;
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
@@ -43,9 +43,8 @@ pub fn single_operation(document: &ExecutableDocument) -> Result<&Positioned<Ope
         DocumentOperations::Multiple(operations) if operations.len() == 1 => {
             operations.values().next().ok_or_else(|| ValidationError::new("Must provide an operation.", vec![]))
         }
-        DocumentOperations::Multiple(_) => Err(ValidationError::new(
-            "Must provide operation name if query contains multiple operations.",
-            vec![],
-        )),
+        DocumentOperations::Multiple(_) => {
+            Err(ValidationError::new("Must provide operation name if query contains multiple operations.", vec![]))
+        }
     }
 }

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use async_graphql::parser::types::{
     ExecutableDocument, Field, OperationDefinition, OperationType, Selection, SelectionSet, Type,
 };
-use async_graphql_value::Value;
 use async_graphql::{Pos, Positioned};
+use async_graphql_value::Value;
 
 use super::schema_index::{Kind, SchemaIndex, named_type};
 use super::{MAX_QUERY_DEPTH, ValidationError};
@@ -42,7 +42,9 @@ pub fn validate_document(
     for definition in &operation.node.variable_definitions {
         let var_type = &definition.node.var_type.node;
         match schema.kind_of(var_type) {
-            None => walk.report(format!("Unknown type \"{}\".", named_type(var_type)), vec![definition.node.var_type.pos]),
+            None => {
+                walk.report(format!("Unknown type \"{}\".", named_type(var_type)), vec![definition.node.var_type.pos])
+            }
             Some(Kind::Object | Kind::Other) => walk.report(
                 format!("Variable \"${}\" cannot be non-input type \"{}\".", definition.node.name.node, var_type),
                 vec![definition.node.var_type.pos],
@@ -232,9 +234,7 @@ impl<'a> Walk<'a> {
             return;
         }
         let problem = match value {
-            Value::Null if !expected.nullable => {
-                Some(format!("Expected value of type \"{expected}\", found null."))
-            }
+            Value::Null if !expected.nullable => Some(format!("Expected value of type \"{expected}\", found null.")),
             Value::Null => None,
             _ => literal_problem(value, named_type(expected), self.schema),
         };

@@ -57,7 +57,8 @@ fn skip_string(chars: &mut std::str::Chars<'_>) {
 }
 
 pub fn describe_parse_error(source: &str, error: &ParseError) -> SyntaxError {
-    let validation = |message: String, locations: Vec<Pos>| SyntaxError::Validation(ValidationError::new(message, locations));
+    let validation =
+        |message: String, locations: Vec<Pos>| SyntaxError::Validation(ValidationError::new(message, locations));
     match error {
         ParseError::Syntax { start, .. } => {
             let message = format!("Syntax Error: Unexpected {}", token_at(source, *start));
@@ -96,7 +97,9 @@ fn token_at(source: &str, pos: Pos) -> String {
     match first {
         '.' if rest.starts_with("...") => "\"...\"".into(),
         '!' | '$' | '&' | '(' | ')' | ':' | '=' | '@' | '[' | ']' | '{' | '|' | '}' => format!("\"{first}\""),
-        c if c.is_ascii_alphabetic() || c == '_' => format!("Name \"{}\"", word(|c| c.is_ascii_alphanumeric() || c == '_')),
+        c if c.is_ascii_alphabetic() || c == '_' => {
+            format!("Name \"{}\"", word(|c| c.is_ascii_alphanumeric() || c == '_'))
+        }
         c if c.is_ascii_digit() || c == '-' => {
             let number = word(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E'));
             let kind = if number.contains(['.', 'e', 'E']) { "Float" } else { "Int" };
