@@ -1,13 +1,14 @@
 //! The command line: every flag has an environment twin (contract.md), validated into [`Config`].
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::fixtures::{Fixtures, FixturesError};
 use crate::magento::MagentoVersion;
+use crate::scenarios::rules::{Rule, parse_scenarios_file};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,6 +60,12 @@ pub struct ServeArgs {
     /// Inbox retention: the oldest messages are dropped beyond this many (per namespace).
     #[arg(long, env = "MOCK_MAX_MESSAGES", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_messages: u32,
+    /// Scripted rules loaded at start (TOML `[[rule]]` tables, as posted to /__admin/scenarios).
+    #[arg(long, env = "MOCK_SCENARIOS")]
+    pub scenarios: Option<PathBuf>,
+    /// When set, /__admin/* needs "Authorization: Bearer <token>".
+    #[arg(long, env = "MOCK_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
@@ -80,6 +87,9 @@ pub struct Config {
     pub throttle: Throttle,
     pub seed: Option<u64>,
     pub max_messages: usize,
+    /// Rules every namespace starts with.
+    pub scenarios: Vec<Rule>,
+    pub admin_token: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -88,6 +98,12 @@ pub enum ConfigError {
     Fixtures(#[from] FixturesError),
     #[error("--storefront-url {0:?} is not an http(s) URL")]
     StorefrontUrl(String),
+    #[error("cannot read scenarios file {path}: {source}")]
+    ReadScenarios { path: String, source: std::io::Error },
+    #[error("{0}")]
+    Scenarios(String),
+    #[error("--admin-token must not be empty")]
+    EmptyAdminToken,
 }
 
 impl Config {
@@ -104,6 +120,14 @@ impl Config {
             throttle: args.throttle,
             seed: args.seed,
             max_messages: args.max_messages as usize,
+            scenarios: match &args.scenarios {
+                Some(path) => load_scenarios(path)?,
+                None => Vec::new(),
+            },
+            admin_token: match args.admin_token.as_deref().map(str::trim) {
+                Some("") => return Err(ConfigError::EmptyAdminToken),
+                other => other.map(str::to_owned),
+            },
         })
     }
 
@@ -113,6 +137,18 @@ impl Config {
         args.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         Self::from_args(&args)
     }
+}
+
+fn load_scenarios(path: &Path) -> Result<Vec<Rule>, ConfigError> {
+    let origin = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ConfigError::ReadScenarios { path: origin.clone(), source })?;
+    let specs = parse_scenarios_file(&text, &origin).map_err(ConfigError::Scenarios)?;
+    specs
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| spec.into_rule(format!("file-{}", i + 1)).map_err(ConfigError::Scenarios))
+        .collect()
 }
 
 fn normalise_storefront_url(url: &str) -> Result<String, ConfigError> {

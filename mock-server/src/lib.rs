@@ -11,7 +11,8 @@
 //!   schema, webonyx-style validation and the rendering of answers.
 //! - [`accounts`]: customers, reset tokens, locks, throttles and sessions.
 //! - [`mail`]: the reset email and the inbox.
-//! - [`scenarios`]: scripted states and faults.
+//! - [`scenarios`]: scripted states, rules and transport faults.
+//! - [`journal`]: the request journal tests read and wait on.
 //! - [`http`]: the GraphQL transport, the Mailpit routes, the control API.
 //! - [`state`]: settings and namespaces shared by all of them; [`clock`] and [`random`] are
 //!   the single sources of time and randomness.
@@ -32,6 +33,7 @@ pub mod clock;
 pub mod config;
 pub mod fixtures;
 pub mod http;
+pub mod journal;
 pub mod magento;
 pub mod mail;
 pub mod random;
@@ -73,7 +75,8 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let service = http::router(self.state).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+        let listener = http::connection::FaultableListener::new(self.listener);
+        let service = http::router(self.state).into_make_service_with_connect_info::<http::connection::Peer>();
+        axum::serve(listener, service).with_graceful_shutdown(shutdown).await
     }
 }

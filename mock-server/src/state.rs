@@ -5,17 +5,20 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use serde::{Deserialize, Serialize};
+use tokio::sync::Notify;
 
 use crate::accounts::{Accounts, SecuritySettings};
 use crate::clock::Clock;
 use crate::config::{Config, Throttle};
 use crate::fixtures::Fixtures;
+use crate::journal::{Entry, Journal};
 use crate::magento::MagentoVersion;
 use crate::magento::schema::{MagentoSchema, build_schema};
 use crate::magento::validation::SchemaIndex;
 use crate::mail::inbox::Content;
 use crate::mail::{Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
+use crate::scenarios::rules::{Rule, Rules};
 
 /// What `PATCH /__admin/settings` may change while the server runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,23 +36,40 @@ pub enum Enumeration {
     Uniform,
 }
 
-/// Accounts, inbox and clock of one namespace.
+/// Accounts, inbox, journal, scripted rules and clock of one namespace.
 #[derive(Debug)]
 pub struct Namespace {
+    pub name: String,
     // std Mutexes: every critical section is short and synchronous, never held across an await.
     accounts: Mutex<Accounts>,
     inbox: Mutex<Inbox>,
+    journal: Mutex<Journal>,
+    rules: Mutex<Rules>,
+    /// Woken whenever the journal grows, for `/__admin/requests/wait`.
+    pub journal_grew: Notify,
     pub clock: Clock,
 }
 
 impl Namespace {
-    fn new(fixtures: &Fixtures, max_messages: usize) -> Self {
+    fn new(name: &str, start: &Start) -> Self {
         let mut accounts = Accounts::new(SecuritySettings::default());
-        for customer in &fixtures.customers {
+        for customer in &start.fixtures.customers {
             // Fixtures were checked for duplicates when loaded.
             let _ = accounts.create(customer.clone());
         }
-        Self { accounts: Mutex::new(accounts), inbox: Mutex::new(Inbox::new(max_messages)), clock: Clock::default() }
+        let mut rules = Rules::default();
+        for rule in start.rules.iter().rev() {
+            rules.add(rule.clone());
+        }
+        Self {
+            name: name.to_owned(),
+            accounts: Mutex::new(accounts),
+            inbox: Mutex::new(Inbox::new(start.max_messages)),
+            journal: Mutex::new(Journal::default()),
+            rules: Mutex::new(rules),
+            journal_grew: Notify::new(),
+            clock: Clock::default(),
+        }
     }
 
     pub fn accounts(&self) -> MutexGuard<'_, Accounts> {
@@ -59,6 +79,28 @@ impl Namespace {
     pub fn inbox(&self) -> MutexGuard<'_, Inbox> {
         lock(&self.inbox)
     }
+
+    pub fn journal(&self) -> MutexGuard<'_, Journal> {
+        lock(&self.journal)
+    }
+
+    pub fn rules(&self) -> MutexGuard<'_, Rules> {
+        lock(&self.rules)
+    }
+
+    pub fn record(&self, entry: Entry) {
+        self.journal().record(entry);
+        self.journal_grew.notify_waiters();
+    }
+}
+
+/// What every namespace starts from.
+#[derive(Debug)]
+struct Start {
+    fixtures: Fixtures,
+    /// From `--scenarios`.
+    rules: Vec<Rule>,
+    max_messages: usize,
 }
 
 /// A panic elsewhere must not take the server down: the data behind a poisoned lock is still
@@ -74,9 +116,9 @@ pub struct AppState {
 }
 
 struct Shared {
-    fixtures: Fixtures,
+    start: Start,
     storefront_url: String,
-    max_messages: usize,
+    admin_token: Option<String>,
     settings: RwLock<Settings>,
     random: Random,
     namespaces: Mutex<HashMap<String, Arc<Namespace>>>,
@@ -91,9 +133,13 @@ impl AppState {
         let schema_index = SchemaIndex::from_sdl(&schema.sdl());
         Self {
             shared: Arc::new(Shared {
-                fixtures: config.fixtures.clone(),
+                start: Start {
+                    fixtures: config.fixtures.clone(),
+                    rules: config.scenarios.clone(),
+                    max_messages: config.max_messages,
+                },
                 storefront_url: config.storefront_url.clone(),
-                max_messages: config.max_messages,
+                admin_token: config.admin_token.clone(),
                 settings: RwLock::new(Settings {
                     magento_version: config.magento_version,
                     throttle: config.throttle,
@@ -118,7 +164,11 @@ impl AppState {
     }
 
     pub fn fixtures(&self) -> &Fixtures {
-        &self.shared.fixtures
+        &self.shared.start.fixtures
+    }
+
+    pub fn admin_token(&self) -> Option<&str> {
+        self.shared.admin_token.as_deref()
     }
 
     pub fn storefront_url(&self) -> &str {
@@ -143,14 +193,14 @@ impl AppState {
         if let Some(namespace) = namespaces.get(name) {
             return Arc::clone(namespace);
         }
-        let namespace = Arc::new(Namespace::new(&self.shared.fixtures, self.shared.max_messages));
+        let namespace = Arc::new(Namespace::new(name, &self.shared.start));
         namespaces.insert(name.to_owned(), Arc::clone(&namespace));
         namespace
     }
 
     /// Puts a namespace back to the fixtures: accounts, tokens, inbox and clock.
     pub fn reset_namespace(&self, name: &str) {
-        let fresh = Arc::new(Namespace::new(&self.shared.fixtures, self.shared.max_messages));
+        let fresh = Arc::new(Namespace::new(name, &self.shared.start));
         lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
     }
 

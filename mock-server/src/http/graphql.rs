@@ -1,32 +1,39 @@
 //! `POST /graphql` (and `GET` for queries): Magento's GraphQl controller, with its HTTP rules
 //! (section 8.4), in front of async-graphql's parser and executor.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use async_graphql::Variables;
 use async_graphql::parser::parse_query;
-use async_graphql::parser::types::OperationType;
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection};
 use axum::body::{Body, to_bytes};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request, State as AxumState};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
+use crate::journal::{Entry, mask_secrets};
 use crate::magento::context::RequestContext;
 use crate::magento::render::{WireError, response_body};
 use crate::magento::validation::{
-    SyntaxError, check_nesting, coerce_variables, describe_parse_error, single_operation, validate_document,
+    SyntaxError, ValidationError, check_nesting, coerce_variables, describe_parse_error, single_operation,
+    validate_document,
 };
 use crate::magento::{Category, ErrorShape, MagentoVersion};
-use crate::state::AppState;
+use crate::scenarios::plan::{FieldCall, Plan};
+use crate::scenarios::{State, faults};
+use crate::state::{AppState, Namespace};
 
+use super::connection::{Peer, ResetSwitch};
 use super::request_headers::{RequestHeaders, bad_header};
 
 /// Bodies above this are refused with Magento's `Request body is too large.`
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
-pub async fn post(State(app): State<AppState>, request: Request) -> Response {
-    let peer = client_ip(&request);
+pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Response {
+    let peer = peer_of(&request);
     let (parts, body) = request.into_parts();
     let headers = match RequestHeaders::read(&parts.headers) {
         Ok(headers) => headers,
@@ -46,11 +53,11 @@ pub async fn post(State(app): State<AppState>, request: Request) -> Response {
     let Some(params) = GraphQlParams::from_body(&bytes) else {
         return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
     };
-    execute(&app, params, &headers, peer, Method::POST).await
+    execute(&app, params, &headers, &peer, Method::POST).await
 }
 
-pub async fn get(State(app): State<AppState>, request: Request) -> Response {
-    let peer = client_ip(&request);
+pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Response {
+    let peer = peer_of(&request);
     let headers = match RequestHeaders::read(request.headers()) {
         Ok(headers) => headers,
         Err(message) => return bad_header(&message),
@@ -60,7 +67,7 @@ pub async fn get(State(app): State<AppState>, request: Request) -> Response {
         let version = app.settings().magento_version;
         return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
     };
-    execute(&app, params, &headers, peer, Method::GET).await
+    execute(&app, params, &headers, &peer, Method::GET).await
 }
 
 /// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights).
@@ -124,13 +131,13 @@ async fn execute(
     app: &AppState,
     params: GraphQlParams,
     headers: &RequestHeaders,
-    peer: IpAddr,
+    peer: &Peer,
     method: Method,
 ) -> Response {
     let started = Instant::now();
     let settings = app.settings();
     let version = settings.magento_version;
-    let validation_failure = |errors: Vec<crate::magento::validation::ValidationError>| {
+    let validation_failure = |errors: Vec<ValidationError>| {
         let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
         json_response(StatusCode::OK, response_body(&errors, None, version))
     };
@@ -169,19 +176,49 @@ async fn execute(
         Ok(variables) => variables,
         Err(errors) => return validation_failure(errors),
     };
-    let fields = root_fields(&operation.node);
-    let operation_type = operation.node.ty;
 
+    let calls = root_calls(&operation.node, &variables);
     let namespace = app.namespace(&headers.namespace);
+    let plan = Plan::decide(
+        headers.scenario,
+        &mut namespace.rules(),
+        &calls.iter().map(|c| c.scenario.clone()).collect::<Vec<_>>(),
+    );
+    let journal = JournalDraft {
+        namespace: Arc::clone(&namespace),
+        operation_type: operation.node.ty.to_string(),
+        operation_name: operation_name(&document),
+        variables: mask_secrets(&Value::Object(params.variables.clone())),
+    };
+    if !plan.delay.is_zero() {
+        tokio::time::sleep(plan.delay).await;
+    }
+    match plan.fault {
+        Some(State::ConnectionReset) => {
+            journal.record(&calls, &plan, 0, None, None);
+            peer.reset.trip();
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+        Some(fault) => {
+            if let Some(answer) = faults::gateway_answer(fault) {
+                journal.record(&calls, &plan, answer.status().as_u16(), None, None);
+                return answer;
+            }
+        }
+        None => {}
+    }
+
     let context = RequestContext {
         app: app.clone(),
-        namespace,
+        namespace: Arc::clone(&namespace),
         settings,
-        client_ip: peer,
+        client_ip: peer.address.ip(),
         bearer_token: headers.bearer_token.clone(),
-        forced_state: headers.scenario,
+        field_states: plan.field_states.clone(),
+        captured: Mutex::new(Vec::new()),
     };
-    let mut request = async_graphql::Request::new(params.query).variables(variables).data(context);
+    let context = Arc::new(context);
+    let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
     request.set_parsed_query(document);
     let response = app.schema().execute(request).await;
 
@@ -189,17 +226,122 @@ async fn execute(
     let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
     let data = executed.then(|| response.data.into_json().unwrap_or(Value::Null));
     let status = status_for(&errors, version);
+    journal.record(&calls, &plan, status.as_u16(), Some((&errors, data.as_ref())), Some(&context));
     tracing::info!(
         target: "graphql",
         namespace = %headers.namespace,
-        operation = %operation_type,
-        fields = %fields.join(","),
+        operation = %journal.operation_type,
+        fields = %calls.iter().map(|c| c.scenario.operation.as_str()).collect::<Vec<_>>().join(","),
+        scenario = ?plan.fault.or_else(|| plan.field_states.values().next().copied()).map(|s| s.to_string()),
         status = status.as_u16(),
         errors = %errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" | "),
         elapsed_us = started.elapsed().as_micros() as u64,
         "graphql operation"
     );
-    json_response(status, response_body(&errors, data, version))
+    let body = response_body(&errors, data, version);
+    if plan.fault == Some(State::MalformedJson) {
+        return json_response(status, faults::malformed(&body));
+    }
+    json_response(status, body)
+}
+
+/// A root field with its arguments resolved, for scenarios and the journal.
+struct RootCall {
+    scenario: FieldCall,
+    arguments: Value,
+}
+
+fn root_calls(operation: &OperationDefinition, variables: &Variables) -> Vec<RootCall> {
+    operation
+        .selection_set
+        .node
+        .items
+        .iter()
+        .filter_map(|selection| match &selection.node {
+            Selection::Field(field) => Some(&field.node),
+            _ => None,
+        })
+        .map(|field| {
+            let arguments: serde_json::Map<String, Value> = field
+                .arguments
+                .iter()
+                .map(|(name, value)| {
+                    let value = value
+                        .node
+                        .clone()
+                        .into_const_with(|var| variables.get(&var).cloned().ok_or(()))
+                        .ok()
+                        .and_then(|v| v.into_json().ok())
+                        .unwrap_or(Value::Null);
+                    (name.node.to_string(), value)
+                })
+                .collect();
+            let email = arguments.get("email").and_then(Value::as_str).map(str::to_owned);
+            RootCall {
+                scenario: FieldCall {
+                    operation: field.name.node.to_string(),
+                    response_key: field.response_key().node.to_string(),
+                    email,
+                },
+                arguments: Value::Object(arguments),
+            }
+        })
+        .collect()
+}
+
+fn operation_name(document: &ExecutableDocument) -> Option<String> {
+    document.operations.iter().next().and_then(|(name, _)| name.map(|n| n.to_string()))
+}
+
+/// What every journal entry of one request shares.
+struct JournalDraft {
+    namespace: Arc<Namespace>,
+    operation_type: String,
+    operation_name: Option<String>,
+    variables: Value,
+}
+
+impl JournalDraft {
+    fn record(
+        &self,
+        calls: &[RootCall],
+        plan: &Plan,
+        status: u16,
+        answer: Option<(&[WireError], Option<&Value>)>,
+        context: Option<&RequestContext>,
+    ) {
+        let now = self.namespace.clock.now();
+        for call in calls {
+            let key = &call.scenario.response_key;
+            let (result, error) = match answer {
+                Some((errors, data)) => (
+                    data.and_then(|d| d.get(key)).map(mask_secrets).unwrap_or(Value::Null),
+                    errors
+                        .iter()
+                        .find(|e| e.path.first().and_then(Value::as_str) == Some(key))
+                        .map(|e| e.message.clone()),
+                ),
+                None => (Value::Null, plan.fault.map(|f| f.to_string())),
+            };
+            self.namespace.record(Entry {
+                id: 0,
+                time: now,
+                namespace: self.namespace.name.clone(),
+                operation_type: self.operation_type.clone(),
+                operation_name: self.operation_name.clone(),
+                operation: call.scenario.operation.clone(),
+                response_key: key.clone(),
+                email: call.scenario.email.clone(),
+                arguments: mask_secrets(&call.arguments),
+                variables: self.variables.clone(),
+                scenario: plan.describe(key),
+                status,
+                result,
+                error,
+                message_id: context.and_then(|c| c.captured_by(key)),
+            });
+        }
+    }
 }
 
 /// From 2.4.7, authentication and authorization failures change the HTTP status.
@@ -214,20 +356,6 @@ fn status_for(errors: &[WireError], version: MagentoVersion) -> StatusCode {
     } else {
         StatusCode::OK
     }
-}
-
-fn root_fields(operation: &async_graphql::parser::types::OperationDefinition) -> Vec<String> {
-    use async_graphql::parser::types::Selection;
-    operation
-        .selection_set
-        .node
-        .items
-        .iter()
-        .filter_map(|s| match &s.node {
-            Selection::Field(field) => Some(field.node.name.node.to_string()),
-            _ => None,
-        })
-        .collect()
 }
 
 /// A refusal by the controller: `status` from 2.4.7, 500 up to 2.4.6 (its catch-all status).
@@ -251,6 +379,11 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
-fn client_ip(request: &Request) -> IpAddr {
-    request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |info| info.0.ip())
+/// The connection's peer; requests driven without a socket (tests) come from localhost.
+fn peer_of(request: &Request) -> Peer {
+    request
+        .extensions()
+        .get::<ConnectInfo<Peer>>()
+        .map(|info| info.0.clone())
+        .unwrap_or_else(|| Peer { address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reset: ResetSwitch::default() })
 }

@@ -14,19 +14,34 @@ use super::php;
 /// The length of a reset token: `[A-Za-z0-9]{32}`.
 pub const TOKEN_LENGTH: usize = 32;
 
-/// `requestPasswordResetEmail(email)`: `true` when an email went out, `false` when the mail
-/// transport failed.
-pub fn request_reset_email(ctx: &RequestContext, email: &str) -> Result<bool, MagentoError> {
+/// What `requestPasswordResetEmail` did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResetRequested {
+    /// The mutation's answer: `false` when the mail transport failed.
+    pub sent: bool,
+    /// The Mailpit id of the captured email.
+    pub message_id: Option<String>,
+}
+
+impl ResetRequested {
+    const SENT_NOTHING: Self = Self { sent: true, message_id: None };
+}
+
+/// `requestPasswordResetEmail(email)`, with `scripted` replacing the account's real state.
+pub fn request_reset_email(
+    ctx: &RequestContext,
+    email: &str,
+    scripted: Option<State>,
+) -> Result<ResetRequested, MagentoError> {
     if php::is_empty(email) {
         return Err(MagentoError::EmailRequired);
     }
     if !is_valid_email(email) {
         return Err(MagentoError::EmailInvalid);
     }
-    let scripted = ctx.scripted_state(email);
     let uniform = ctx.settings.enumeration == Enumeration::Uniform;
     match scripted {
-        Some(State::Unknown) if uniform => return Ok(true),
+        Some(State::Unknown) if uniform => return Ok(ResetRequested::SENT_NOTHING),
         Some(State::Unknown | State::Throttled) => return Err(MagentoError::CannotResetPassword),
         Some(State::Locked) => return Err(MagentoError::AccountLocked),
         Some(State::InternalError) => return Err(MagentoError::Internal),
@@ -53,7 +68,7 @@ pub fn request_reset_email(ctx: &RequestContext, email: &str) -> Result<bool, Ma
             (None, Some(State::Ok | State::MailFailure)) => {
                 Mailbox { name: local_part(email), address: email.to_owned() }
             }
-            (None, _) if uniform => return Ok(true),
+            (None, _) if uniform => return Ok(ResetRequested::SENT_NOTHING),
             (None, _) => return Err(MagentoError::CannotResetPassword),
         };
         let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
@@ -62,20 +77,22 @@ pub fn request_reset_email(ctx: &RequestContext, email: &str) -> Result<bool, Ma
     };
     if scripted == Some(State::MailFailure) {
         // Magento logs the transport's exception and answers false, with no error.
-        return Ok(false);
+        return Ok(ResetRequested { sent: false, message_id: None });
     }
     let fixtures = ctx.app.fixtures();
     let mail = ResetEmail::new(recipient, &fixtures.store.name, ctx.app.storefront_url(), &token);
-    ctx.app.capture(&ctx.namespace, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
-    Ok(true)
+    let message_id = ctx.app.capture(&ctx.namespace, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
+    Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }
 
-/// `resetPassword(email, resetPasswordToken, newPassword)`.
+/// `resetPassword(email, resetPasswordToken, newPassword)`, with `scripted` replacing the
+/// account's real state.
 pub fn reset_password(
     ctx: &RequestContext,
     email: &str,
     token: &str,
     new_password: &str,
+    scripted: Option<State>,
 ) -> Result<bool, MagentoError> {
     if php::is_empty(email) {
         return Err(MagentoError::EmailRequired);
@@ -89,7 +106,6 @@ pub fn reset_password(
     if php::is_empty(new_password) {
         return Err(MagentoError::NewPasswordRequired);
     }
-    let scripted = ctx.scripted_state(email);
     match scripted {
         Some(State::Unknown | State::Throttled) => return Err(MagentoError::CannotSetPassword),
         Some(State::Locked) => return Err(MagentoError::AccountLocked),

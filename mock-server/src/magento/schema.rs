@@ -1,11 +1,14 @@
 //! The GraphQL schema the mock serves: Magento's types and descriptions for the password-reset
 //! journey. No HTTP here: resolvers read a [`RequestContext`] and call the journey's modules.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, EmptySubscription, Object, Schema, SimpleObject};
 
 use super::context::RequestContext;
 use super::errors::MagentoError;
 use super::{password_reset, sign_in};
+use crate::scenarios::State;
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
 
@@ -15,9 +18,10 @@ pub fn build_schema() -> MagentoSchema {
 
 /// Runs a resolver's body and reports its failure Magento's way: the error is added to the
 /// response and the field answers `null`, so the other fields of the document still run.
-fn answer<T>(ctx: &Context<'_>, body: impl FnOnce(&RequestContext) -> Result<T, MagentoError>) -> Option<T> {
-    let outcome = match ctx.data::<RequestContext>() {
-        Ok(request) => body(request),
+fn answer<T>(ctx: &Context<'_>, body: impl FnOnce(&RequestContext, Field<'_>) -> Result<T, MagentoError>) -> Option<T> {
+    let key = ctx.item.node.response_key().node.as_str();
+    let outcome = match ctx.data::<Arc<RequestContext>>() {
+        Ok(request) => body(request, Field { key, scripted: request.scripted_state(key) }),
         Err(_) => Err(MagentoError::Internal),
     };
     outcome
@@ -28,13 +32,19 @@ fn answer<T>(ctx: &Context<'_>, body: impl FnOnce(&RequestContext) -> Result<T, 
         .ok()
 }
 
+/// The field being answered: its response key, and the scripted state planned for it.
+struct Field<'a> {
+    key: &'a str,
+    scripted: Option<State>,
+}
+
 pub struct Query;
 
 #[Object]
 impl Query {
     /// Return detailed information about a customer account.
     async fn customer(&self, ctx: &Context<'_>) -> Option<Customer> {
-        answer(ctx, |request| {
+        answer(ctx, |request, _| {
             let customer = sign_in::current_customer(request)?;
             Ok(Customer {
                 email: Some(customer.email),
@@ -50,7 +60,7 @@ impl Query {
         ctx: &Context<'_>,
         #[graphql(desc = "The email address to check.")] email: String,
     ) -> Option<IsEmailAvailableOutput> {
-        answer(ctx, |request| {
+        answer(ctx, |request, _| {
             let available = sign_in::is_email_available(request, &email)?;
             Ok(IsEmailAvailableOutput { is_email_available: Some(available) })
         })
@@ -58,7 +68,7 @@ impl Query {
 
     /// Return details about the store's configuration.
     async fn store_config(&self, ctx: &Context<'_>) -> Option<StoreConfig> {
-        answer(ctx, |request| {
+        answer(ctx, |request, _| {
             let store = &request.app.fixtures().store;
             Ok(StoreConfig {
                 store_name: Some(store.name.clone()),
@@ -80,15 +90,15 @@ impl Mutation {
         #[graphql(desc = "The customer's email address.")] email: String,
         #[graphql(desc = "The customer's password.")] password: String,
     ) -> Option<CustomerToken> {
-        answer(ctx, |request| {
-            let token = sign_in::generate_customer_token(request, &email, &password)?;
+        answer(ctx, |request, field| {
+            let token = sign_in::generate_customer_token(request, &email, &password, field.scripted)?;
             Ok(CustomerToken { token: Some(token) })
         })
     }
 
     /// Revoke the customer token.
     async fn revoke_customer_token(&self, ctx: &Context<'_>) -> Option<RevokeCustomerTokenOutput> {
-        answer(ctx, |request| Ok(RevokeCustomerTokenOutput { result: sign_in::revoke_customer_token(request)? }))
+        answer(ctx, |request, _| Ok(RevokeCustomerTokenOutput { result: sign_in::revoke_customer_token(request)? }))
     }
 
     /// Request an email with a reset password token for the registered customer identified by the specified email.
@@ -97,7 +107,13 @@ impl Mutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The customer's email address.")] email: String,
     ) -> Option<bool> {
-        answer(ctx, |request| password_reset::request_reset_email(request, &email))
+        answer(ctx, |request, field| {
+            let requested = password_reset::request_reset_email(request, &email, field.scripted)?;
+            if let Some(message_id) = requested.message_id {
+                request.note_captured(field.key, message_id);
+            }
+            Ok(requested.sent)
+        })
     }
 
     /// Reset a customer's password using the reset password token that the customer received in an email after requesting it using `requestPasswordResetEmail`.
@@ -109,7 +125,9 @@ impl Mutation {
         reset_password_token: String,
         #[graphql(desc = "The customer's new password.")] new_password: String,
     ) -> Option<bool> {
-        answer(ctx, |request| password_reset::reset_password(request, &email, &reset_password_token, &new_password))
+        answer(ctx, |request, field| {
+            password_reset::reset_password(request, &email, &reset_password_token, &new_password, field.scripted)
+        })
     }
 }
 

@@ -14,14 +14,19 @@ const CUSTOMER_TOKEN_LENGTH: usize = 32;
 
 /// `generateCustomerToken(email, password)`: the sign-in throttle is passed before the password
 /// is checked; every failure reads the same.
-pub fn generate_customer_token(ctx: &RequestContext, email: &str, password: &str) -> Result<String, MagentoError> {
+pub fn generate_customer_token(
+    ctx: &RequestContext,
+    email: &str,
+    password: &str,
+    scripted: Option<State>,
+) -> Result<String, MagentoError> {
     if php::is_empty(email) {
         return Err(MagentoError::SpecifyValue { field: "email" });
     }
     if php::is_empty(password) {
         return Err(MagentoError::SpecifyValue { field: "password" });
     }
-    match ctx.scripted_state(email) {
+    match scripted {
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown | State::Locked | State::Throttled) => return Err(MagentoError::SignInIncorrect),
         _ => {}

@@ -1,5 +1,9 @@
 //! Scripted states: outcomes a storefront can ask for on demand, and faults of the transport.
 
+pub mod faults;
+pub mod plan;
+pub mod rules;
+
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;

@@ -1,0 +1,171 @@
+//! The request journal: every GraphQL field answered, newest last, bounded, with passwords
+//! masked; tests wait on it instead of polling.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use time::OffsetDateTime;
+
+/// Entries kept per namespace; the oldest go first.
+pub const JOURNAL_CAPACITY: usize = 1_000;
+
+const MASK: &str = "****";
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Entry {
+    pub id: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub time: OffsetDateTime,
+    pub namespace: String,
+    /// `query` or `mutation`.
+    #[serde(rename = "type")]
+    pub operation_type: String,
+    /// The document's operation name, if it has one.
+    pub operation_name: Option<String>,
+    /// The root field, e.g. `requestPasswordResetEmail`.
+    pub operation: String,
+    /// The alias or field name under which the answer appears.
+    pub response_key: String,
+    pub email: Option<String>,
+    /// Arguments as resolved (variables substituted), passwords and tokens masked.
+    pub arguments: Value,
+    pub variables: Value,
+    /// The scripted state that answered, if any.
+    pub scenario: Option<String>,
+    pub status: u16,
+    /// The field's value in `data` (customer tokens masked), or null.
+    pub result: Value,
+    pub error: Option<String>,
+    /// The Mailpit id of the email this request captured.
+    pub message_id: Option<String>,
+}
+
+/// Filters of `GET /__admin/requests` and its `wait`.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Filter {
+    /// Matches the root field or the document's operation name.
+    pub operation: Option<String>,
+    /// Compared ignoring case.
+    pub email: Option<String>,
+    /// Only entries with a larger id.
+    pub after: Option<u64>,
+    pub limit: Option<usize>,
+    pub timeout_ms: Option<u64>,
+}
+
+impl Filter {
+    pub fn matches(&self, entry: &Entry) -> bool {
+        self.operation.as_deref().is_none_or(|op| entry.operation == op || entry.operation_name.as_deref() == Some(op))
+            && self.email.as_deref().is_none_or(|e| entry.email.as_deref().is_some_and(|x| x.eq_ignore_ascii_case(e)))
+            && self.after.is_none_or(|after| entry.id > after)
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Journal {
+    entries: VecDeque<Entry>,
+    next_id: u64,
+}
+
+impl Journal {
+    /// Gives the entry its id and keeps it.
+    pub fn record(&mut self, mut entry: Entry) {
+        self.next_id += 1;
+        entry.id = self.next_id;
+        if self.entries.len() == JOURNAL_CAPACITY {
+            self.entries.pop_front();
+        }
+        self.entries.push_back(entry);
+    }
+
+    pub fn matching<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = &'a Entry> {
+        self.entries.iter().filter(move |e| filter.matches(e))
+    }
+
+    pub fn by_message_id(&self, message_id: &str) -> Option<&Entry> {
+        self.entries.iter().rev().find(|e| e.message_id.as_deref() == Some(message_id))
+    }
+}
+
+/// Masks every value whose key names a password or token.
+pub fn mask_secrets(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let masked: Map<String, Value> = map
+                .iter()
+                .map(|(key, value)| {
+                    let lower = key.to_lowercase();
+                    if lower.contains("password") || lower.contains("token") {
+                        (key.clone(), Value::String(MASK.into()))
+                    } else {
+                        (key.clone(), mask_secrets(value))
+                    }
+                })
+                .collect();
+            Value::Object(masked)
+        }
+        Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn passwords_and_tokens_are_masked_at_any_depth() {
+        let masked = mask_secrets(&json!({
+            "email": "a@example.com", "newPassword": "secret", "input": { "password": "p", "resetPasswordToken": "t" }
+        }));
+        assert_eq!(
+            masked,
+            json!({
+                "email": "a@example.com", "newPassword": "****", "input": { "password": "****", "resetPasswordToken": "****" }
+            })
+        );
+    }
+
+    fn entry(operation: &str) -> Entry {
+        Entry {
+            id: 0,
+            time: OffsetDateTime::UNIX_EPOCH,
+            namespace: String::new(),
+            operation_type: "mutation".into(),
+            operation_name: None,
+            operation: operation.into(),
+            response_key: operation.into(),
+            email: Some("A@example.com".into()),
+            arguments: Value::Null,
+            variables: Value::Null,
+            scenario: None,
+            status: 200,
+            result: Value::Bool(true),
+            error: None,
+            message_id: None,
+        }
+    }
+
+    #[test]
+    fn the_journal_is_bounded_and_filters_by_operation_email_and_id() {
+        let mut journal = Journal::default();
+        for _ in 0..JOURNAL_CAPACITY + 5 {
+            journal.record(entry("resetPassword"));
+        }
+        journal.record(entry("requestPasswordResetEmail"));
+        assert_eq!(journal.matching(&Filter::default()).count(), JOURNAL_CAPACITY);
+        let filter = Filter {
+            operation: Some("requestPasswordResetEmail".into()),
+            email: Some("a@EXAMPLE.com".into()),
+            ..Filter::default()
+        };
+        let found: Vec<u64> = journal.matching(&filter).map(|e| e.id).collect();
+        assert_eq!(found, vec![JOURNAL_CAPACITY as u64 + 6]);
+        let after = Filter { after: Some(JOURNAL_CAPACITY as u64 + 6), ..Filter::default() };
+        assert_eq!(journal.matching(&after).count(), 0);
+    }
+}
