@@ -68,6 +68,21 @@ pub struct ServeArgs {
     pub admin_token: Option<String>,
 }
 
+impl ServeArgs {
+    /// The serve arguments of a command line (`mock-server [serve] ...`), for embedding and tests.
+    pub fn try_from_command_line<I, T>(args: I) -> Result<Self, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        let cli = Cli::try_parse_from(args)?;
+        Ok(match cli.command {
+            Some(Command::Serve(args)) => args,
+            _ => cli.serve,
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Throttle {

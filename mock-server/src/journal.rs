@@ -89,6 +89,12 @@ impl Journal {
     }
 }
 
+/// Whether an argument or key names a password or a token.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_lowercase();
+    lower.contains("password") || lower.contains("token")
+}
+
 /// Masks every value whose key names a password or token.
 pub fn mask_secrets(value: &Value) -> Value {
     match value {
@@ -96,8 +102,7 @@ pub fn mask_secrets(value: &Value) -> Value {
             let masked: Map<String, Value> = map
                 .iter()
                 .map(|(key, value)| {
-                    let lower = key.to_lowercase();
-                    if lower.contains("password") || lower.contains("token") {
+                    if is_secret_name(key) {
                         (key.clone(), Value::String(MASK.into()))
                     } else {
                         (key.clone(), mask_secrets(value))

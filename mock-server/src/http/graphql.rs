@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use crate::journal::{Entry, mask_secrets};
+use crate::journal::{Entry, is_secret_name, mask_secrets};
 use crate::magento::context::RequestContext;
 use crate::magento::render::{WireError, response_body};
 use crate::magento::validation::{
@@ -188,7 +188,7 @@ async fn execute(
         namespace: Arc::clone(&namespace),
         operation_type: operation.node.ty.to_string(),
         operation_name: operation_name(&document),
-        variables: mask_secrets(&Value::Object(params.variables.clone())),
+        variables: mask_variables(&params.variables, &operation.node),
     };
     if !plan.delay.is_zero() {
         tokio::time::sleep(plan.delay).await;
@@ -287,6 +287,35 @@ fn root_calls(operation: &OperationDefinition, variables: &Variables) -> Vec<Roo
             }
         })
         .collect()
+}
+
+/// The request's variables for the journal: those named like secrets, and those passed to a
+/// password or token argument, masked.
+fn mask_variables(variables: &serde_json::Map<String, Value>, operation: &OperationDefinition) -> Value {
+    let mut secret = std::collections::HashSet::new();
+    for selection in &operation.selection_set.node.items {
+        if let Selection::Field(field) = &selection.node {
+            for (name, value) in &field.node.arguments {
+                if let (true, async_graphql_value::Value::Variable(variable)) =
+                    (is_secret_name(&name.node), &value.node)
+                {
+                    secret.insert(variable.to_string());
+                }
+            }
+        }
+    }
+    let masked = mask_secrets(&Value::Object(variables.clone()));
+    match masked {
+        Value::Object(mut map) => {
+            for name in secret {
+                if let Some(value) = map.get_mut(&name) {
+                    *value = Value::String("****".into());
+                }
+            }
+            Value::Object(map)
+        }
+        other => other,
+    }
 }
 
 fn operation_name(document: &ExecutableDocument) -> Option<String> {

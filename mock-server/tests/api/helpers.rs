@@ -37,9 +37,13 @@ pub async fn spawn_app(version: &str) -> TestApp {
 }
 
 pub async fn spawn_with(version: &str, throttle: Throttle) -> TestApp {
+    spawn_configured(version, |config| config.throttle = throttle).await
+}
+
+pub async fn spawn_configured(version: &str, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = Config::for_tests().expect("built-in fixtures load");
     config.magento_version = version.parse::<MagentoVersion>().expect("a supported version");
-    config.throttle = throttle;
+    adjust(&mut config);
     let app = Application::build(config).await.expect("binds port 0");
     let base = format!("http://{}", app.address());
     tokio::spawn(app.run_until(std::future::pending()));
@@ -163,4 +167,18 @@ pub fn documented_error(version: &str, message: &str, field: &str, category: &st
 pub fn token_from_link(text: &str) -> String {
     let start = text.find("createPassword/?token=").expect("a reset link") + "createPassword/?token=".len();
     text[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
+}
+
+/// The same requests as `futures::future::join_all`, on tasks so they really run at once.
+pub async fn join_all<F>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::with_capacity(handles.len());
+    for handle in handles {
+        outputs.push(handle.await.expect("the task finishes"));
+    }
+    outputs
 }

@@ -3,10 +3,13 @@
 
 mod helpers;
 
+mod control_api;
 mod documented_cases;
 mod journey;
 mod mailpit;
+mod namespaces;
 mod releases;
 mod robustness;
+mod scenarios;
 mod sign_in;
 mod time_rules;
