@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod mailpit;
 pub mod request_headers;
 pub mod scope;
+pub mod web;
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -23,6 +24,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/search", get(mailpit::search))
         .route("/api/v1/message/{id}", get(mailpit::message))
         .nest("/__admin", admin::router(state.clone()))
+        .merge(web::router())
         .route("/livez", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
         .layer(CorsLayer::very_permissive())

@@ -1,0 +1,1 @@
+// The QA inbox page.
