@@ -42,6 +42,9 @@ pub struct ServeArgs {
     /// Address for GraphQL, the inbox API and the admin API.
     #[arg(long, env = "MOCK_LISTEN", default_value = "127.0.0.1:4000")]
     pub listen: SocketAddr,
+    /// Address where other applications deliver mail over SMTP, or `off`.
+    #[arg(long, env = "MOCK_SMTP_LISTEN", default_value = "127.0.0.1:1025", value_parser = parse_smtp_listen)]
+    pub smtp_listen: SmtpListen,
     /// Customers and store settings (TOML); the built-in fixtures/customers.toml when absent.
     #[arg(long, env = "MOCK_FIXTURES")]
     pub fixtures: Option<PathBuf>,
@@ -60,6 +63,9 @@ pub struct ServeArgs {
     /// Inbox retention: the oldest messages are dropped beyond this many (per namespace).
     #[arg(long, env = "MOCK_MAX_MESSAGES", default_value_t = 500, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_messages: u32,
+    /// Largest message accepted over SMTP or `POST /api/v1/send`, in bytes.
+    #[arg(long, env = "MOCK_MAX_MESSAGE_BYTES", default_value_t = 10 * 1024 * 1024)]
+    pub max_message_bytes: usize,
     /// Scripted rules loaded at start (TOML `[[rule]]` tables, as posted to /__admin/scenarios).
     #[arg(long, env = "MOCK_SCENARIOS")]
     pub scenarios: Option<PathBuf>,
@@ -83,6 +89,17 @@ impl ServeArgs {
     }
 }
 
+/// `--smtp-listen`: an address, or `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SmtpListen(pub Option<SocketAddr>);
+
+fn parse_smtp_listen(text: &str) -> Result<SmtpListen, String> {
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(SmtpListen(None));
+    }
+    text.parse().map(|a| SmtpListen(Some(a))).map_err(|_| format!("{text:?} is neither an address (IP:PORT) nor off"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Throttle {
@@ -95,6 +112,9 @@ pub enum Throttle {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub listen: SocketAddr,
+    /// `None` when SMTP capture is off.
+    pub smtp_listen: Option<SocketAddr>,
+    pub max_message_bytes: usize,
     pub fixtures: Fixtures,
     /// Always ends with `/`.
     pub storefront_url: String,
@@ -129,6 +149,8 @@ impl Config {
         };
         Ok(Self {
             listen: args.listen,
+            smtp_listen: args.smtp_listen.0,
+            max_message_bytes: args.max_message_bytes,
             fixtures,
             storefront_url: normalise_storefront_url(&args.storefront_url)?,
             magento_version: args.magento_version,
@@ -150,6 +172,7 @@ impl Config {
     pub fn for_tests() -> Result<Self, ConfigError> {
         let mut args = Cli::parse_from(["mock-server"]).serve;
         args.listen = SocketAddr::from(([127, 0, 0, 1], 0));
+        args.smtp_listen = SmtpListen(Some(SocketAddr::from(([127, 0, 0, 1], 0))));
         Self::from_args(&args)
     }
 }

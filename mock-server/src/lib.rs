@@ -52,6 +52,8 @@ use crate::state::AppState;
 pub struct Application {
     listener: TcpListener,
     address: SocketAddr,
+    smtp: Option<(TcpListener, SocketAddr)>,
+    max_message_bytes: usize,
     state: AppState,
 }
 
@@ -60,8 +62,21 @@ impl Application {
     pub async fn build(config: Config) -> std::io::Result<Self> {
         let listener = TcpListener::bind(config.listen).await?;
         let address = listener.local_addr()?;
+        let smtp = match config.smtp_listen {
+            Some(smtp_address) => {
+                let smtp = TcpListener::bind(smtp_address).await?;
+                let bound = smtp.local_addr()?;
+                Some((smtp, bound))
+            }
+            None => None,
+        };
         let state = AppState::new(&config);
-        Ok(Self { listener, address, state })
+        Ok(Self { listener, address, smtp, max_message_bytes: config.max_message_bytes, state })
+    }
+
+    /// Where SMTP capture listens, unless it is off.
+    pub fn smtp_address(&self) -> Option<SocketAddr> {
+        self.smtp.as_ref().map(|(_, address)| *address)
     }
 
     /// Where it listens (the real port when the configuration said 0).
@@ -75,8 +90,15 @@ impl Application {
 
     /// Serves until `shutdown` completes, then finishes the requests in flight.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let smtp = self
+            .smtp
+            .map(|(listener, _)| tokio::spawn(mail::smtp::serve(listener, self.state.clone(), self.max_message_bytes)));
         let listener = http::connection::FaultableListener::new(self.listener);
         let service = http::router(self.state).into_make_service_with_connect_info::<http::connection::Peer>();
-        axum::serve(listener, service).with_graceful_shutdown(shutdown).await
+        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        if let Some(smtp) = smtp {
+            smtp.abort();
+        }
+        served
     }
 }

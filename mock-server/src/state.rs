@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::Notify;
+use tokio::sync::{Notify, broadcast};
 
 use crate::accounts::{Accounts, SecuritySettings};
 use crate::clock::Clock;
@@ -15,7 +15,7 @@ use crate::journal::{Entry, Journal};
 use crate::magento::MagentoVersion;
 use crate::magento::schema::{MagentoSchema, build_schema};
 use crate::magento::validation::SchemaIndex;
-use crate::mail::inbox::Content;
+use crate::mail::inbox::{Content, Events};
 use crate::mail::{Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
@@ -51,7 +51,7 @@ pub struct Namespace {
 }
 
 impl Namespace {
-    fn new(name: &str, start: &Start) -> Self {
+    fn new(name: &str, start: &Start, events: Events) -> Self {
         let mut accounts = Accounts::new(SecuritySettings::default());
         for customer in &start.fixtures.customers {
             // Fixtures were checked for duplicates when loaded.
@@ -64,7 +64,7 @@ impl Namespace {
         Self {
             name: name.to_owned(),
             accounts: Mutex::new(accounts),
-            inbox: Mutex::new(Inbox::new(start.max_messages)),
+            inbox: Mutex::new(Inbox::new(start.max_messages, events)),
             journal: Mutex::new(Journal::default()),
             rules: Mutex::new(rules),
             journal_grew: Notify::new(),
@@ -119,9 +119,13 @@ struct Shared {
     start: Start,
     storefront_url: String,
     admin_token: Option<String>,
+    max_message_bytes: usize,
+    started: std::time::Instant,
     settings: RwLock<Settings>,
     random: Random,
     namespaces: Mutex<HashMap<String, Arc<Namespace>>>,
+    /// Inbox listeners by namespace name: kept apart so they survive a namespace's reset.
+    events: Mutex<HashMap<String, Events>>,
     schema: MagentoSchema,
     schema_index: SchemaIndex,
 }
@@ -140,6 +144,8 @@ impl AppState {
                 },
                 storefront_url: config.storefront_url.clone(),
                 admin_token: config.admin_token.clone(),
+                max_message_bytes: config.max_message_bytes,
+                started: std::time::Instant::now(),
                 settings: RwLock::new(Settings {
                     magento_version: config.magento_version,
                     throttle: config.throttle,
@@ -147,6 +153,7 @@ impl AppState {
                 }),
                 random,
                 namespaces: Mutex::new(HashMap::new()),
+                events: Mutex::new(HashMap::new()),
                 schema,
                 schema_index,
             }),
@@ -165,6 +172,18 @@ impl AppState {
 
     pub fn fixtures(&self) -> &Fixtures {
         &self.shared.start.fixtures
+    }
+
+    pub fn max_message_bytes(&self) -> usize {
+        self.shared.max_message_bytes
+    }
+
+    pub fn uptime_seconds(&self) -> u64 {
+        self.shared.started.elapsed().as_secs()
+    }
+
+    pub fn max_messages(&self) -> usize {
+        self.shared.start.max_messages
     }
 
     pub fn admin_token(&self) -> Option<&str> {
@@ -193,23 +212,52 @@ impl AppState {
         if let Some(namespace) = namespaces.get(name) {
             return Arc::clone(namespace);
         }
-        let namespace = Arc::new(Namespace::new(name, &self.shared.start));
+        let namespace = Arc::new(Namespace::new(name, &self.shared.start, self.events(name)));
         namespaces.insert(name.to_owned(), Arc::clone(&namespace));
         namespace
     }
 
     /// Puts a namespace back to the fixtures: accounts, tokens, inbox and clock.
     pub fn reset_namespace(&self, name: &str) {
-        let fresh = Arc::new(Namespace::new(name, &self.shared.start));
-        lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
+        let fresh = Arc::new(Namespace::new(name, &self.shared.start, self.events(name)));
+        let old = lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
+        // Live inbox pages learn that their list is gone.
+        if let Some(old) = old {
+            old.inbox().clear();
+        }
     }
 
-    /// Stores a message in `namespace`'s inbox; answers its Mailpit id.
-    pub fn capture(&self, namespace: &Namespace, content: Content) -> Result<String, RandomError> {
+    /// The live-update channel of a namespace's inbox.
+    pub fn events(&self, name: &str) -> Events {
+        lock(&self.shared.events).entry(name.to_owned()).or_insert_with(|| broadcast::channel(256).0).clone()
+    }
+
+    /// Names of the namespaces in use, sorted ("" is the default).
+    pub fn namespace_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = lock(&self.shared.namespaces).keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// Stores a message in `namespace`'s inbox (with a new `Message-ID` unless it has one);
+    /// answers its Mailpit id.
+    pub fn capture(
+        &self,
+        namespace: &Namespace,
+        message_id: Option<String>,
+        content: Content,
+    ) -> Result<String, RandomError> {
         let id = self.random().alphanumeric(22)?;
-        let message_id = format!("{}@mock-server.magento.test", self.random().alphanumeric(24)?);
+        let message_id = match message_id {
+            Some(message_id) => message_id,
+            None => self.new_message_id()?,
+        };
         let message = StoredMessage::new(id.clone(), message_id, namespace.clock.now(), content);
         namespace.inbox().capture(message);
         Ok(id)
+    }
+
+    pub fn new_message_id(&self) -> Result<String, RandomError> {
+        Ok(format!("{}@mock-server.magento.test", self.random().alphanumeric(24)?))
     }
 }

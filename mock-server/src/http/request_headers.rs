@@ -32,12 +32,19 @@ impl RequestHeaders {
     }
 }
 
-/// The `X-Mock-Namespace` header: up to 64 of `[A-Za-z0-9._-]`.
+/// The `X-Mock-Namespace` header.
 pub fn namespace(headers: &HeaderMap) -> Result<String, String> {
-    let Some(name) = text(headers, NAMESPACE_HEADER)? else { return Ok(String::new()) };
+    match text(headers, NAMESPACE_HEADER)? {
+        Some(name) => valid_namespace(name).map(str::to_owned),
+        None => Ok(String::new()),
+    }
+}
+
+/// A namespace name: up to 64 of `[A-Za-z0-9._-]` ("" is the default namespace).
+pub fn valid_namespace(name: &str) -> Result<&str, String> {
     let valid = name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if valid {
-        Ok(name.to_owned())
+        Ok(name)
     } else {
         Err(format!("X-Mock-Namespace: {name:?} must be at most 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'"))
     }

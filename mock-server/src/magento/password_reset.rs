@@ -81,7 +81,7 @@ pub fn request_reset_email(
     }
     let fixtures = ctx.app.fixtures();
     let mail = ResetEmail::new(recipient, &fixtures.store.name, ctx.app.storefront_url(), &token);
-    let message_id = ctx.app.capture(&ctx.namespace, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
+    let message_id = ctx.app.capture(&ctx.namespace, None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }
 

@@ -1,8 +1,14 @@
-//! Email: the reset email Magento composes, and the inbox that captures it.
+//! Email: the reset email Magento composes, mail from outside (SMTP, `send`), the inbox that
+//! captures both, and Mailpit's view of it.
 
+pub mod compose;
 pub mod inbox;
+pub mod links;
+pub mod mailpit;
+pub mod received;
 pub mod reset_email;
 pub mod search;
+pub mod smtp;
 
 pub use inbox::{Inbox, Mailbox, StoredMessage};
 pub use reset_email::ResetEmail;

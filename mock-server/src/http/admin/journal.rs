@@ -50,7 +50,7 @@ pub async fn captured_message(Scope { namespace, .. }: Scope, Path(id): Path<Str
         let mut newest_first = inbox.newest_first();
         let found = if id == "latest" { newest_first.next() } else { newest_first.find(|m| m.id == id) };
         let message = found.ok_or_else(|| AdminError::not_found(format!("no captured message {id:?}")))?;
-        let link = message.reset_link().map(str::to_owned);
+        let link = message.reset_link();
         let token = link.as_deref().and_then(|l| l.split_once("token=")).map(|(_, t)| t.to_owned());
         json!({
             "id": message.id,

@@ -40,6 +40,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/requests/wait", get(journal::wait))
         .route("/messages/{id}", get(journal::captured_message))
         .route("/reset", post(settings::reset_namespace))
+        .route("/namespaces", get(settings::namespaces))
         .route_layer(middleware::from_fn_with_state(state, require_admin_token))
 }
 

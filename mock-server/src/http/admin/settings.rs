@@ -45,3 +45,8 @@ pub async fn reset_namespace(State(app): State<AppState>, Scope { name, .. }: Sc
     app.reset_namespace(&name);
     Json(json!({ "reset": true, "namespace": name })).into_response()
 }
+
+/// The namespaces in use ("" is the default), for the inbox page's selector.
+pub async fn namespaces(State(app): State<AppState>) -> Response {
+    Json(app.namespace_names()).into_response()
+}

@@ -1,0 +1,216 @@
+//! Mail that arrived from outside (SMTP, or `POST /api/v1/send`): kept as its RFC 5322 source,
+//! with the fields every list needs parsed once by a maintained MIME parser (mail-parser).
+
+use mail_parser::{Address, MessageParser, MimeHeaders};
+use md5::Md5;
+use serde::Serialize;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use super::inbox::Mailbox;
+
+/// What a list or search needs without parsing the source again.
+#[derive(Clone, Debug)]
+pub struct Received {
+    pub raw: Box<[u8]>,
+    pub from: Mailbox,
+    pub to: Vec<Mailbox>,
+    pub cc: Vec<Mailbox>,
+    /// Envelope recipients not named in `To` or `Cc`.
+    pub bcc: Vec<Mailbox>,
+    pub reply_to: Vec<Mailbox>,
+    pub subject: String,
+    pub return_path: String,
+    pub message_id: Option<String>,
+    /// Values of `X-Tags`, comma-separated in the header.
+    pub header_tags: Vec<String>,
+    pub attachments: usize,
+}
+
+/// Mailpit's attachment entry.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Attachment {
+    #[serde(rename = "PartID")]
+    pub part_id: String,
+    pub file_name: String,
+    pub content_type: String,
+    #[serde(rename = "ContentID")]
+    pub content_id: String,
+    pub size: usize,
+    pub checksums: Checksums,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Checksums {
+    #[serde(rename = "MD5")]
+    pub md5: String,
+    #[serde(rename = "SHA1")]
+    pub sha1: String,
+    #[serde(rename = "SHA256")]
+    pub sha256: String,
+}
+
+/// The parts a message view needs, parsed from the source on demand.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    pub text: String,
+    pub html: String,
+    pub attachments: Vec<Attachment>,
+    pub inline: Vec<Attachment>,
+    /// Header names as written, each with its values in order.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Received {
+    /// Parses `raw`; `envelope_to` are the SMTP recipients (for Bcc). `None` when the source is
+    /// not a message at all.
+    pub fn parse(raw: Vec<u8>, envelope_from: Option<&str>, envelope_to: &[String]) -> Option<Self> {
+        let message = MessageParser::default().parse(&raw)?;
+        let from = message
+            .from()
+            .and_then(mailboxes_first)
+            .or_else(|| envelope_from.map(|address| Mailbox { name: String::new(), address: address.to_owned() }));
+        let to = message.to().map(mailboxes).unwrap_or_default();
+        let cc = message.cc().map(mailboxes).unwrap_or_default();
+        let named: Vec<String> = to.iter().chain(&cc).map(|m| m.address.to_lowercase()).collect();
+        let mut bcc = message.bcc().map(mailboxes).unwrap_or_default();
+        for recipient in envelope_to {
+            let known = named.contains(&recipient.to_lowercase())
+                || bcc.iter().any(|m| m.address.eq_ignore_ascii_case(recipient));
+            if !known {
+                bcc.push(Mailbox { name: String::new(), address: recipient.clone() });
+            }
+        }
+        let header_tags = message
+            .header_raw("X-Tags")
+            .map(|tags| tags.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect())
+            .unwrap_or_default();
+        let received = Self {
+            from: from.unwrap_or(Mailbox { name: String::new(), address: String::new() }),
+            reply_to: message.reply_to().map(mailboxes).unwrap_or_default(),
+            subject: message.subject().unwrap_or_default().to_owned(),
+            return_path: message.return_address().or(envelope_from).unwrap_or_default().to_owned(),
+            message_id: message.message_id().map(str::to_owned),
+            attachments: message.attachment_count(),
+            header_tags,
+            to,
+            cc,
+            bcc,
+            raw: Box::default(),
+        };
+        Some(Self { raw: raw.into_boxed_slice(), ..received })
+    }
+
+    pub fn parse_parts(&self) -> Parsed {
+        parse_parts(&self.raw)
+    }
+}
+
+/// Text, HTML, attachments and headers of any RFC 5322 source.
+pub fn parse_parts(raw: &[u8]) -> Parsed {
+    let Some(message) = MessageParser::default().parse(raw) else { return Parsed::default() };
+    let text = message.body_text(0).map(|t| t.into_owned()).unwrap_or_default();
+    // A text-only message has no HTML part; mail-parser would render one from the text.
+    let html = if message.html_body_count() > 0 && message.html_part(0).is_some_and(|p| p.is_text_html()) {
+        message.body_html(0).map(|h| h.into_owned()).unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let mut attachments = Vec::new();
+    let mut inline = Vec::new();
+    for (index, part) in message.attachments().enumerate() {
+        let contents = part.contents();
+        let content_type = part
+            .content_type()
+            .map(|ct| match ct.subtype() {
+                Some(sub) => format!("{}/{}", ct.ctype(), sub),
+                None => ct.ctype().to_owned(),
+            })
+            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let attachment = Attachment {
+            part_id: (index + 2).to_string(),
+            file_name: part.attachment_name().unwrap_or_default().to_owned(),
+            content_type,
+            content_id: part.content_id().unwrap_or_default().to_owned(),
+            size: contents.len(),
+            checksums: Checksums {
+                md5: hex(&Md5::digest(contents)),
+                sha1: hex(&Sha1::digest(contents)),
+                sha256: hex(&Sha256::digest(contents)),
+            },
+        };
+        let is_inline = part.content_disposition().is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline"))
+            && !attachment.content_id.is_empty();
+        if is_inline { inline.push(attachment) } else { attachments.push(attachment) }
+    }
+    let headers = message.headers_raw().map(|(name, value)| (name.to_owned(), unfold(value))).collect();
+    Parsed { text, html, attachments, inline, headers }
+}
+
+fn unfold(value: &str) -> String {
+    value.split(['\r', '\n']).map(str::trim).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn mailboxes(address: &Address<'_>) -> Vec<Mailbox> {
+    address
+        .iter()
+        .map(|addr| Mailbox {
+            name: addr.name.as_deref().unwrap_or_default().to_owned(),
+            address: addr.address.as_deref().unwrap_or_default().to_owned(),
+        })
+        .collect()
+}
+
+fn mailboxes_first(address: &Address<'_>) -> Option<Mailbox> {
+    mailboxes(address).into_iter().next()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIME: &str = "From: =?UTF-8?B?SsO8cmdlbg==?= <store@shop.test>\r\n\
+To: Veronica Costello <roni_cost@example.com>\r\n\
+Subject: =?UTF-8?Q?Passwort_zur=C3=BCcksetzen?=\r\n\
+Message-ID: <abc@shop.test>\r\n\
+X-Tags: magento, reset\r\n\
+MIME-Version: 1.0\r\n\
+Content-Type: multipart/alternative; boundary=\"b1\"\r\n\
+\r\n\
+--b1\r\n\
+Content-Type: text/plain; charset=utf-8\r\n\
+Content-Transfer-Encoding: quoted-printable\r\n\
+\r\n\
+Gr=C3=BC=C3=9Fe, set a new password: https://shop.test/customer/account/createPassword/?token=AbC\r\n\
+--b1\r\n\
+Content-Type: text/html; charset=utf-8\r\n\
+Content-Transfer-Encoding: base64\r\n\
+\r\n\
+PHA+SGVsbG88L3A+\r\n\
+--b1--\r\n";
+
+    #[test]
+    fn parses_encoded_headers_parts_and_envelope_bcc() {
+        let received = Received::parse(
+            MIME.as_bytes().to_vec(),
+            Some("bounce@shop.test"),
+            &["roni_cost@example.com".into(), "qa@example.com".into()],
+        )
+        .unwrap();
+        assert_eq!(received.from, Mailbox { name: "Jürgen".into(), address: "store@shop.test".into() });
+        assert_eq!(received.subject, "Passwort zurücksetzen");
+        assert_eq!(received.to[0].name, "Veronica Costello");
+        assert_eq!(received.bcc, vec![Mailbox { name: String::new(), address: "qa@example.com".into() }]);
+        assert_eq!(received.header_tags, vec!["magento".to_owned(), "reset".to_owned()]);
+        assert_eq!(received.message_id.as_deref(), Some("abc@shop.test"));
+        let parts = received.parse_parts();
+        assert!(parts.text.starts_with("Grüße, set a new password"));
+        assert_eq!(parts.html, "<p>Hello</p>");
+        assert!(parts.headers.iter().any(|(name, value)| name == "X-Tags" && value == "magento, reset"));
+    }
+}
