@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 pub struct TestApp {
     pub base: String,
+    /// Where the server captures SMTP.
+    pub smtp: Option<std::net::SocketAddr>,
     pub client: reqwest::Client,
     /// Every request carries it, so tests sharing a server never see each other.
     pub namespace: String,
@@ -46,14 +48,20 @@ pub async fn spawn_configured(version: &str, adjust: impl FnOnce(&mut Config)) -
     adjust(&mut config);
     let app = Application::build(config).await.expect("binds port 0");
     let base = format!("http://{}", app.address());
+    let smtp = app.smtp_address();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { base, client: reqwest::Client::new(), namespace: String::new() }
+    TestApp { base, smtp, client: reqwest::Client::new(), namespace: String::new() }
 }
 
 impl TestApp {
     /// The same server, seen from another namespace.
     pub fn in_namespace(&self, namespace: &str) -> TestApp {
-        TestApp { base: self.base.clone(), client: self.client.clone(), namespace: namespace.to_owned() }
+        TestApp {
+            base: self.base.clone(),
+            smtp: self.smtp,
+            client: self.client.clone(),
+            namespace: namespace.to_owned(),
+        }
     }
 
     pub fn post(&self, path: &str) -> reqwest::RequestBuilder {

@@ -5,6 +5,7 @@ mod helpers;
 
 mod control_api;
 mod documented_cases;
+mod inbox_api;
 mod journey;
 mod mailpit;
 mod namespaces;
@@ -12,4 +13,5 @@ mod releases;
 mod robustness;
 mod scenarios;
 mod sign_in;
+mod smtp;
 mod time_rules;

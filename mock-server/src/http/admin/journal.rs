@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use crate::http::scope::Scope;
 use crate::journal::{Entry, Filter};
+use crate::mail::links;
 
 use super::{AdminError, AdminQuery, AdminResult, rfc3339};
 
@@ -51,7 +52,7 @@ pub async fn captured_message(Scope { namespace, .. }: Scope, Path(id): Path<Str
         let found = if id == "latest" { newest_first.next() } else { newest_first.find(|m| m.id == id) };
         let message = found.ok_or_else(|| AdminError::not_found(format!("no captured message {id:?}")))?;
         let link = message.reset_link();
-        let token = link.as_deref().and_then(|l| l.split_once("token=")).map(|(_, t)| t.to_owned());
+        let token = link.as_deref().and_then(links::reset_token).map(str::to_owned);
         json!({
             "id": message.id,
             "message_id": message.message_id,
