@@ -2,6 +2,9 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use axum::http::HeaderValue;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -72,6 +75,9 @@ pub struct ServeArgs {
     /// When set, /__admin/* needs "Authorization: Bearer <token>".
     #[arg(long, env = "MOCK_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
+    /// Origins allowed to call from a browser (repeatable, or comma-separated); any when absent.
+    #[arg(long = "cors-origin", env = "MOCK_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
 }
 
 impl ServeArgs {
@@ -125,6 +131,11 @@ pub struct Config {
     /// Rules every namespace starts with.
     pub scenarios: Vec<Rule>,
     pub admin_token: Option<String>,
+    /// Empty: any origin.
+    pub cors_origins: Vec<HeaderValue>,
+    /// A client must send its request headers within this time, and its body within this time.
+    pub header_read_timeout: Duration,
+    pub body_read_timeout: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -139,6 +150,8 @@ pub enum ConfigError {
     Scenarios(String),
     #[error("--admin-token must not be empty")]
     EmptyAdminToken,
+    #[error("--cors-origin {0:?} is not an origin like http://localhost:3000")]
+    CorsOrigin(String),
 }
 
 impl Config {
@@ -165,6 +178,21 @@ impl Config {
                 Some("") => return Err(ConfigError::EmptyAdminToken),
                 other => other.map(str::to_owned),
             },
+            cors_origins: args
+                .cors_origins
+                .iter()
+                .map(|origin| origin.trim())
+                .filter(|origin| !origin.is_empty())
+                .map(|origin| {
+                    let valid = origin.starts_with("http://") || origin.starts_with("https://");
+                    HeaderValue::from_str(origin.trim_end_matches('/'))
+                        .ok()
+                        .filter(|_| valid)
+                        .ok_or_else(|| ConfigError::CorsOrigin(origin.to_owned()))
+                })
+                .collect::<Result<_, _>>()?,
+            header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
         })
     }
 

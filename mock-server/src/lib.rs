@@ -54,6 +54,7 @@ pub struct Application {
     address: SocketAddr,
     smtp: Option<(TcpListener, SocketAddr)>,
     max_message_bytes: usize,
+    header_read_timeout: std::time::Duration,
     state: AppState,
 }
 
@@ -71,7 +72,14 @@ impl Application {
             None => None,
         };
         let state = AppState::new(&config);
-        Ok(Self { listener, address, smtp, max_message_bytes: config.max_message_bytes, state })
+        Ok(Self {
+            listener,
+            address,
+            smtp,
+            max_message_bytes: config.max_message_bytes,
+            header_read_timeout: config.header_read_timeout,
+            state,
+        })
     }
 
     /// Where SMTP capture listens, unless it is off.
@@ -93,9 +101,8 @@ impl Application {
         let smtp = self
             .smtp
             .map(|(listener, _)| tokio::spawn(mail::smtp::serve(listener, self.state.clone(), self.max_message_bytes)));
-        let listener = http::connection::FaultableListener::new(self.listener);
-        let service = http::router(self.state).into_make_service_with_connect_info::<http::connection::Peer>();
-        let served = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
+        let router = http::router(self.state);
+        let served = http::server::serve(self.listener, router, self.header_read_timeout, shutdown).await;
         if let Some(smtp) = smtp {
             smtp.abort();
         }

@@ -40,7 +40,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    banner.print(app.address());
+    banner.print(app.address(), app.smtp_address());
     match app.run_until(shutdown_signal()).await {
         Ok(()) => {
             tracing::info!("stopped");
@@ -54,6 +54,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
 }
 
 struct Banner {
+    warnings: Vec<String>,
     version: String,
     customers: usize,
     storefront: String,
@@ -62,7 +63,21 @@ struct Banner {
 
 impl Banner {
     fn of(config: &Config) -> Self {
+        let mut warnings = Vec::new();
+        if !config.listen.ip().is_loopback() {
+            warnings.push(match config.admin_token {
+                Some(_) => format!("listening on {}: GraphQL and the inbox are reachable from other machines", config.listen),
+                None => format!(
+                    "listening on {} without --admin-token: anyone who can reach it can change accounts, the clock and scenarios",
+                    config.listen
+                ),
+            });
+        }
+        if let Some(smtp) = config.smtp_listen.filter(|a| !a.ip().is_loopback()) {
+            warnings.push(format!("SMTP capture on {smtp} accepts mail from other machines"));
+        }
         Self {
+            warnings,
             version: config.magento_version.to_string(),
             customers: config.fixtures.customers.len(),
             storefront: config.storefront_url.clone(),
@@ -70,13 +85,14 @@ impl Banner {
         }
     }
 
-    fn print(&self, address: std::net::SocketAddr) {
+    fn print(&self, address: std::net::SocketAddr, smtp: Option<std::net::SocketAddr>) {
         let base = format!("http://{address}");
         println!(
             "mock-server {} imitating Magento {} ({} customers, throttle {})\n  \
              GraphQL      {base}/graphql\n  \
              Inbox API    {base}/api/v1/messages\n  \
              Control API  {base}/__admin/\n  \
+             Inbox page   {base}/\n  \
              Health       {base}/readyz\n  \
              Reset links  {}customer/account/createPassword/?token=...",
             env!("CARGO_PKG_VERSION"),
@@ -85,6 +101,13 @@ impl Banner {
             self.throttle,
             self.storefront,
         );
+        match smtp {
+            Some(smtp) => println!("  SMTP capture {smtp}"),
+            None => println!("  SMTP capture off"),
+        }
+        for warning in &self.warnings {
+            println!("warning: {warning}");
+        }
     }
 }
 

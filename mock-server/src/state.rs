@@ -120,6 +120,8 @@ struct Shared {
     storefront_url: String,
     admin_token: Option<String>,
     max_message_bytes: usize,
+    body_read_timeout: std::time::Duration,
+    cors_origins: Vec<axum::http::HeaderValue>,
     started: std::time::Instant,
     settings: RwLock<Settings>,
     random: Random,
@@ -145,6 +147,8 @@ impl AppState {
                 storefront_url: config.storefront_url.clone(),
                 admin_token: config.admin_token.clone(),
                 max_message_bytes: config.max_message_bytes,
+                body_read_timeout: config.body_read_timeout,
+                cors_origins: config.cors_origins.clone(),
                 started: std::time::Instant::now(),
                 settings: RwLock::new(Settings {
                     magento_version: config.magento_version,
@@ -176,6 +180,15 @@ impl AppState {
 
     pub fn max_message_bytes(&self) -> usize {
         self.shared.max_message_bytes
+    }
+
+    pub fn body_read_timeout(&self) -> std::time::Duration {
+        self.shared.body_read_timeout
+    }
+
+    /// Empty: any origin may call.
+    pub fn cors_origins(&self) -> &[axum::http::HeaderValue] {
+        &self.shared.cors_origins
     }
 
     pub fn uptime_seconds(&self) -> u64 {

@@ -261,16 +261,36 @@
 
   const rowLinks = () => Array.from(el.list.querySelectorAll('a.row-link'));
 
+  // Events that arrive while a list request is in flight must not be undone by its (older)
+  // answer: each event gets a number, and a late answer is merged with what came after it.
+  const live = { seq: 0, loads: 0, added: new Map(), deleted: new Map(), truncated: 0 };
+
+  function remember(map, key, value) {
+    map.set(key, value);
+    if (map.size > 500) map.delete(map.keys().next().value);
+  }
+
   async function loadList({ keep = true } = {}) {
     const generation = state.generation;
+    const load = ++live.loads;
+    const seq = live.seq;
     const limit = keep ? Math.max(PAGE_SIZE, state.messages.length) : PAGE_SIZE;
     const params = new URLSearchParams({ start: '0', limit: String(limit) });
     let path = '/api/v1/messages';
     if (state.query) { path = '/api/v1/search'; params.set('query', state.query); }
     try {
       const summary = await apiJson(`${path}?${params}`);
-      if (generation !== state.generation) return;
-      applySummary(summary, false);
+      if (generation !== state.generation || load !== live.loads) return; // a newer request is on its way
+      if (seq === live.seq) { applySummary(summary, false); return; }
+      if (live.truncated > seq) { refreshSoon(); return; }
+      const known = new Set((summary.messages || []).map((m) => m.ID));
+      const arrived = [...live.added.values()].filter((e) => e.seq > seq && !known.has(e.summary.ID))
+        .map((e) => e.summary).reverse(); // newest first
+      const gone = new Set([...live.deleted].filter(([, at]) => at > seq).map(([id]) => id));
+      const messages = arrived.concat(summary.messages || []).filter((m) => !gone.has(m.ID));
+      applySummary({ ...summary, messages, total: (summary.total || 0) + arrived.length,
+        messages_count: (summary.messages_count || 0) + arrived.length }, false);
+      refreshSoon(); // converge on the server's own counts
     } catch (error) {
       if (generation === state.generation) showError(`Could not load the messages (${error.message}).`);
     }
@@ -647,10 +667,13 @@
 
   function handleEvent(frame) {
     const data = frame && frame.Data;
-    switch (frame && frame.Type) {
+    const type = frame && frame.Type;
+    if (type === 'new' || type === 'delete' || type === 'truncate') live.seq += 1;
+    switch (type) {
       case 'new': {
         if (!data || !data.ID) return;
         if (state.query) { refreshSoon(); return; }
+        remember(live.added, data.ID, { seq: live.seq, summary: data });
         if (state.messages.some((m) => m.ID === data.ID)) return;
         state.messages.unshift(data);
         state.total += 1; state.matching += 1;
@@ -660,10 +683,17 @@
         break;
       }
       case 'delete':
-        if (data && Array.isArray(data.IDs)) { removeLocally(data.IDs); refreshSoon(); }
+        if (data && Array.isArray(data.IDs)) {
+          for (const id of data.IDs) remember(live.deleted, id, live.seq);
+          removeLocally(data.IDs);
+          refreshSoon();
+        }
         break;
       case 'truncate':
+        // Everything deleted, or this page fell behind the event stream: either way, start over.
+        live.truncated = live.seq;
         clearLocally();
+        refreshSoon();
         break;
       case 'update':
         if (data && data.ID) {

@@ -1,6 +1,7 @@
 //! Customers and everything that changes with time around them: reset tokens, locks, the two
 //! throttles and sign-in sessions. The checks' order lives in `magento`; this module keeps state.
 
+mod password;
 mod security;
 mod sessions;
 mod throttle;
@@ -12,6 +13,7 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
+use password::PasswordHash;
 pub use security::{ResetProtection, SecuritySettings};
 pub use sessions::Session;
 use sessions::Sessions;
@@ -28,7 +30,7 @@ pub struct Customer {
     pub firstname: String,
     pub lastname: String,
     #[serde(skip)]
-    password: String,
+    password: PasswordHash,
     #[serde(with = "time::serde::rfc3339::option")]
     pub lock_expires: Option<OffsetDateTime>,
     #[serde(skip)]
@@ -67,7 +69,7 @@ impl Customer {
     }
 
     pub fn password_matches(&self, candidate: &str) -> bool {
-        bool::from(self.password.as_bytes().ct_eq(candidate.as_bytes()))
+        self.password.matches(candidate)
     }
 
     pub fn reset_token(&self) -> Option<&ResetToken> {
@@ -120,12 +122,13 @@ impl Accounts {
         if self.customers.contains_key(&key) {
             return Err(AccountError::Duplicate(new.email));
         }
+        let password = PasswordHash::new(&new.email, &new.password);
         let customer = Customer {
             id: self.next_id.max(1),
             email: new.email,
             firstname: new.firstname,
             lastname: new.lastname,
-            password: new.password,
+            password,
             lock_expires: new.lock_expires,
             failures_num: 0,
             first_failure: None,
@@ -185,7 +188,7 @@ impl Accounts {
     /// Sets a new password: the token is used up, failures and lock are cleared, sessions end.
     pub fn complete_reset(&mut self, email: &str, new_password: &str) {
         let Some(customer) = self.find_mut(email) else { return };
-        customer.password = new_password.to_owned();
+        customer.password = PasswordHash::new(&customer.email, new_password);
         customer.reset_token = None;
         customer.failures_num = 0;
         customer.first_failure = None;

@@ -8,37 +8,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::task::{Context, Poll};
 
-use axum::extract::connect_info::Connected;
-use axum::serve::{IncomingStream, Listener};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{TcpListener, TcpStream};
-
-/// A TCP listener whose connections carry a [`ResetSwitch`].
-pub struct FaultableListener {
-    inner: TcpListener,
-}
-
-impl FaultableListener {
-    pub fn new(inner: TcpListener) -> Self {
-        Self { inner }
-    }
-}
-
-impl Listener for FaultableListener {
-    type Io = FaultableStream;
-    type Addr = SocketAddr;
-
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        let (stream, address) = Listener::accept(&mut self.inner).await;
-        // Answers are small and many: send them at once.
-        let _ = stream.set_nodelay(true);
-        (FaultableStream { inner: stream, reset: ResetSwitch::default() }, address)
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.inner.local_addr()
-    }
-}
+use tokio::net::TcpStream;
 
 /// Flipped by a handler; the connection then ends with a TCP RST at its next write.
 #[derive(Clone, Debug, Default)]
@@ -60,6 +31,10 @@ pub struct FaultableStream {
 }
 
 impl FaultableStream {
+    pub fn new(inner: TcpStream, reset: ResetSwitch) -> Self {
+        Self { inner, reset }
+    }
+
     fn reset_now(&self) -> io::Error {
         // A zero linger makes the close that follows send RST instead of FIN (and, being zero,
         // never blocks the thread on drop).
@@ -111,10 +86,4 @@ impl AsyncWrite for FaultableStream {
 pub struct Peer {
     pub address: SocketAddr,
     pub reset: ResetSwitch,
-}
-
-impl Connected<IncomingStream<'_, FaultableListener>> for Peer {
-    fn connect_info(stream: IncomingStream<'_, FaultableListener>) -> Self {
-        Self { address: *stream.remote_addr(), reset: stream.io().reset.clone() }
-    }
 }

@@ -47,8 +47,13 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
             "Request content type must be application/json",
         );
     }
-    let Ok(bytes) = to_bytes(body, MAX_BODY_BYTES).await else {
-        return request_failure(version, StatusCode::OK, "Request body is too large.");
+    let bytes = match tokio::time::timeout(app.body_read_timeout(), to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return request_failure(version, StatusCode::OK, "Request body is too large."),
+        // Not a Magento answer: its web server would have given up on the slow client too.
+        Err(_) => {
+            return request_failure(version, StatusCode::REQUEST_TIMEOUT, "Request body was not received in time.");
+        }
     };
     let Some(params) = GraphQlParams::from_body(&bytes) else {
         return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");

@@ -6,6 +6,7 @@ pub mod graphql;
 pub mod mailpit;
 pub mod request_headers;
 pub mod scope;
+pub mod server;
 pub mod web;
 
 use axum::http::{Method, StatusCode};
@@ -36,9 +37,17 @@ pub fn router(state: AppState) -> Router {
         .merge(web::router())
         .route("/livez", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
-        .layer(CorsLayer::very_permissive())
+        .layer(cors(&state))
         .layer(middleware::map_response(options_answer_no_content))
         .with_state(state)
+}
+
+/// Open to every origin (credentials included) unless `--cors-origin` names some.
+fn cors(state: &AppState) -> CorsLayer {
+    match state.cors_origins() {
+        [] => CorsLayer::very_permissive(),
+        origins => CorsLayer::very_permissive().allow_origin(origins.to_vec()),
+    }
 }
 
 /// Magento answers `OPTIONS` with 204; the CORS layer answers preflights itself with 200.

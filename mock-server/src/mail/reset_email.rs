@@ -4,6 +4,8 @@
 //! someone reads the message, so a captured email costs a few hundred bytes.
 
 use mail_builder::MessageBuilder;
+use mail_builder::headers::content_type::ContentType;
+use mail_builder::mime::MimePart;
 use time::OffsetDateTime;
 
 use super::inbox::Mailbox;
@@ -57,17 +59,23 @@ impl ResetEmail {
         )
     }
 
-    /// The RFC 5322 source, multipart/alternative with the text and HTML parts.
+    /// The RFC 5322 source, multipart/alternative with the text and HTML parts. The same
+    /// message always renders to the same bytes (the boundary comes from the message id).
     pub fn raw(&self, message_id: &str, date: OffsetDateTime) -> Vec<u8> {
         let sender = Self::sender();
+        let boundary = format!("=_mock_{}", message_id.split('@').next().unwrap_or(message_id));
+        let alternative = ContentType::new("multipart/alternative").attribute("boundary", boundary);
+        let body = MimePart::new(
+            alternative,
+            vec![MimePart::new("text/plain", self.text()), MimePart::new("text/html", self.html())],
+        );
         MessageBuilder::new()
             .message_id(message_id)
             .date(date.unix_timestamp())
             .from((sender.name, sender.address))
             .to((self.recipient.name.clone(), self.recipient.address.clone()))
             .subject(self.subject())
-            .text_body(self.text())
-            .html_body(self.html())
+            .body(body)
             .write_to_vec()
             .unwrap_or_default()
     }
@@ -135,5 +143,9 @@ mod tests {
         assert!(raw.contains("multipart/alternative"));
         assert!(raw.contains("text/plain") && raw.contains("text/html"));
         assert!(raw.contains("Message-ID: <id@mock>"));
+        assert_eq!(
+            email().raw("id@mock", OffsetDateTime::UNIX_EPOCH),
+            email().raw("id@mock", OffsetDateTime::UNIX_EPOCH)
+        );
     }
 }

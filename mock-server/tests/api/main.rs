@@ -5,6 +5,7 @@ mod helpers;
 
 mod control_api;
 mod documented_cases;
+mod fuzz;
 mod inbox_api;
 mod journey;
 mod mailpit;

@@ -30,12 +30,15 @@ async fn absurd_documents_are_refused_without_harm() {
     assert_eq!(answer.status, StatusCode::OK);
     assert!(answer.json()["errors"][0]["message"].as_str().unwrap().starts_with("Max query depth should be 20"));
 
-    let wide = format!(
-        "mutation {{ {} }}",
-        (0..5_000).map(|i| format!("a{i}: requestPasswordResetEmail(email: \"\")")).collect::<Vec<_>>().join(" ")
-    );
-    let answer = app.graphql(&wide).await;
-    assert_eq!(answer.json()["errors"].as_array().map(Vec::len), Some(5_000), "each field answers for itself");
+    let aliases = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("a{i}: requestPasswordResetEmail(email: \"\")")).collect();
+        format!("mutation {{ {} }}", fields.join(" "))
+    };
+    let wide = app.graphql(&aliases(5_000)).await;
+    assert_eq!(wide.json()["errors"][0]["message"], "Max query complexity should be 300 but got 5000.");
+    assert!(wide.json().get("data").is_none(), "nothing ran");
+    let allowed = app.graphql(&aliases(300)).await;
+    assert_eq!(allowed.json()["errors"].as_array().map(Vec::len), Some(300), "each field answers for itself");
 
     let garbage = app.graphql("\u{0}\u{1}}}}}{{{{ query mutation ... $$$").await;
     assert_eq!(garbage.status, StatusCode::BAD_REQUEST);
@@ -111,4 +114,66 @@ async fn cors_is_open_for_local_frontends() {
         .unwrap();
     assert!(preflight.status().is_success());
     assert_eq!(preflight.headers()["access-control-allow-origin"], "http://localhost:3000");
+}
+
+/// A client that trickles its headers is cut off; one that trickles its body gets a 408.
+#[tokio::test]
+async fn slow_clients_are_timed_out() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = crate::helpers::spawn_configured("2.4.8", |config| {
+        config.header_read_timeout = std::time::Duration::from_millis(300);
+        config.body_read_timeout = std::time::Duration::from_millis(300);
+    })
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+
+    let mut slow_headers = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow_headers.write_all(b"POST /graphql HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+    let mut buffer = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), slow_headers.read_to_end(&mut buffer)).await;
+    assert!(read.is_ok(), "the server closes the connection instead of waiting forever");
+
+    let mut slow_body = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow_body
+        .write_all(
+            b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"qu",
+        )
+        .await
+        .unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), slow_body.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("Request body was not received in time."));
+    still_serving(&app).await;
+}
+
+#[tokio::test]
+async fn megabyte_strings_in_variables_are_answered_quickly() {
+    let app = spawn_app("2.4.8").await;
+    let huge = format!("{}@example.com", "a".repeat(900_000));
+    let query = "mutation($e: String!) { requestPasswordResetEmail(email: $e) }";
+    let answer = app.graphql_with(query, json!({ "e": huge })).await;
+    assert_eq!(answer.json()["errors"][0]["message"], "The email address has an invalid format.");
+    let reset = "mutation($p: String!) { resetPassword(email: \"roni_cost@example.com\", resetPasswordToken: \"t\", newPassword: $p) }";
+    let answer = app.graphql_with(reset, json!({ "p": "x".repeat(900_000) })).await;
+    assert_eq!(answer.json()["errors"][0]["message"], "The password token is mismatched. Reset and try again.");
+    still_serving(&app).await;
+}
+
+/// Hundreds of idle connections do not stop the server; the header timeout reclaims them.
+#[tokio::test]
+async fn a_flood_of_idle_connections_does_not_stop_the_server() {
+    let app = crate::helpers::spawn_configured("2.4.8", |config| {
+        config.header_read_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let mut idle = Vec::new();
+    for _ in 0..300 {
+        idle.push(tokio::net::TcpStream::connect(&address).await.unwrap());
+    }
+    still_serving(&app).await;
+    drop(idle);
+    still_serving(&app).await;
 }

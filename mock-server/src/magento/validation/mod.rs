@@ -19,8 +19,10 @@ pub use schema_index::SchemaIndex;
 pub use syntax::{SyntaxError, check_nesting, describe_parse_error};
 pub use variables::coerce_variables;
 
-/// Magento's storefront limit (`queryDepth` of the GraphQl module's `di.xml`).
+/// Magento's storefront limits (`queryDepth` and `queryComplexity` of the GraphQl module's
+/// `di.xml`): they refuse absurd documents before anything runs.
 pub const MAX_QUERY_DEPTH: usize = 20;
+pub const MAX_QUERY_COMPLEXITY: usize = 300;
 
 /// An error found before execution: no `data` in the answer, no `path`.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use async_graphql::{Pos, Positioned};
 use async_graphql_value::Value;
 
 use super::schema_index::{Kind, SchemaIndex, named_type};
-use super::{MAX_QUERY_DEPTH, ValidationError};
+use super::{MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, ValidationError};
 use crate::magento::{ErrorShape, MagentoVersion};
 
 /// Every error webonyx would report for `operation`, in document order.
@@ -28,6 +28,7 @@ pub fn validate_document(
         variable_uses: Vec::new(),
         visited_fragments: HashSet::new(),
         deepest: 0,
+        complexity: 0,
     };
     let root = match operation.node.ty {
         OperationType::Query => "Query",
@@ -55,6 +56,10 @@ pub fn validate_document(
     walk.selection_set(&operation.node.selection_set.node, root, 0);
     if walk.deepest > MAX_QUERY_DEPTH {
         walk.report(format!("Max query depth should be {MAX_QUERY_DEPTH} but got {}.", walk.deepest), vec![]);
+    }
+    if walk.complexity > MAX_QUERY_COMPLEXITY {
+        let message = format!("Max query complexity should be {MAX_QUERY_COMPLEXITY} but got {}.", walk.complexity);
+        walk.report(message, vec![]);
     }
 
     let operation_name = operation_name(document, operation);
@@ -125,6 +130,8 @@ struct Walk<'a> {
     variable_uses: Vec<VariableUse>,
     visited_fragments: HashSet<&'a str>,
     deepest: usize,
+    /// webonyx's default: every field counts one.
+    complexity: usize,
 }
 
 impl<'a> Walk<'a> {
@@ -173,6 +180,7 @@ impl<'a> Walk<'a> {
 
     fn field(&mut self, field: &'a Positioned<Field>, pos: Pos, parent: &str, depth: usize) -> Option<()> {
         let name = field.node.name.node.as_str();
+        self.complexity += 1;
         if name == "__typename" {
             return Some(());
         }
