@@ -135,6 +135,19 @@
   // ---------- reset link ----------
 
   const URL_RE = /https?:\/\/[^\s"'<>()]+/gi;
+  const HREF_RE = /\shref\s*=\s*("([^"]*)"|'([^']*)'|([^\s"'>]+))/gi;
+  const NAMED_ENTITIES = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", equals: '=', quest: '?', sol: '/', colon: ':' };
+
+  /** The character references a URL in an attribute may use. */
+  function decodeEntities(text) {
+    return text.replace(/&(#[0-9]+|#x[0-9a-f]+|[a-z]+);/gi, (whole, ref) => {
+      if (ref[0] === '#') {
+        const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+      }
+      return NAMED_ENTITIES[ref.toLowerCase()] ?? whole;
+    });
+  }
 
   /** `{link, href, token, customerId}` when `candidate` is a Magento createPassword link with a token. */
   function parseResetLink(candidate) {
@@ -159,12 +172,11 @@
   /** The reset link of a message: the HTML part's anchors first, then URLs in the text part. */
   function findReset(message) {
     const candidates = [];
-    if (message.HTML) {
-      // DOMParser documents are inert: no script runs and nothing loads.
-      const doc = new DOMParser().parseFromString(message.HTML, 'text/html');
-      for (const a of doc.querySelectorAll('a[href]')) candidates.push(a.getAttribute('href'));
-    }
+    // The HTML is read as text, never parsed into a DOM: even an inert DOMParser document would
+    // trip the page's CSP on every style attribute of the mail.
+    for (const m of (message.HTML || '').matchAll(HREF_RE)) candidates.push(decodeEntities(m[2] ?? m[3] ?? m[4]));
     for (const m of (message.Text || '').matchAll(URL_RE)) candidates.push(m[0]);
+    for (const m of decodeEntities(message.HTML || '').matchAll(URL_RE)) candidates.push(m[0]);
     for (const candidate of candidates) {
       const found = parseResetLink(candidate);
       if (found) return found;
@@ -292,7 +304,8 @@
         messages_count: (summary.messages_count || 0) + arrived.length }, false);
       refreshSoon(); // converge on the server's own counts
     } catch (error) {
-      if (generation === state.generation) showError(`Could not load the messages (${error.message}).`);
+      // While the live connection is down the status already says so; polling stays quiet.
+      if (generation === state.generation && state.live) showError(`Could not load the messages (${error.message}).`);
     }
   }
 
@@ -377,6 +390,7 @@
         if (hiddenLabel) hiddenLabel.remove();
       }
       renderCounts();
+      refreshSoon(); // the server's counts win (a stats frame may already have counted this one)
     }
   }
 

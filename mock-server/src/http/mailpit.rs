@@ -39,8 +39,12 @@ pub struct Page {
 pub struct Ids {
     #[serde(rename = "IDs", default)]
     ids: Vec<String>,
-    #[serde(rename = "Read")]
-    read: Option<bool>,
+    /// For `PUT`: `false` when absent, as in Mailpit.
+    #[serde(rename = "Read", default)]
+    read: bool,
+    /// For `PUT`: a search instead of ids.
+    #[serde(rename = "Search", default)]
+    search: String,
 }
 
 /// Mailpit's plain-text errors.
@@ -184,11 +188,31 @@ pub async fn view(InboxScope(namespace): InboxScope, Path(file): Path<String>) -
     })
 }
 
-/// Mark read or unread: `{"IDs":[...],"Read":true}`, no IDs = all.
+/// Mark read or unread: `{"IDs":[...],"Read":true}` or `{"Search":"...","Read":true}`; neither
+/// means all.
 pub async fn set_read(InboxScope(namespace): InboxScope, body: Bytes) -> Result<Response, BadRequest> {
     let request: Ids = optional_json(&body)?;
-    namespace.inbox().set_read(&request.ids, request.read.unwrap_or(true));
+    let mut inbox = namespace.inbox();
+    let ids = if request.search.trim().is_empty() {
+        request.ids
+    } else {
+        let query = SearchQuery::parse(&request.search);
+        let matching: Vec<String> = inbox.search(&query).map(|m| m.id.clone()).collect();
+        if matching.is_empty() {
+            return Ok(ok());
+        }
+        matching
+    };
+    inbox.set_read(&ids, request.read);
     Ok(ok())
+}
+
+/// One attachment's content: `/api/v1/message/{ID}/part/{PartID}`.
+pub async fn part(InboxScope(namespace): InboxScope, Path((id, part_id)): Path<(String, String)>) -> Response {
+    with_message(&namespace, &id, |message| match message.attachment(&part_id) {
+        Some((content_type, content)) => ([(header::CONTENT_TYPE, content_type)], content).into_response(),
+        None => not_found(),
+    })
 }
 
 /// `{"IDs":[...]}` deletes those; no body or no IDs deletes all.

@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/message/{id}", get(mailpit::message))
         .route("/api/v1/message/{id}/headers", get(mailpit::headers))
         .route("/api/v1/message/{id}/raw", get(mailpit::raw))
+        .route("/api/v1/message/{id}/part/{part}", get(mailpit::part))
         .route("/api/v1/message/{id}/link-check", get(mailpit::link_check))
         .route("/api/v1/send", post(mailpit::send))
         .route("/api/v1/info", get(mailpit::info))

@@ -136,6 +136,11 @@ impl StoredMessage {
         }
     }
 
+    /// An attachment's content type and bytes, by Mailpit `PartID`.
+    pub fn attachment(&self, part_id: &str) -> Option<(String, Vec<u8>)> {
+        super::received::attachment(&self.raw(), part_id)
+    }
+
     pub fn text(&self) -> String {
         match &self.content {
             Content::Reset(email) => email.text(),

@@ -1,7 +1,7 @@
 //! Mail that arrived from outside (SMTP, or `POST /api/v1/send`): kept as its RFC 5322 source,
 //! with the fields every list needs parsed once by a maintained MIME parser (mail-parser).
 
-use mail_parser::{Address, MessageParser, MimeHeaders};
+use mail_parser::{Address, MessageParser, MessagePart, MimeHeaders};
 use md5::Md5;
 use serde::Serialize;
 use sha1::Sha1;
@@ -121,13 +121,7 @@ pub fn parse_parts(raw: &[u8]) -> Parsed {
     let mut inline = Vec::new();
     for (index, part) in message.attachments().enumerate() {
         let contents = part.contents();
-        let content_type = part
-            .content_type()
-            .map(|ct| match ct.subtype() {
-                Some(sub) => format!("{}/{}", ct.ctype(), sub),
-                None => ct.ctype().to_owned(),
-            })
-            .unwrap_or_else(|| "application/octet-stream".to_owned());
+        let content_type = content_type_of(part);
         let attachment = Attachment {
             part_id: (index + 2).to_string(),
             file_name: part.attachment_name().unwrap_or_default().to_owned(),
@@ -146,6 +140,23 @@ pub fn parse_parts(raw: &[u8]) -> Parsed {
     }
     let headers = message.headers_raw().map(|(name, value)| (name.to_owned(), unfold(value))).collect();
     Parsed { text, html, attachments, inline, headers }
+}
+
+/// The content type and bytes of the attachment with Mailpit's `PartID` (as in [`parse_parts`]).
+pub fn attachment(raw: &[u8], part_id: &str) -> Option<(String, Vec<u8>)> {
+    let index: usize = part_id.parse::<usize>().ok()?.checked_sub(2)?;
+    let message = MessageParser::default().parse(raw)?;
+    let part = message.attachments().nth(index)?;
+    Some((content_type_of(part), part.contents().to_vec()))
+}
+
+fn content_type_of(part: &MessagePart<'_>) -> String {
+    part.content_type()
+        .map(|ct| match ct.subtype() {
+            Some(sub) => format!("{}/{}", ct.ctype(), sub),
+            None => ct.ctype().to_owned(),
+        })
+        .unwrap_or_else(|| "application/octet-stream".to_owned())
 }
 
 fn unfold(value: &str) -> String {
