@@ -709,12 +709,15 @@
         clearLocally();
         refreshSoon();
         break;
-      case 'update':
-        if (data && data.ID) {
-          const m = state.messages.find((x) => x.ID === data.ID);
-          if (m && typeof data.Read === 'boolean' && m.Read !== data.Read) refreshSoon();
+      case 'update': {
+        // Read or unread, here or elsewhere; the `stats` frame that follows carries the counts.
+        const m = data && state.messages.find((x) => x.ID === data.ID);
+        if (m && typeof data.Read === 'boolean' && m.Read !== data.Read) {
+          m.Read = data.Read;
+          renderList();
         }
         break;
+      }
       case 'stats':
         if (data) {
           const total = data.Total ?? data.total;
@@ -749,8 +752,8 @@
       if (!response.ok) return;
       const names = await response.json();
       if (!Array.isArray(names)) return;
-      el.namespaceList.replaceChildren(...names.filter((n) => typeof n === 'string')
-        .map((name) => h('option', { value: name, text: name === '' ? '(default)' : name })));
+      el.namespaceList.replaceChildren(...names.filter((n) => typeof n === 'string' && n !== '')
+        .map((name) => h('option', { value: name })));
     } catch { /* offline or not there: free-text entry still works */ }
   }
 

@@ -68,6 +68,9 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
         Err(message) => return bad_header(&message),
     };
     let query = request.uri().query().unwrap_or("");
+    if query.is_empty() && accepts_html(request.headers()) {
+        return super::web::graphiql();
+    }
     let Some(params) = GraphQlParams::from_query_string(query) else {
         let version = app.settings().magento_version;
         return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
@@ -403,6 +406,11 @@ fn request_failure(version: MagentoVersion, status: StatusCode, message: &str) -
 
 pub fn json_response(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], Body::from(body)).into_response()
+}
+
+/// A browser navigating to `/graphql` (rather than a GraphQL client) gets GraphiQL.
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
 }
 
 fn is_json(headers: &HeaderMap) -> bool {

@@ -177,3 +177,24 @@ async fn a_flood_of_idle_connections_does_not_stop_the_server() {
     drop(idle);
     still_serving(&app).await;
 }
+
+/// A browser opening /graphql gets GraphiQL, with every asset from this server.
+#[tokio::test]
+async fn browsers_get_an_offline_graphiql_at_graphql() {
+    let app = spawn_app("2.4.8").await;
+    let page = TestApp::send(app.get("/graphql").header("Accept", "text/html,application/xhtml+xml")).await;
+    assert!(page.content_type.starts_with("text/html"));
+    for asset in
+        ["graphiql.min.js", "graphiql.min.css", "react.production.min.js", "react-dom.production.min.js", "init.js"]
+    {
+        assert!(
+            page.body.contains(&format!("/assets/graphiql/{asset}"))
+                || asset == "init.js" && page.body.contains("init.js")
+        );
+        let served = TestApp::send(app.get(&format!("/assets/graphiql/{asset}"))).await;
+        assert_eq!(served.status, StatusCode::OK, "{asset}");
+    }
+    assert!(!page.body.contains("https://"), "nothing is loaded from the network");
+    let api = TestApp::send(app.get("/graphql").query(&[("query", "{ __typename }")])).await;
+    assert_eq!(api.json(), json!({ "data": { "__typename": "Query" } }), "GraphQL clients still get JSON");
+}
