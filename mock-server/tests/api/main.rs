@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod cli;
 mod control_api;
 mod documented_cases;
 mod fuzz;
