@@ -2,7 +2,7 @@
 //! announcing every change to live listeners (`/api/events`).
 
 use std::collections::VecDeque;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -39,20 +39,26 @@ pub struct StoredMessage {
     pub message_id: String,
     pub created: OffsetDateTime,
     pub read: bool,
-    pub size: usize,
+    /// The source's length, worked out when first asked: capturing stays cheap.
+    size: OnceLock<usize>,
     pub tags: Vec<String>,
     pub content: Content,
 }
 
 impl StoredMessage {
     pub fn new(id: String, message_id: String, created: OffsetDateTime, content: Content) -> Self {
-        let mut message = Self { id, message_id, created, read: false, size: 0, tags: Vec::new(), content };
-        message.size = match &message.content {
-            Content::Reset(_) => message.raw().len(),
-            Content::Received(received) => received.raw.len(),
-        };
+        let mut message =
+            Self { id, message_id, created, read: false, size: OnceLock::new(), tags: Vec::new(), content };
         message.tags = message.derive_tags();
         message
+    }
+
+    /// The size of the RFC 5322 source, in bytes.
+    pub fn size(&self) -> usize {
+        *self.size.get_or_init(|| match &self.content {
+            Content::Reset(_) => self.raw().len(),
+            Content::Received(received) => received.raw.len(),
+        })
     }
 
     /// Plus-addressing (`user+tag@`) and an `X-Tags` header tag a message, as in Mailpit.
@@ -262,7 +268,7 @@ impl Inbox {
 
     /// Sum of message sizes, for `info`.
     pub fn total_size(&self) -> usize {
-        self.messages.iter().map(|m| m.size).sum()
+        self.messages.iter().map(StoredMessage::size).sum()
     }
 
     /// Every tag in use, sorted.

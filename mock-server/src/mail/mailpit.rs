@@ -58,7 +58,7 @@ impl From<&StoredMessage> for MessageSummary {
             created: m.created,
             username: String::new(),
             tags: m.tags.clone(),
-            size: m.size,
+            size: m.size(),
             attachments: m.attachment_count(),
             snippet: m.snippet(),
         }
@@ -120,7 +120,7 @@ impl From<&StoredMessage> for Message {
             username: String::new(),
             text: parts.text,
             html: parts.html,
-            size: m.size,
+            size: m.size(),
             inline: parts.inline,
             attachments: parts.attachments,
         }
