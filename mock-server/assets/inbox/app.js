@@ -256,11 +256,9 @@
   }
 
   function renderCounts() {
-    const parts = [];
-    if (state.query) parts.push(`${state.matching} of ${state.total} match`);
-    else parts.push(`${state.total} message${state.total === 1 ? '' : 's'}`);
-    parts.push(`${state.unread} unread`);
-    el.counts.textContent = parts.join(' · ');
+    el.counts.textContent = state.query
+      ? `${state.matching} of ${state.total} message${state.total === 1 ? '' : 's'} match`
+      : `${state.total} message${state.total === 1 ? '' : 's'} · ${state.unread} unread`;
     el.listTitle.textContent = state.namespace ? `Messages in “${state.namespace}”` : 'Messages';
     el.deleteAll.disabled = state.total === 0;
     el.markAllRead.disabled = state.unread === 0;

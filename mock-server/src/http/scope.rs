@@ -1,10 +1,11 @@
-//! The namespace a request addresses (`X-Mock-Namespace`), as extractors: the control API
-//! answers a bad header with a JSON error, the Mailpit routes with Mailpit's plain text.
+//! The namespace a request addresses (`X-Mock-Namespace`, or `?namespace=` on inbox routes), as
+//! extractors: the control API answers a bad name with a JSON error, the Mailpit routes with
+//! Mailpit's plain text.
 
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -12,7 +13,7 @@ use serde_json::json;
 
 use crate::state::{AppState, Namespace};
 
-use super::request_headers::namespace;
+use super::request_headers::{NAMESPACE_HEADER, namespace, valid_namespace};
 
 /// The namespace of an `/__admin` request.
 pub struct Scope {
@@ -47,9 +48,23 @@ impl FromRequestParts<AppState> for InboxScope {
     type Rejection = BadInboxNamespace;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let name = namespace(&parts.headers).map_err(BadInboxNamespace)?;
+        let name = match namespace_param(parts) {
+            // A browser cannot put a header on an iframe's request (`/view/{ID}.html`).
+            Some(name) if !parts.headers.contains_key(NAMESPACE_HEADER) => valid_namespace(&name).map(str::to_owned),
+            _ => namespace(&parts.headers),
+        }
+        .map_err(BadInboxNamespace)?;
         Ok(Self(app.namespace(&name)))
     }
+}
+
+/// `?namespace=NAME`, if the request has it.
+fn namespace_param(parts: &Parts) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Param {
+        namespace: Option<String>,
+    }
+    Query::<Param>::try_from_uri(&parts.uri).ok().and_then(|Query(param)| param.namespace)
 }
 
 impl IntoResponse for BadInboxNamespace {
