@@ -6,6 +6,7 @@ mod helpers;
 mod cli;
 mod control_api;
 mod documented_cases;
+mod email_corpus;
 mod fuzz;
 mod inbox_api;
 mod journey;
