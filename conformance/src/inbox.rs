@@ -1,0 +1,121 @@
+//! A client of any Mailpit-compatible inbox (mailpit-api.md): search by recipient, read one
+//! message, wait for a new one, and pull the reset link out of it.
+
+use std::time::Duration;
+
+use reqwest::{Method, Url};
+use serde_json::Value;
+
+use crate::admin::join;
+use crate::check::Stop;
+use crate::target::{Answer, Endpoint};
+
+/// How long to wait for a reset email to arrive, by default.
+pub const MAIL_TIMEOUT: Duration = Duration::from_secs(10);
+
+#[derive(Clone, Debug)]
+pub struct Inbox {
+    /// How long to wait for a reset email.
+    pub timeout: Duration,
+    /// The API base, e.g. `http://127.0.0.1:8025/` (routes are `api/v1/...` under it).
+    pub base: Url,
+    pub endpoint: Endpoint,
+}
+
+/// One message as `GET /api/v1/message/{ID}` shows it.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub answer: Answer,
+    pub json: Value,
+}
+
+impl Mail {
+    pub fn text(&self) -> &str {
+        self.json["Text"].as_str().unwrap_or_default()
+    }
+    pub fn html(&self) -> &str {
+        self.json["HTML"].as_str().unwrap_or_default()
+    }
+    pub fn subject(&self) -> &str {
+        self.json["Subject"].as_str().unwrap_or_default()
+    }
+}
+
+/// The reset link found in `text`: `(link, token)`; the token runs to the first character that
+/// cannot be part of a URL query value.
+pub fn reset_link(text: &str) -> Option<(String, String)> {
+    let at = text.find("customer/account/createPassword/")?;
+    let start = text[..at].rfind("http").unwrap_or(at);
+    let end = text[at..]
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\''))
+        .map_or(text.len(), |e| at + e);
+    let link = &text[start..end];
+    let token_at = link.find("token=")? + "token=".len();
+    let token: String = link[token_at..].chars().take_while(|c| *c != '&' && *c != '#').collect();
+    Some((link.to_owned(), token))
+}
+
+impl Inbox {
+    async fn get(&self, segments: &[&str], query: Option<&str>) -> Result<Answer, Stop> {
+        let mut url = join(&self.base, segments)?;
+        if let Some(query) = query {
+            url.query_pairs_mut().append_pair("query", query);
+        }
+        let answer = self.endpoint.send(self.endpoint.request(Method::GET, url), "").await?;
+        if answer.status != 200 {
+            return Err(Stop::deviation(&answer, "the inbox API did not answer 200", None));
+        }
+        Ok(answer)
+    }
+
+    /// The summaries of the messages to `email`, newest first.
+    pub async fn to(&self, email: &str) -> Result<(Answer, Vec<Value>), Stop> {
+        let answer = self.get(&["api", "v1", "search"], Some(&format!("to:{email}"))).await?;
+        let body = answer.json()?;
+        let messages = body["messages"].as_array().cloned().unwrap_or_default();
+        Ok((answer, messages))
+    }
+
+    pub async fn message(&self, id: &str) -> Result<Mail, Stop> {
+        let answer = self.get(&["api", "v1", "message", id], None).await?;
+        let json = answer.json()?;
+        Ok(Mail { answer, json })
+    }
+
+    /// Waits until more than `before` messages to `email` exist; answers the newest, and how many
+    /// there are.
+    pub async fn wait_for_new(&self, email: &str, before: usize) -> Result<(Mail, usize), Stop> {
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        loop {
+            let (answer, messages) = self.to(email).await?;
+            if messages.len() > before {
+                let id = messages[0]["ID"].as_str().unwrap_or_default().to_owned();
+                return Ok((self.message(&id).await?, messages.len()));
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Stop::deviation(
+                    &answer,
+                    format!("no reset email to {email} arrived within {:.1}s", self.timeout.as_secs_f64()),
+                    None,
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_link_and_token_are_found_in_text_and_html() {
+        let text = "Set a New Password: http://localhost:3000/customer/account/createPassword/?token=abcDEF123\n";
+        let (link, token) = reset_link(text).unwrap();
+        assert_eq!(link, "http://localhost:3000/customer/account/createPassword/?token=abcDEF123");
+        assert_eq!(token, "abcDEF123");
+        let html = r#"<a href="https://shop.test/customer/account/createPassword/?id=5&token=XYZ" target"#;
+        assert_eq!(reset_link(html).unwrap().1, "XYZ");
+        assert!(reset_link("no link").is_none());
+    }
+}

@@ -1,0 +1,71 @@
+//! Magento releases and what the suite expects of each (magento-behaviour.md, "Version difference"
+//! and section 8): the golden-file family, the error shape, the 2.4.0/2.4.1 reset messages.
+
+use std::fmt;
+use std::str::FromStr;
+
+/// A Magento 2.4 release, `2.4.0` to `2.4.8` (later patch levels such as `2.4.8-p1` read as 2.4.8).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Release {
+    pub patch: u8,
+}
+
+impl Release {
+    pub const LATEST: Release = Release { patch: 8 };
+
+    /// The golden-file directory: `2.4.6` for releases up to 2.4.6, `2.4.8` from 2.4.7.
+    pub fn family(self) -> &'static str {
+        if self.new_shape() { "2.4.8" } else { "2.4.6" }
+    }
+
+    /// webonyx/graphql-php 15 (2.4.7 and later): key order `message, locations, path, extensions`.
+    pub fn new_shape(self) -> bool {
+        self.patch >= 7
+    }
+
+    /// 2.4.0 and 2.4.1 report every failure of reset rows 7 to 13 as `Cannot set the customer's password`.
+    pub fn hides_reset_failures(self) -> bool {
+        self.patch <= 1
+    }
+
+    /// The HTTP status of a failed sign-in: 401 from 2.4.7, 200 before.
+    pub fn sign_in_failure_status(self) -> u16 {
+        if self.new_shape() { 401 } else { 200 }
+    }
+}
+
+impl fmt::Display for Release {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "2.4.{}", self.patch)
+    }
+}
+
+impl FromStr for Release {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let core = text.split(['-', '+']).next().unwrap_or_default();
+        let patch = core
+            .strip_prefix("2.4.")
+            .and_then(|p| p.parse::<u8>().ok())
+            .filter(|p| *p <= 8)
+            .ok_or_else(|| format!("{text:?} is not a release from 2.4.0 to 2.4.8"))?;
+        Ok(Release { patch })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn families_split_between_2_4_6_and_2_4_7() {
+        let family = |v: &str| v.parse::<Release>().unwrap().family();
+        assert_eq!(family("2.4.0"), "2.4.6");
+        assert_eq!(family("2.4.6-p3"), "2.4.6");
+        assert_eq!(family("2.4.7"), "2.4.8");
+        assert_eq!(family("2.4.8"), "2.4.8");
+        assert!("2.3.7".parse::<Release>().is_err());
+        assert!("2.4.9".parse::<Release>().is_err());
+    }
+}

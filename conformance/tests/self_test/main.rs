@@ -1,0 +1,92 @@
+//! Proof that the suite catches deviations: every mutation of [`mutations::all`] puts a wrong
+//! backend (a proxy rewriting the mock's answers) in front of the whole suite, and must be
+//! reported by the checks it names; the unmutated proxy and mock must pass.
+
+mod cli;
+mod mutations;
+mod proxy;
+
+use std::sync::Arc;
+
+use conformance::check::Verdict;
+use conformance::run::{Options, TargetSpec, prepare, run_options, start_builtin};
+
+/// Checks that fail on the mock until its full email validator lands: left out here, since
+/// every backend below is the mock.
+pub const NEEDS_FULL_VALIDATOR: [&str; 2] = ["corpus/email-verdicts", "request/unregistered-valid-email-quoted-idn"];
+
+/// Starts the mock and a proxy with `rewrite` in front; answers the proxy's base URL.
+pub async fn wrong_backend(
+    release: &str,
+    throttles: bool,
+    rewrite: proxy::Rewrite,
+) -> (String, conformance::run::Builtin) {
+    let mock = start_builtin(release.parse().unwrap(), throttles).await.unwrap();
+    let address = proxy::start(format!("http://{}", mock.address), rewrite).await;
+    (format!("http://{address}"), mock)
+}
+
+pub fn options_for(base: &str) -> Options {
+    Options {
+        target: TargetSpec::Url(format!("{base}/graphql")),
+        admin: Some(format!("{base}/__admin")),
+        throttle: Some(true),
+        cases: 48,
+        mail_timeout: std::time::Duration::from_secs(2),
+        seed: 1,
+        exclude: NEEDS_FULL_VALIDATOR.iter().map(|s| (*s).to_owned()).collect(),
+        ..Options::default()
+    }
+}
+
+/// The failing check ids of a whole run of the suite against `base`.
+async fn failures(base: &str) -> Vec<String> {
+    let options = options_for(base);
+    let (ctx, _) = prepare(&options).await.unwrap();
+    let outcomes = run_options(&ctx, conformance::checks::all(), &options).await;
+    outcomes.into_iter().filter(|o| matches!(o.verdict, Verdict::Failed(_))).map(|o| o.id).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_reference_mock_behind_a_faithful_proxy_passes_with_no_deviation() {
+    let (base, _mock) = wrong_backend("2.4.8", true, Arc::new(|_, _, _| {})).await;
+    assert_eq!(failures(&base).await, Vec::<String>::new());
+}
+
+/// The figure the README states: how many distinct deviations, all of them caught.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_deliberate_deviation_is_reported() {
+    let mutations = mutations::all();
+    let mut missed = Vec::new();
+    let areas: std::collections::BTreeSet<_> = mutations.iter().map(|m| m.area).collect();
+    // Several wrong backends at once: the runs mostly wait on each other's sockets.
+    let local = tokio::task::LocalSet::new();
+    local
+        .run_until(async {
+            for chunk in mutations.chunks(6) {
+                let mut runs = tokio::task::JoinSet::new();
+                for mutation in chunk {
+                    let (release, throttles, rewrite) =
+                        (mutation.upstream_release, mutation.upstream_throttles, Arc::clone(&mutation.rewrite));
+                    let (name, area, caught_by) = (mutation.name, mutation.area, mutation.caught_by);
+                    runs.spawn_local(async move {
+                        let (base, _mock) = wrong_backend(release, throttles, rewrite).await;
+                        let failed = failures(&base).await;
+                        let caught = caught_by.iter().any(|id| failed.iter().any(|f| f == id));
+                        (!caught).then(|| {
+                            format!("{name} ({area}): expected one of {caught_by:?} to fail; failed: {failed:?}")
+                        })
+                    });
+                }
+                while let Some(result) = runs.join_next().await {
+                    missed.extend(result.unwrap());
+                }
+            }
+        })
+        .await;
+    eprintln!("{} deliberate deviations across {} areas: {areas:?}", mutations.len(), areas.len());
+    assert!(missed.is_empty(), "not reported:\n{}", missed.join("\n"));
+    assert!(mutations.len() >= 30, "only {} mutations", mutations.len());
+    let names: std::collections::HashSet<_> = mutations.iter().map(|m| m.name).collect();
+    assert_eq!(names.len(), mutations.len(), "mutation names are distinct");
+}
