@@ -14,7 +14,7 @@ use crate::fixtures::Fixtures;
 use crate::journal::{Entry, Journal};
 use crate::magento::MagentoVersion;
 use crate::magento::schema::{MagentoSchema, build_schema};
-use crate::magento::validation::SchemaIndex;
+use crate::magento::validation::{DocumentCache, SchemaIndex};
 use crate::mail::inbox::{Content, Events};
 use crate::mail::{Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
@@ -130,6 +130,7 @@ struct Shared {
     events: Mutex<HashMap<String, Events>>,
     schema: MagentoSchema,
     schema_index: SchemaIndex,
+    documents: DocumentCache,
 }
 
 impl AppState {
@@ -160,6 +161,7 @@ impl AppState {
                 events: Mutex::new(HashMap::new()),
                 schema,
                 schema_index,
+                documents: DocumentCache::default(),
             }),
         }
     }
@@ -209,6 +211,10 @@ impl AppState {
 
     pub fn schema(&self) -> &MagentoSchema {
         &self.shared.schema
+    }
+
+    pub fn documents(&self) -> &DocumentCache {
+        &self.shared.documents
     }
 
     pub fn schema_index(&self) -> &SchemaIndex {

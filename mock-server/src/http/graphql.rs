@@ -6,7 +6,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use async_graphql::Variables;
-use async_graphql::parser::parse_query;
 use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State as AxumState};
@@ -17,10 +16,7 @@ use serde_json::{Map, Value};
 use crate::journal::{Entry, is_secret_name, mask_secrets};
 use crate::magento::context::RequestContext;
 use crate::magento::render::{WireError, response_body};
-use crate::magento::validation::{
-    SyntaxError, ValidationError, check_nesting, coerce_variables, describe_parse_error, single_operation,
-    validate_document,
-};
+use crate::magento::validation::{SyntaxError, ValidationError, coerce_variables, single_operation, validate_document};
 use crate::magento::{Category, ErrorShape, MagentoVersion};
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
@@ -149,25 +145,16 @@ async fn execute(
         let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
         json_response(StatusCode::OK, response_body(&errors, None, version))
     };
-    if let Err(error) = check_nesting(&params.query) {
-        return match error {
-            SyntaxError::Syntax(e) | SyntaxError::Validation(e) => validation_failure(vec![e]),
-        };
-    }
-    let document = match parse_query(&params.query) {
+    let document = match app.documents().parse(&params.query) {
         Ok(document) => document,
-        Err(error) => {
-            return match describe_parse_error(&params.query, &error) {
-                SyntaxError::Syntax(e) => {
-                    let status = match version.shape() {
-                        ErrorShape::Webonyx15 => StatusCode::BAD_REQUEST,
-                        ErrorShape::Webonyx14 => StatusCode::INTERNAL_SERVER_ERROR,
-                    };
-                    json_response(status, response_body(&[WireError::validation(e, version)], None, version))
-                }
-                SyntaxError::Validation(e) => validation_failure(vec![e]),
+        Err(SyntaxError::Syntax(e)) => {
+            let status = match version.shape() {
+                ErrorShape::Webonyx15 => StatusCode::BAD_REQUEST,
+                ErrorShape::Webonyx14 => StatusCode::INTERNAL_SERVER_ERROR,
             };
+            return json_response(status, response_body(&[WireError::validation(e, version)], None, version));
         }
+        Err(SyntaxError::Validation(e)) => return validation_failure(vec![e]),
     };
     let operation = match single_operation(&document) {
         Ok(operation) => operation,
@@ -227,7 +214,7 @@ async fn execute(
     };
     let context = Arc::new(context);
     let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
-    request.set_parsed_query(document);
+    request.set_parsed_query(ExecutableDocument::clone(&document));
     let response = app.schema().execute(request).await;
 
     let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();

@@ -5,6 +5,7 @@
 //! rules a storefront can trip over are checked here first. Anything this pass does not cover
 //! is still caught by async-graphql's validation at execution.
 
+mod documents;
 mod rules;
 mod schema_index;
 mod syntax;
@@ -14,6 +15,7 @@ use async_graphql::Pos;
 use async_graphql::Positioned;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 
+pub use documents::DocumentCache;
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
 pub use syntax::{SyntaxError, check_nesting, describe_parse_error};
