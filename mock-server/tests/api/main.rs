@@ -18,3 +18,4 @@ mod scenarios;
 mod sign_in;
 mod smtp;
 mod time_rules;
+mod validation_rules;

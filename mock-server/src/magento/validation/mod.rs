@@ -5,6 +5,7 @@
 //! rules a storefront can trip over are checked here first. Anything this pass does not cover
 //! is still caught by async-graphql's validation at execution.
 
+mod definitions;
 mod documents;
 mod rules;
 mod schema_index;

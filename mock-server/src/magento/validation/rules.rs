@@ -4,11 +4,14 @@
 use std::collections::{HashMap, HashSet};
 
 use async_graphql::parser::types::{
-    ExecutableDocument, Field, OperationDefinition, OperationType, Selection, SelectionSet, Type,
+    BaseType, Directive, ExecutableDocument, Field, OperationDefinition, OperationType, Selection, SelectionSet, Type,
 };
-use async_graphql::{Pos, Positioned};
+use async_graphql::{Name, Pos, Positioned};
 use async_graphql_value::Value;
 
+use super::definitions::{
+    check_definitions, check_directives, check_overlapping_fields, check_unique_arguments, directive_conditions,
+};
 use super::schema_index::{Kind, SchemaIndex, named_type};
 use super::{MAX_QUERY_COMPLEXITY, MAX_QUERY_DEPTH, ValidationError};
 use crate::magento::{ErrorShape, MagentoVersion};
@@ -38,6 +41,7 @@ pub fn validate_document(
             return vec![ValidationError::new(message, vec![operation.pos])];
         }
     };
+    walk.errors.extend(check_definitions(document, operation, schema));
     let definitions: HashMap<&str, &Positioned<_>> =
         operation.node.variable_definitions.iter().map(|d| (d.node.name.node.as_str(), d)).collect();
     for definition in &operation.node.variable_definitions {
@@ -140,16 +144,32 @@ impl<'a> Walk<'a> {
     }
 
     fn selection_set(&mut self, set: &'a SelectionSet, parent: &str, depth: usize) {
+        check_overlapping_fields(set, &mut self.errors);
         for selection in &set.items {
             match &selection.node {
                 Selection::Field(field) => {
+                    self.directives(&field.node.directives);
                     self.field(field, selection.pos, parent, depth);
                 }
                 Selection::InlineFragment(fragment) => {
+                    self.directives(&fragment.node.directives);
                     let on = fragment.node.type_condition.as_ref().map(|c| &c.node.on);
                     let target = match on {
                         Some(on) if self.schema.get(&on.node).is_none() => {
                             self.report(format!("Unknown type \"{}\".", on.node), vec![on.pos]);
+                            continue;
+                        }
+                        Some(on) if self.schema.get(&on.node).is_some_and(|t| t.kind != Kind::Object) => {
+                            let message = format!("Fragment cannot condition on non composite type \"{}\".", on.node);
+                            self.report(message, vec![on.pos]);
+                            continue;
+                        }
+                        Some(on) if on.node != parent => {
+                            let message = format!(
+                                "Fragment cannot be spread here as objects of type \"{parent}\" can never be of type \"{}\".",
+                                on.node
+                            );
+                            self.report(message, vec![selection.pos]);
                             continue;
                         }
                         Some(on) => on.node.as_str(),
@@ -158,11 +178,21 @@ impl<'a> Walk<'a> {
                     self.selection_set(&fragment.node.selection_set.node, target, depth);
                 }
                 Selection::FragmentSpread(spread) => {
+                    self.directives(&spread.node.directives);
                     let name = &spread.node.fragment_name;
                     let Some(definition) = self.document.fragments.get(&name.node) else {
                         self.report(format!("Unknown fragment \"{}\".", name.node), vec![name.pos]);
                         continue;
                     };
+                    let on = &definition.node.type_condition.node.on;
+                    if self.schema.get(&on.node).is_some_and(|t| t.kind == Kind::Object) && on.node != parent {
+                        let message = format!(
+                            "Fragment \"{}\" cannot be spread here as objects of type \"{parent}\" can never be of type \"{}\".",
+                            name.node, on.node
+                        );
+                        self.report(message, vec![selection.pos]);
+                        continue;
+                    }
                     // A cycle is reported by async-graphql's own validation; walking it once is enough here.
                     if !self.visited_fragments.insert(name.node.as_str()) {
                         continue;
@@ -207,6 +237,7 @@ impl<'a> Walk<'a> {
             ),
             _ => {}
         }
+        check_unique_arguments(&field.node.arguments, &mut self.errors);
         for (arg_name, value) in &field.node.arguments {
             match definition.arguments.iter().find(|a| a.name == arg_name.node.as_str()) {
                 None => self.report(
@@ -233,6 +264,15 @@ impl<'a> Walk<'a> {
             self.selection_set(&selection.node, &field_type, depth + 1);
         }
         Some(())
+    }
+
+    /// Directives on a field or fragment: known, unique, and an `if: Boolean!` of the right kind.
+    fn directives(&mut self, directives: &'a [Positioned<Directive>]) {
+        check_directives(directives, None, &mut self.errors);
+        let boolean = Type { base: BaseType::Named(Name::new("Boolean")), nullable: false };
+        for condition in directive_conditions(directives) {
+            self.value(&condition.node, condition.pos, &boolean, "if", "if");
+        }
     }
 
     /// ValuesOfCorrectType for a literal argument value (webonyx 15), or its 14 form.
