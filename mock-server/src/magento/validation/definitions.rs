@@ -174,10 +174,10 @@ fn used_fragments<'a>(document: &'a ExecutableDocument, set: &'a SelectionSet) -
                 Selection::InlineFragment(fragment) => pending.push(&fragment.node.selection_set.node),
                 Selection::FragmentSpread(spread) => {
                     let name = &spread.node.fragment_name.node;
-                    if let Some((key, fragment)) = document.fragments.get_key_value(name) {
-                        if used.insert(key.as_str()) {
-                            pending.push(&fragment.node.selection_set.node);
-                        }
+                    if let Some((key, fragment)) = document.fragments.get_key_value(name)
+                        && used.insert(key.as_str())
+                    {
+                        pending.push(&fragment.node.selection_set.node);
                     }
                 }
             }
