@@ -145,8 +145,8 @@ async fn execute(
         let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
         json_response(StatusCode::OK, response_body(&errors, None, version))
     };
-    let document = match app.documents().parse(&params.query) {
-        Ok(document) => document,
+    let parsed = match app.documents().parse(&params.query) {
+        Ok(parsed) => parsed,
         Err(SyntaxError::Syntax(e)) => {
             let status = match version.shape() {
                 ErrorShape::Webonyx15 => StatusCode::BAD_REQUEST,
@@ -156,16 +156,18 @@ async fn execute(
         }
         Err(SyntaxError::Validation(e)) => return validation_failure(vec![e]),
     };
-    let operation = match single_operation(&document) {
+    let document = &parsed.document;
+    let operation = match single_operation(document) {
         Ok(operation) => operation,
         Err(error) => return validation_failure(vec![error]),
     };
     if method == Method::GET && operation.node.ty == OperationType::Mutation {
         return request_failure(version, StatusCode::OK, "Mutation requests allowed only for POST requests");
     }
-    let errors = validate_document(&document, operation, app.schema_index(), version);
+    let errors =
+        parsed.validation(version.shape(), || validate_document(document, operation, app.schema_index(), version));
     if !errors.is_empty() {
-        return validation_failure(errors);
+        return validation_failure(errors.to_vec());
     }
     let variables = match coerce_variables(&operation.node, &params.variables, version) {
         Ok(variables) => variables,
@@ -214,7 +216,7 @@ async fn execute(
     };
     let context = Arc::new(context);
     let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
-    request.set_parsed_query(ExecutableDocument::clone(&document));
+    request.set_parsed_query(ExecutableDocument::clone(document));
     let response = app.schema().execute(request).await;
 
     let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();

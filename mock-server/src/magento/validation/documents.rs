@@ -1,33 +1,55 @@
-//! Parsed documents, remembered by their text: storefronts send the same few queries over and
-//! over with different variables, and parsing is the most expensive step of a request.
+//! Parsed documents, remembered by their text with the outcome of their validation: storefronts
+//! send the same few queries over and over with different variables, and parsing and validating
+//! are the most expensive steps of a request.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
 
+use super::ValidationError;
 use super::syntax::{SyntaxError, check_nesting, describe_parse_error};
+use crate::magento::ErrorShape;
 
 /// Distinct documents remembered; when full, the cache starts over (bounded, and simple).
 const CAPACITY: usize = 256;
 /// Longer documents are parsed every time, so hostile input cannot fill memory.
 const MAX_CACHED_LENGTH: usize = 8 * 1024;
 
+/// A document that parsed, and its validation errors once worked out (per error-shape family,
+/// since the messages differ).
+pub struct ParsedDocument {
+    pub document: ExecutableDocument,
+    validation: [OnceLock<Vec<ValidationError>>; 2],
+}
+
+impl ParsedDocument {
+    /// The validation errors for `shape`, from `validate` the first time.
+    pub fn validation(&self, shape: ErrorShape, validate: impl FnOnce() -> Vec<ValidationError>) -> &[ValidationError] {
+        let slot = match shape {
+            ErrorShape::Webonyx14 => &self.validation[0],
+            ErrorShape::Webonyx15 => &self.validation[1],
+        };
+        slot.get_or_init(validate)
+    }
+}
+
 #[derive(Default)]
 pub struct DocumentCache {
     // std Mutex: looked up and filled without awaiting.
-    parsed: Mutex<HashMap<Box<str>, Arc<ExecutableDocument>>>,
+    parsed: Mutex<HashMap<Box<str>, Arc<ParsedDocument>>>,
 }
 
 impl DocumentCache {
     /// The parsed document, or webonyx's description of why it does not parse.
-    pub fn parse(&self, query: &str) -> Result<Arc<ExecutableDocument>, SyntaxError> {
+    pub fn parse(&self, query: &str) -> Result<Arc<ParsedDocument>, SyntaxError> {
         if let Some(document) = self.lock().get(query) {
             return Ok(Arc::clone(document));
         }
         check_nesting(query)?;
-        let document = Arc::new(parse_query(query).map_err(|error| describe_parse_error(query, &error))?);
+        let document = parse_query(query).map_err(|error| describe_parse_error(query, &error))?;
+        let document = Arc::new(ParsedDocument { document, validation: Default::default() });
         if query.len() <= MAX_CACHED_LENGTH {
             let mut parsed = self.lock();
             if parsed.len() >= CAPACITY {
@@ -38,7 +60,7 @@ impl DocumentCache {
         Ok(document)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<ExecutableDocument>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<ParsedDocument>>> {
         self.parsed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

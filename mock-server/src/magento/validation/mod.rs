@@ -16,7 +16,7 @@ use async_graphql::Pos;
 use async_graphql::Positioned;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 
-pub use documents::DocumentCache;
+pub use documents::{DocumentCache, ParsedDocument};
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
 pub use syntax::{SyntaxError, check_nesting, describe_parse_error};
