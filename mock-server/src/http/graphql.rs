@@ -184,7 +184,7 @@ async fn execute(
     let journal = JournalDraft {
         namespace: Arc::clone(&namespace),
         operation_type: operation.node.ty.to_string(),
-        operation_name: operation_name(&document),
+        operation_name: operation_name(document),
         variables: mask_variables(&params.variables, &operation.node),
     };
     if !plan.delay.is_zero() {
