@@ -36,6 +36,15 @@ pub enum Enumeration {
     Uniform,
 }
 
+/// Namespaces alive at once; `DELETE /__admin/namespaces/{name}` forgets one.
+pub const MAX_NAMESPACES: usize = 1_000;
+
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "too many namespaces: at most {MAX_NAMESPACES} at once; forget finished ones with DELETE /__admin/namespaces/{{name}}"
+)]
+pub struct TooManyNamespaces;
+
 /// Accounts, inbox, journal, scripted rules and clock of one namespace.
 #[derive(Debug)]
 pub struct Namespace {
@@ -225,29 +234,48 @@ impl AppState {
         &self.shared.random
     }
 
-    /// The namespace named `name`, made from the fixtures on first use.
-    pub fn namespace(&self, name: &str) -> Arc<Namespace> {
+    /// The namespace named `name`, made from the fixtures on first use; refused beyond
+    /// [`MAX_NAMESPACES`], so made-up names cannot grow memory without bound.
+    pub fn namespace(&self, name: &str) -> Result<Arc<Namespace>, TooManyNamespaces> {
         let mut namespaces = lock(&self.shared.namespaces);
         if let Some(namespace) = namespaces.get(name) {
-            return Arc::clone(namespace);
+            return Ok(Arc::clone(namespace));
         }
-        let namespace = Arc::new(Namespace::new(name, &self.shared.start, self.events(name)));
+        if namespaces.len() >= MAX_NAMESPACES {
+            return Err(TooManyNamespaces);
+        }
+        let namespace = Arc::new(Namespace::new(name, &self.shared.start, self.events_of(name)));
         namespaces.insert(name.to_owned(), Arc::clone(&namespace));
-        namespace
+        Ok(namespace)
     }
 
-    /// Puts a namespace back to the fixtures: accounts, tokens, inbox and clock.
-    pub fn reset_namespace(&self, name: &str) {
-        let fresh = Arc::new(Namespace::new(name, &self.shared.start, self.events(name)));
-        let old = lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
+    /// Puts a namespace back to the fixtures: accounts, tokens, inbox, journal, rules and clock.
+    pub fn reset_namespace(&self, name: &str) -> Result<(), TooManyNamespaces> {
+        let old = self.namespace(name)?;
+        let fresh = Arc::new(Namespace::new(name, &self.shared.start, self.events_of(name)));
+        lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
         // Live inbox pages learn that their list is gone.
-        if let Some(old) = old {
+        old.inbox().clear();
+        Ok(())
+    }
+
+    /// Forgets a namespace and everything in it; it starts from the fixtures if used again.
+    pub fn forget_namespace(&self, name: &str) -> bool {
+        let forgotten = lock(&self.shared.namespaces).remove(name);
+        lock(&self.shared.events).remove(name);
+        if let Some(old) = &forgotten {
             old.inbox().clear();
         }
+        forgotten.is_some()
     }
 
-    /// The live-update channel of a namespace's inbox.
-    pub fn events(&self, name: &str) -> Events {
+    /// The live-update channel of a namespace's inbox (the namespace is made if need be).
+    pub fn events(&self, name: &str) -> Result<Events, TooManyNamespaces> {
+        self.namespace(name)?;
+        Ok(self.events_of(name))
+    }
+
+    fn events_of(&self, name: &str) -> Events {
         lock(&self.shared.events).entry(name.to_owned()).or_insert_with(|| broadcast::channel(256).0).clone()
     }
 

@@ -54,6 +54,9 @@ impl ResetThrottle {
     }
 }
 
+/// Usernames whose failed sign-ins are counted at once.
+const MAX_TRACKED_USERNAMES: usize = 10_000;
+
 #[derive(Debug, Default)]
 pub struct SignInThrottle {
     by_username: HashMap<String, SignInFailures>,
@@ -74,6 +77,14 @@ impl SignInThrottle {
 
     /// Counts a failure; from the maximum on, each failure (re)starts the lock.
     pub fn record_failure(&mut self, settings: &SecuritySettings, username: String, now: OffsetDateTime) {
+        if self.by_username.len() >= MAX_TRACKED_USERNAMES && !self.by_username.contains_key(&username) {
+            // Made-up usernames must not grow memory without bound: forget counts that lock
+            // nobody now, and if every entry is a live lock, start over.
+            self.by_username.retain(|_, f| f.lock_expires.is_some_and(|until| until > now));
+            if self.by_username.len() >= MAX_TRACKED_USERNAMES {
+                self.by_username.clear();
+            }
+        }
         let failures = self.by_username.entry(username).or_insert(SignInFailures { count: 0, lock_expires: None });
         failures.count += 1;
         if failures.count >= settings.sign_in_max_failures {
@@ -83,5 +94,27 @@ impl SignInThrottle {
 
     pub fn clear(&mut self, username: &str) {
         self.by_username.remove(username);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn failures_for_made_up_usernames_stay_bounded_and_live_locks_survive() {
+        let settings = SecuritySettings::default();
+        let now = datetime!(2026-01-01 12:00 UTC);
+        let mut throttle = SignInThrottle::default();
+        for _ in 0..settings.sign_in_max_failures {
+            throttle.record_failure(&settings, "locked-out".into(), now);
+        }
+        for n in 0..MAX_TRACKED_USERNAMES * 3 {
+            throttle.record_failure(&settings, format!("user{n}"), now);
+        }
+        assert!(throttle.by_username.len() <= MAX_TRACKED_USERNAMES);
+        assert!(throttle.is_throttled(&settings, "locked-out", now));
     }
 }

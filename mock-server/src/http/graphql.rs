@@ -175,7 +175,10 @@ async fn execute(
     };
 
     let calls = root_calls(&operation.node, &variables);
-    let namespace = app.namespace(&headers.namespace);
+    let namespace = match app.namespace(&headers.namespace) {
+        Ok(namespace) => namespace,
+        Err(error) => return bad_header(&error.to_string()),
+    };
     let plan = Plan::decide(
         headers.scenario,
         &mut namespace.rules(),

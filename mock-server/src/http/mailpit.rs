@@ -384,7 +384,10 @@ pub async fn events(
         Ok(name) => name,
         Err(message) => return text_error(StatusCode::BAD_REQUEST, &message),
     };
-    let receiver = app.events(&name).subscribe();
+    let receiver = match app.events(&name) {
+        Ok(events) => events.subscribe(),
+        Err(error) => return text_error(StatusCode::BAD_REQUEST, &error.to_string()),
+    };
     upgrade.on_upgrade(move |socket| forward_events(socket, receiver))
 }
 

@@ -31,7 +31,7 @@ impl FromRequestParts<AppState> for Scope {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
         let name = namespace(&parts.headers).map_err(BadNamespace)?;
-        let namespace = app.namespace(&name);
+        let namespace = app.namespace(&name).map_err(|e| BadNamespace(e.to_string()))?;
         Ok(Self { name, namespace })
     }
 }
@@ -54,7 +54,7 @@ impl FromRequestParts<AppState> for InboxScope {
             _ => namespace(&parts.headers),
         }
         .map_err(BadInboxNamespace)?;
-        Ok(Self(app.namespace(&name)))
+        app.namespace(&name).map(Self).map_err(|e| BadInboxNamespace(e.to_string()))
     }
 }
 

@@ -207,7 +207,10 @@ impl Session {
             return Ok("554 5.6.0 Message could not be parsed".to_owned());
         };
         let namespace_name = received_namespace(&received);
-        let namespace = self.app.namespace(&namespace_name);
+        let namespace = match self.app.namespace(&namespace_name) {
+            Ok(namespace) => namespace,
+            Err(error) => return Ok(format!("451 4.3.0 Error: {error}")),
+        };
         let message_id = received.message_id.clone();
         match self.app.capture(&namespace, message_id, Content::Received(Box::new(received))) {
             Ok(id) => {

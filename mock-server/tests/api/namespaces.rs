@@ -68,3 +68,27 @@ async fn thirty_two_concurrent_journeys_in_distinct_namespaces_see_only_their_ow
     let clock = TestApp::send(second.get("/__admin/clock")).await.json();
     assert_eq!(clock["offset_seconds"], 60.0);
 }
+
+/// Namespaces are capped, so made-up names cannot grow memory without bound; a finished one can be
+/// forgotten to make room.
+#[tokio::test]
+async fn namespaces_are_capped_and_can_be_forgotten() {
+    let server = spawn_app("2.4.8").await;
+    // The default namespace counts too.
+    assert_eq!(TestApp::send(server.get("/__admin/clock")).await.status, StatusCode::OK);
+    for n in 1..mock_server::state::MAX_NAMESPACES {
+        let answer = TestApp::send(server.in_namespace(&format!("n{n}")).get("/__admin/clock")).await;
+        assert_eq!(answer.status, StatusCode::OK, "namespace {n}");
+    }
+    let refused = server.in_namespace("one-too-many").request_reset(RONI).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.json()["errors"][0]["message"].as_str().unwrap().starts_with("too many namespaces"));
+    let inbox = TestApp::send(server.in_namespace("one-too-many").get("/api/v1/messages")).await;
+    assert_eq!(inbox.status, StatusCode::BAD_REQUEST);
+
+    let forgotten = TestApp::send(server.delete("/__admin/namespaces/n1")).await;
+    assert_eq!(forgotten.status, StatusCode::NO_CONTENT);
+    let admitted = server.in_namespace("one-too-many").request_reset(RONI).await;
+    assert_eq!(admitted.json()["data"]["requestPasswordResetEmail"], true);
+    assert_eq!(TestApp::send(server.delete("/__admin/namespaces/n1")).await.status, StatusCode::NOT_FOUND);
+}

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/messages/{id}", get(journal::captured_message))
         .route("/reset", post(settings::reset_namespace))
         .route("/namespaces", get(settings::namespaces))
+        .route("/namespaces/{name}", delete(settings::forget_namespace))
         .route_layer(middleware::from_fn_with_state(state, require_admin_token))
 }
 

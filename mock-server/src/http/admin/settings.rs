@@ -1,7 +1,8 @@
 //! Run-time settings (shared by all namespaces) and putting a namespace back to the fixtures.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::json;
@@ -11,7 +12,7 @@ use crate::http::scope::Scope;
 use crate::magento::MagentoVersion;
 use crate::state::{AppState, Enumeration};
 
-use super::AdminJson;
+use super::{AdminError, AdminJson, AdminResult};
 
 pub async fn get(State(app): State<AppState>) -> Response {
     Json(app.settings()).into_response()
@@ -41,9 +42,18 @@ pub async fn patch(State(app): State<AppState>, AdminJson(change): AdminJson<Set
 }
 
 /// Accounts, tokens, inbox, journal, rules and clock of the namespace back to the start.
-pub async fn reset_namespace(State(app): State<AppState>, Scope { name, .. }: Scope) -> Response {
-    app.reset_namespace(&name);
-    Json(json!({ "reset": true, "namespace": name })).into_response()
+pub async fn reset_namespace(State(app): State<AppState>, Scope { name, .. }: Scope) -> AdminResult {
+    app.reset_namespace(&name).map_err(|e| AdminError::bad_request(e.to_string()))?;
+    Ok(Json(json!({ "reset": true, "namespace": name })).into_response())
+}
+
+/// Forgets a namespace ("_" names the default one), freeing its place under the limit.
+pub async fn forget_namespace(State(app): State<AppState>, Path(name): Path<String>) -> AdminResult {
+    let name = if name == "_" { String::new() } else { name };
+    if !app.forget_namespace(&name) {
+        return Err(AdminError::not_found(format!("no namespace {name:?}")));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// The namespaces in use ("" is the default), for the inbox page's selector.
