@@ -59,6 +59,19 @@ pub struct NewCustomer {
     pub lock_expires: Option<OffsetDateTime>,
 }
 
+impl NewCustomer {
+    /// What every account must have, wherever it comes from (fixtures, the control API).
+    pub fn check(&self) -> Result<(), String> {
+        if !crate::magento::email_address::is_valid_email(&self.email) {
+            return Err(format!("customer email {:?} is not a valid email address", self.email));
+        }
+        if self.password.is_empty() {
+            return Err(format!("customer {:?} has an empty password", self.email));
+        }
+        Ok(())
+    }
+}
+
 impl Customer {
     pub fn name(&self) -> String {
         format!("{} {}", self.firstname, self.lastname).trim().to_owned()

@@ -161,21 +161,13 @@ impl StoredMessage {
         }
     }
 
-    /// Mailpit's snippet: the text with whitespace collapsed, at most 250 characters.
+    /// Mailpit's snippet (see [`snippet_of`]); mail from outside has it worked out on arrival,
+    /// so listing never parses MIME again.
     pub fn snippet(&self) -> String {
-        let text = match &self.content {
-            Content::Reset(email) => email.text(),
-            Content::Received(received) => {
-                let parts = received.parse_parts();
-                if parts.text.is_empty() { strip_tags(&parts.html) } else { parts.text }
-            }
-        };
-        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if collapsed.chars().count() <= 250 {
-            return collapsed;
+        match &self.content {
+            Content::Reset(email) => snippet_of(&email.text()),
+            Content::Received(received) => received.snippet.clone(),
         }
-        let cut: String = collapsed.chars().take(250).collect();
-        format!("{}...", cut.trim_end())
     }
 
     /// The password-reset link the message carries: ours, or one in mail from a real store.
@@ -190,22 +182,14 @@ impl StoredMessage {
     }
 }
 
-/// Text of an HTML part, for snippets of HTML-only mail.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
+/// Mailpit's snippet: the text with whitespace collapsed, at most 250 characters.
+pub fn snippet_of(text: &str) -> String {
+    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if collapsed.chars().count() <= 250 {
+        return collapsed;
     }
-    out
+    let cut: String = collapsed.chars().take(250).collect();
+    format!("{}...", cut.trim_end())
 }
 
 /// Live listeners get Mailpit's event frames as JSON text.

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::inbox::Mailbox;
+use super::inbox::{Mailbox, snippet_of};
 
 /// What a list or search needs without parsing the source again.
 #[derive(Clone, Debug)]
@@ -24,6 +24,8 @@ pub struct Received {
     pub message_id: Option<String>,
     /// Values of `X-Tags`, comma-separated in the header.
     pub header_tags: Vec<String>,
+    /// Mailpit's snippet, from the text part (or the HTML's text).
+    pub snippet: String,
     pub attachments: usize,
 }
 
@@ -86,7 +88,10 @@ impl Received {
             .header_raw("X-Tags")
             .map(|tags| tags.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect())
             .unwrap_or_default();
+        // mail-parser gives HTML-only mail a text rendering of its HTML.
+        let snippet = snippet_of(&message.body_text(0).unwrap_or_default());
         let received = Self {
+            snippet,
             from: from.unwrap_or(Mailbox { name: String::new(), address: String::new() }),
             reply_to: message.reply_to().map(mailboxes).unwrap_or_default(),
             subject: message.subject().unwrap_or_default().to_owned(),

@@ -10,7 +10,6 @@ use time::{Duration, OffsetDateTime};
 
 use crate::accounts::{Customer, LOCKED_FOREVER, NewCustomer};
 use crate::http::scope::Scope;
-use crate::magento::email_address::is_valid_email;
 
 use super::{AdminError, AdminJson, AdminResult, rfc3339};
 
@@ -51,12 +50,6 @@ pub struct CreateCustomer {
 }
 
 pub async fn create(Scope { namespace, .. }: Scope, AdminJson(new): AdminJson<CreateCustomer>) -> AdminResult {
-    if !is_valid_email(&new.email) {
-        return Err(AdminError::bad_request(format!("{:?} is not a valid email address", new.email)));
-    }
-    if new.password.is_empty() {
-        return Err(AdminError::bad_request("password must not be empty"));
-    }
     let customer = NewCustomer {
         email: new.email,
         password: new.password,
@@ -64,6 +57,7 @@ pub async fn create(Scope { namespace, .. }: Scope, AdminJson(new): AdminJson<Cr
         lastname: new.lastname,
         lock_expires: new.locked.then_some(LOCKED_FOREVER),
     };
+    customer.check().map_err(AdminError::bad_request)?;
     let now = namespace.clock.now();
     let mut accounts = namespace.accounts();
     let created = accounts.create(customer).map_err(|e| AdminError::new(StatusCode::CONFLICT, e.to_string()))?;
