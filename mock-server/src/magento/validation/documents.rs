@@ -5,11 +5,13 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
+use async_graphql::Pos;
 use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
 
 use super::ValidationError;
 use super::syntax::{SyntaxError, check_nesting, describe_parse_error};
+use super::webonyx_syntax::{self, Rejection};
 use crate::magento::ErrorShape;
 
 /// Distinct documents remembered; when full, the cache starts over (bounded, and simple).
@@ -47,7 +49,10 @@ impl DocumentCache {
         if let Some(document) = self.lock().get(query) {
             return Ok(Arc::clone(document));
         }
+        webonyx_syntax::check(query).map_err(as_syntax_error)?;
         check_nesting(query)?;
+        // webonyx accepts a few documents async-graphql does not (type definitions, `Int !`...):
+        // those still get async-graphql's reason.
         let document = parse_query(query).map_err(|error| describe_parse_error(query, &error))?;
         let document = Arc::new(ParsedDocument { document, validation: Default::default() });
         if query.len() <= MAX_CACHED_LENGTH {
@@ -62,6 +67,20 @@ impl DocumentCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<ParsedDocument>>> {
         self.parsed.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// webonyx's refusal as the answer Magento gives: the syntax error, or (for a PHP warning)
+/// Magento's generic `Internal server error`, which carries no location either.
+fn as_syntax_error(rejection: Rejection) -> SyntaxError {
+    match rejection {
+        Rejection::Syntax { message, line, column } => {
+            // webonyx can report a column below 1 (see `webonyx_syntax`); `Pos` cannot hold a
+            // negative one, so those become 0.
+            let column = usize::try_from(column).unwrap_or(0);
+            SyntaxError::Syntax(ValidationError::new(message, vec![Pos { line, column }]))
+        }
+        Rejection::Internal => SyntaxError::Syntax(ValidationError::new("Internal server error", vec![])),
     }
 }
 

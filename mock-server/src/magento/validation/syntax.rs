@@ -1,4 +1,6 @@
-//! Parse failures, described the way webonyx's lexer and parser describe them.
+//! async-graphql's parse failures, for the few documents webonyx accepts and async-graphql does
+//! not (webonyx's own syntax errors come from [`super::webonyx_syntax`] first), and the nesting
+//! guard that keeps deep documents away from async-graphql's recursive parser.
 
 use async_graphql::Pos;
 use async_graphql::parser::Error as ParseError;
