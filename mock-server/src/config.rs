@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde::{Deserialize, Serialize};
 
 use crate::fixtures::{Fixtures, FixturesError};
-use crate::magento::MagentoVersion;
+use crate::magento::{MagentoMode, MagentoVersion};
 use crate::scenarios::rules::{Rule, parse_scenarios_file};
 
 #[derive(Debug, Parser)]
@@ -57,9 +57,13 @@ pub struct ServeArgs {
     /// The Magento release whose messages, error shapes and HTTP statuses to imitate (2.4.0 to 2.4.8).
     #[arg(long, env = "MOCK_MAGENTO_VERSION", default_value = "2.4.8")]
     pub magento_version: MagentoVersion,
-    /// Throttle reset requests with Magento's defaults, or not at all.
+    /// Reset-request throttling: as Magento does over GraphQL (never), not at all, or with the
+    /// storefront web forms' limits (10 minutes apart, 5 an hour).
     #[arg(long, env = "MOCK_THROTTLE", value_enum, default_value_t = Throttle::Magento)]
     pub throttle: Throttle,
+    /// Magento's mode: `default` and `production` answer only the first error, `developer` all.
+    #[arg(long, env = "MOCK_MAGENTO_MODE", value_enum, default_value_t = MagentoMode::Default)]
+    pub magento_mode: MagentoMode,
     /// Seed for deterministic tokens and message ids (the OS generator otherwise).
     #[arg(long, env = "MOCK_SEED")]
     pub seed: Option<u64>,
@@ -109,9 +113,22 @@ fn parse_smtp_listen(text: &str) -> Result<SmtpListen, String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Throttle {
-    /// Magento_Security's defaults: 10 minutes between requests, 5 an hour, by IP or email.
+    /// As Magento: Magento_Security's reset throttle runs only in the storefront's web area
+    /// (`Magento\Security\Model\Plugin\AccountManagement`), so GraphQL requests are never throttled.
     Magento,
     Off,
+    /// The web forms' limits applied to GraphQL too (10 minutes apart, 5 an hour, by IP or
+    /// email), for a store whose extension throttles GraphQL.
+    #[value(name = "web-forms")]
+    #[serde(rename = "web-forms")]
+    WebForms,
+}
+
+impl Throttle {
+    /// Whether reset requests over GraphQL are throttled at all.
+    pub const fn throttles_graphql(self) -> bool {
+        matches!(self, Self::WebForms)
+    }
 }
 
 /// Everything the server needs to start, validated.
@@ -126,6 +143,7 @@ pub struct Config {
     pub storefront_url: String,
     pub magento_version: MagentoVersion,
     pub throttle: Throttle,
+    pub magento_mode: MagentoMode,
     pub seed: Option<u64>,
     pub max_messages: usize,
     /// Rules every namespace starts with.
@@ -168,6 +186,7 @@ impl Config {
             storefront_url: normalise_storefront_url(&args.storefront_url)?,
             magento_version: args.magento_version,
             throttle: args.throttle,
+            magento_mode: args.magento_mode,
             seed: args.seed,
             max_messages: args.max_messages as usize,
             scenarios: match &args.scenarios {

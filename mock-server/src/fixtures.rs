@@ -22,8 +22,15 @@ pub struct Fixtures {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Store {
+    /// The store's frontend name (its group's name), which the emails use.
     #[serde(default = "default_store_name")]
     pub name: String,
+    /// The store view's code, which the `Store` header names.
+    #[serde(default = "default_store_code")]
+    pub code: String,
+    /// The store view's name: `storeConfig.store_name`.
+    #[serde(default = "default_view_name")]
+    pub view_name: String,
     #[serde(default = "default_minimum_length")]
     pub minimum_password_length: usize,
     #[serde(default = "default_required_classes")]
@@ -34,6 +41,8 @@ impl Default for Store {
     fn default() -> Self {
         Self {
             name: default_store_name(),
+            code: default_store_code(),
+            view_name: default_view_name(),
             minimum_password_length: default_minimum_length(),
             required_character_classes_number: default_required_classes(),
         }
@@ -47,6 +56,14 @@ impl Store {
             required_classes: self.required_character_classes_number,
         }
     }
+}
+
+fn default_store_code() -> String {
+    "default".into()
+}
+
+fn default_view_name() -> String {
+    "Default Store View".into()
 }
 
 fn default_store_name() -> String {

@@ -44,6 +44,13 @@ impl Random {
         Ok(out)
     }
 
+    /// `bytes` random bytes as lower-case hex (Magento's error report numbers are 64 of these).
+    pub fn hex(&self, bytes: usize) -> Result<String, RandomError> {
+        let mut buf = vec![0u8; bytes];
+        self.fill(&mut buf)?;
+        Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    }
+
     fn fill(&self, buf: &mut [u8]) -> Result<(), RandomError> {
         match &self.seeded {
             Some(rng) => {

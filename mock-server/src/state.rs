@@ -12,9 +12,9 @@ use crate::clock::Clock;
 use crate::config::{Config, Throttle};
 use crate::fixtures::Fixtures;
 use crate::journal::{Entry, Journal};
-use crate::magento::MagentoVersion;
 use crate::magento::schema::{MagentoSchema, build_schema};
 use crate::magento::validation::{DocumentCache, SchemaIndex};
+use crate::magento::{MagentoMode, MagentoVersion};
 use crate::mail::inbox::{Content, Events};
 use crate::mail::{Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
@@ -24,6 +24,7 @@ use crate::scenarios::rules::{Rule, Rules};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     pub magento_version: MagentoVersion,
+    pub magento_mode: MagentoMode,
     pub throttle: Throttle,
     pub enumeration: Enumeration,
 }
@@ -140,11 +141,14 @@ struct Shared {
     schema: MagentoSchema,
     schema_index: SchemaIndex,
     documents: DocumentCache,
+    /// The HS256 key customer tokens are signed with (Magento's is derived from its crypt key).
+    customer_token_key: Vec<u8>,
 }
 
 impl AppState {
     pub fn new(config: &Config) -> Self {
         let random = config.seed.map_or_else(Random::from_os, Random::seeded);
+        let customer_token_key = random.hex(32).unwrap_or_default().into_bytes();
         let schema = build_schema();
         let schema_index = SchemaIndex::from_sdl(&schema.sdl());
         Self {
@@ -162,6 +166,7 @@ impl AppState {
                 started: std::time::Instant::now(),
                 settings: RwLock::new(Settings {
                     magento_version: config.magento_version,
+                    magento_mode: config.magento_mode,
                     throttle: config.throttle,
                     enumeration: Enumeration::Magento,
                 }),
@@ -171,6 +176,7 @@ impl AppState {
                 schema,
                 schema_index,
                 documents: DocumentCache::default(),
+                customer_token_key,
             }),
         }
     }
@@ -232,6 +238,10 @@ impl AppState {
 
     pub fn random(&self) -> &Random {
         &self.shared.random
+    }
+
+    pub fn customer_token_key(&self) -> &[u8] {
+        &self.shared.customer_token_key
     }
 
     /// The namespace named `name`, made from the fixtures on first use; refused beyond

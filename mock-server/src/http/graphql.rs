@@ -15,13 +15,16 @@ use serde_json::{Map, Value};
 
 use crate::journal::{Entry, is_secret_name, mask_secrets};
 use crate::magento::context::RequestContext;
-use crate::magento::render::{WireError, response_body};
-use crate::magento::validation::{SyntaxError, ValidationError, coerce_variables, single_operation, validate_document};
-use crate::magento::{Category, ErrorShape, MagentoVersion};
+use crate::magento::render::{WireError, response_body, shown_errors};
+use crate::magento::validation::{
+    SyntaxError, ValidationError, cast_string_literals, coerce_variables, single_operation, validate_document,
+};
+use crate::magento::{Category, MagentoVersion, StatusFamily};
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
 
+use super::cache_headers::CacheContext;
 use super::connection::{Peer, ResetSwitch};
 use super::request_headers::{RequestHeaders, bad_header};
 
@@ -36,12 +39,9 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
         Err(message) => return bad_header(&message),
     };
     let version = app.settings().magento_version;
-    if !is_json(&parts.headers) {
-        return request_failure(
-            version,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "Request content type must be application/json",
-        );
+    let family = version.statuses();
+    if family == StatusFamily::Mapped && !is_json(&parts.headers) {
+        return request_failure(version, StatusCode::UNSUPPORTED_MEDIA_TYPE, CONTENT_TYPE_MESSAGE);
     }
     let bytes = match tokio::time::timeout(app.body_read_timeout(), to_bytes(body, MAX_BODY_BYTES)).await {
         Ok(Ok(bytes)) => bytes,
@@ -51,11 +51,25 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
             return request_failure(version, StatusCode::REQUEST_TIMEOUT, "Request body was not received in time.");
         }
     };
-    let Some(params) = GraphQlParams::from_body(&bytes) else {
-        return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
+    let cache = CacheContext::of(version, &bytes, &headers, false);
+    let Some(params) = GraphQlParams::from_body(&bytes, family) else {
+        return match family {
+            // Up to 2.4.7 the body is decoded before anything is checked, and a failure escapes
+            // the controller: Magento's error page.
+            StatusFamily::CatchAll => super::error_page::unhandled_exception(&app),
+            StatusFamily::Mapped => {
+                request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.")
+            }
+        };
     };
-    execute(&app, params, &headers, &peer, Method::POST).await
+    // ContentTypeValidator: a case-sensitive substring test on the header.
+    if family == StatusFamily::CatchAll && !mentions_json(&parts.headers) {
+        return cache.apply(request_failure(version, StatusCode::UNSUPPORTED_MEDIA_TYPE, CONTENT_TYPE_MESSAGE));
+    }
+    cache.apply(execute(&app, params, &headers, &peer, Method::POST).await)
 }
+
+const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
 
 pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Response {
     let peer = peer_of(&request);
@@ -67,16 +81,37 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
     if query.is_empty() && accepts_html(request.headers()) {
         return super::web::graphiql();
     }
+    let version = app.settings().magento_version;
     let Some(params) = GraphQlParams::from_query_string(query) else {
-        let version = app.settings().magento_version;
-        return request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.");
+        return match version.statuses() {
+            // `variables` that are not JSON: the decoder's exception escapes the controller.
+            StatusFamily::CatchAll => super::error_page::unhandled_exception(&app),
+            StatusFamily::Mapped => {
+                request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.")
+            }
+        };
     };
-    execute(&app, params, &headers, &peer, Method::GET).await
+    let cache = CacheContext::of(version, b"", &headers, true);
+    cache.apply(execute(&app, params, &headers, &peer, Method::GET).await)
 }
 
-/// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights).
-pub async fn options() -> StatusCode {
-    StatusCode::NO_CONTENT
+/// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights). Up to
+/// 2.4.7 the controller runs it as a request with no query: a syntax error at 1:1.
+pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> Response {
+    let version = app.settings().magento_version;
+    match version.statuses() {
+        StatusFamily::CatchAll => {
+            let peer = peer_of(&request);
+            let headers = match RequestHeaders::read(request.headers()) {
+                Ok(headers) => headers,
+                Err(message) => return bad_header(&message),
+            };
+            let params = GraphQlParams { query: String::new(), variables: Map::new() };
+            let cache = CacheContext::of(version, b"", &headers, false);
+            cache.apply(execute(&app, params, &headers, &peer, Method::OPTIONS).await)
+        }
+        StatusFamily::Mapped => StatusCode::NO_CONTENT.into_response(),
+    }
 }
 
 /// The three parameters of a GraphQL request; Magento ignores `operationName`.
@@ -86,14 +121,32 @@ struct GraphQlParams {
 }
 
 impl GraphQlParams {
-    fn from_body(bytes: &[u8]) -> Option<Self> {
-        let Value::Object(mut body) = serde_json::from_slice::<Value>(bytes).ok()? else { return None };
+    /// The body as PHP's `json_decode($body, true)` hands it to the controller: it must decode
+    /// to an array (a JSON object or list); `query` is cast to a string the way PHP passes a
+    /// scalar to a `string` parameter; `variables` must be an array or null. `None` is what
+    /// Magento cannot survive (a decoding error or a `TypeError`).
+    fn from_body(bytes: &[u8], family: StatusFamily) -> Option<Self> {
+        let mut body = match (serde_json::from_slice::<Value>(bytes).ok()?, family) {
+            (Value::Object(body), _) => body,
+            (Value::Array(_), StatusFamily::CatchAll) => Map::new(),
+            _ => return None,
+        };
+        if family == StatusFamily::Mapped && !matches!(body.get("query"), None | Some(Value::Null | Value::String(_))) {
+            return None;
+        }
         let query = match body.remove("query") {
-            Some(Value::String(query)) => query,
             None | Some(Value::Null) => String::new(),
+            Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
+                crate::magento::validation::string_from_json(&value)?
+            }
+            Some(Value::Array(_) | Value::Object(_)) => return None,
+        };
+        let variables = match body.remove("variables") {
+            None | Some(Value::Null) | Some(Value::Array(_)) => Map::new(),
+            Some(Value::Object(variables)) => variables,
             Some(_) => return None,
         };
-        Some(Self { query, variables: variables_from(body.remove("variables"))? })
+        Some(Self { query, variables })
     }
 
     fn from_query_string(query_string: &str) -> Option<Self> {
@@ -110,16 +163,14 @@ impl GraphQlParams {
     }
 }
 
-/// Variables may be an object, null, or (as GET sends them) a JSON-encoded object.
+/// GET's `variables`: JSON text of an object; anything else that decodes counts as none.
+/// `None` when the text is not JSON (an empty parameter included, as `json_decode('')` fails).
 fn variables_from(value: Option<Value>) -> Option<Map<String, Value>> {
     match value {
-        None | Some(Value::Null) => Some(Map::new()),
-        Some(Value::Object(map)) => Some(map),
-        Some(Value::String(text)) if text.trim().is_empty() => Some(Map::new()),
+        None => Some(Map::new()),
         Some(Value::String(text)) => match serde_json::from_str(&text).ok()? {
             Value::Object(map) => Some(map),
-            Value::Null => Some(Map::new()),
-            _ => None,
+            _ => Some(Map::new()),
         },
         Some(_) => None,
     }
@@ -141,29 +192,42 @@ async fn execute(
     let started = Instant::now();
     let settings = app.settings();
     let version = settings.magento_version;
+    let mode = settings.magento_mode;
     let validation_failure = |errors: Vec<ValidationError>| {
         let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
-        json_response(StatusCode::OK, response_body(&errors, None, version))
+        json_response(StatusCode::OK, response_body(&shown_errors(errors, mode), None, version))
     };
+    // The controller's validators run before it parses: the Store header's for POST here; for
+    // GET the verb validator parses first (its syntax errors and GET mutations come before).
+    if method != Method::GET
+        && let Some(refused) = unknown_store(app, headers, version)
+    {
+        return refused;
+    }
     let parsed = match app.documents().parse(&params.query) {
         Ok(parsed) => parsed,
         Err(SyntaxError::Syntax(e)) => {
-            let status = match version.shape() {
-                ErrorShape::Webonyx15 => StatusCode::BAD_REQUEST,
-                ErrorShape::Webonyx14 => StatusCode::INTERNAL_SERVER_ERROR,
+            let status = match version.statuses() {
+                StatusFamily::Mapped => StatusCode::BAD_REQUEST,
+                StatusFamily::CatchAll => StatusCode::INTERNAL_SERVER_ERROR,
             };
             return json_response(status, response_body(&[WireError::validation(e, version)], None, version));
         }
         Err(SyntaxError::Validation(e)) => return validation_failure(vec![e]),
     };
     let document = &parsed.document;
+    if method == Method::GET {
+        if last_operation_type(document) == Some(OperationType::Mutation) {
+            return request_failure(version, StatusCode::OK, "Mutation requests allowed only for POST requests");
+        }
+        if let Some(refused) = unknown_store(app, headers, version) {
+            return refused;
+        }
+    }
     let operation = match single_operation(document) {
         Ok(operation) => operation,
         Err(error) => return validation_failure(vec![error]),
     };
-    if method == Method::GET && operation.node.ty == OperationType::Mutation {
-        return request_failure(version, StatusCode::OK, "Mutation requests allowed only for POST requests");
-    }
     let errors =
         parsed.validation(version.shape(), || validate_document(document, operation, app.schema_index(), version));
     if !errors.is_empty() {
@@ -218,11 +282,14 @@ async fn execute(
         captured: Mutex::new(Vec::new()),
     };
     let context = Arc::new(context);
+    let mut executable = ExecutableDocument::clone(document);
+    cast_string_literals(&mut executable, &params.query, app.schema_index());
     let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
-    request.set_parsed_query(ExecutableDocument::clone(document));
+    request.set_parsed_query(executable);
     let response = app.schema().execute(request).await;
 
     let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
+    let errors = shown_errors(errors, mode);
     let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
     let data = executed.then(|| response.data.into_json().unwrap_or(Value::Null));
     let status = status_for(&errors, version);
@@ -243,6 +310,18 @@ async fn execute(
         return json_response(status, faults::malformed(&body));
     }
     json_response(status, body)
+}
+
+/// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.
+fn unknown_store(app: &AppState, headers: &RequestHeaders, version: MagentoVersion) -> Option<Response> {
+    let code = headers.store.as_deref()?;
+    (code != app.fixtures().store.code)
+        .then(|| request_failure(version, StatusCode::BAD_REQUEST, &format!("Requested store is not found ({code})")))
+}
+
+/// `HttpVerbValidator` keeps the type of the last operation in the document.
+fn last_operation_type(document: &ExecutableDocument) -> Option<OperationType> {
+    document.operations.iter().max_by_key(|(_, operation)| operation.pos).map(|(_, operation)| operation.node.ty)
 }
 
 /// A root field with its arguments resolved, for scenarios and the journal.
@@ -375,7 +454,7 @@ impl JournalDraft {
 
 /// From 2.4.7, authentication and authorization failures change the HTTP status.
 fn status_for(errors: &[WireError], version: MagentoVersion) -> StatusCode {
-    if version.shape() == ErrorShape::Webonyx14 {
+    if version.statuses() == StatusFamily::CatchAll {
         return StatusCode::OK;
     }
     if errors.iter().any(|e| e.category == Some(Category::Authentication)) {
@@ -387,17 +466,22 @@ fn status_for(errors: &[WireError], version: MagentoVersion) -> StatusCode {
     }
 }
 
-/// A refusal by the controller: `status` from 2.4.7, 500 up to 2.4.6 (its catch-all status).
+/// A refusal by the controller: `status` from 2.4.8, 500 up to 2.4.7 (its catch-all status).
 fn request_failure(version: MagentoVersion, status: StatusCode, message: &str) -> Response {
-    let status = match version.shape() {
-        ErrorShape::Webonyx15 => status,
-        ErrorShape::Webonyx14 => StatusCode::INTERNAL_SERVER_ERROR,
+    let status = match version.statuses() {
+        StatusFamily::Mapped => status,
+        StatusFamily::CatchAll => StatusCode::INTERNAL_SERVER_ERROR,
     };
     json_response(status, response_body(&[WireError::request_level(message)], None, version))
 }
 
+/// Magento sends every GraphQL answer with no-cache headers unless the query is cacheable.
 pub fn json_response(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))], Body::from(body)).into_response()
+    let headers = [
+        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
+        (header::CACHE_CONTROL, HeaderValue::from_static("max-age=0, must-revalidate, no-cache, no-store")),
+    ];
+    (status, headers, Body::from(body)).into_response()
 }
 
 /// A browser navigating to `/graphql` (rather than a GraphQL client) gets GraphiQL.
@@ -411,6 +495,13 @@ fn is_json(headers: &HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// 2.4.7's `ContentTypeValidator`: `strpos($header, 'application/json') !== false`.
+fn mentions_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().windows(b"application/json".len()).any(|w| w == b"application/json"))
 }
 
 /// The connection's peer; requests driven without a socket (tests) come from localhost.

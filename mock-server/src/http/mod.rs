@@ -1,7 +1,9 @@
 //! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
 
 pub mod admin;
+mod cache_headers;
 pub mod connection;
+mod error_page;
 pub mod graphql;
 pub mod mailpit;
 pub mod request_headers;
@@ -20,7 +22,7 @@ use crate::state::AppState;
 /// The whole HTTP surface; tests can drive it without a socket.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/graphql", post(graphql::post).get(graphql::get).options(graphql::options))
+        .route("/graphql", post(graphql::post).get(graphql::get))
         .route("/api/v1/messages", get(mailpit::list).delete(mailpit::delete).put(mailpit::set_read))
         .route("/api/v1/search", get(mailpit::search).delete(mailpit::delete_search))
         .route("/api/v1/message/{id}", get(mailpit::message))
@@ -40,7 +42,24 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(|| async { "ok" }))
         .layer(cors(&state))
         .layer(middleware::map_response(options_answer_no_content))
+        .layer(middleware::from_fn_with_state(state.clone(), plain_options_reach_magento))
         .with_state(state)
+}
+
+/// The CORS layer takes every `OPTIONS` for a preflight; one without `Access-Control-Request-Method`
+/// is a plain request, which Magento's GraphQl controller answers itself.
+async fn plain_options_reach_magento(
+    axum::extract::State(app): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let plain_options = request.method() == Method::OPTIONS
+        && request.uri().path() == "/graphql"
+        && !request.headers().contains_key(axum::http::header::ACCESS_CONTROL_REQUEST_METHOD);
+    if plain_options {
+        return graphql::options(axum::extract::State(app), request).await;
+    }
+    next.run(request).await
 }
 
 /// Open to every origin (credentials included) unless `--cors-origin` names some.

@@ -15,6 +15,8 @@ pub struct RequestHeaders {
     pub namespace: String,
     pub scenario: Option<State>,
     pub bearer_token: Option<String>,
+    /// Magento's `Store` header (trimmed; absent when empty): the store view's code.
+    pub store: Option<String>,
 }
 
 impl RequestHeaders {
@@ -28,6 +30,7 @@ impl RequestHeaders {
             bearer_token: text(headers, header::AUTHORIZATION.as_str())?
                 .and_then(|value| value.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
                 .filter(|token| !token.is_empty()),
+            store: text(headers, "store")?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! mutation in Magento's order, and the GraphQL schema that exposes them.
 
 pub mod context;
+pub mod customer_token;
 pub mod email_address;
 pub mod errors;
 pub mod password_policy;
@@ -14,4 +15,4 @@ pub mod sign_in;
 pub mod validation;
 
 pub use errors::{Category, MagentoError};
-pub use release::{ErrorShape, MagentoVersion};
+pub use release::{ErrorShape, MagentoMode, MagentoVersion, StatusFamily};

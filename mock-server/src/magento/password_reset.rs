@@ -57,7 +57,7 @@ pub fn request_reset_email(
                     return Err(MagentoError::AccountLocked);
                 }
                 let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
-                let throttled = ctx.settings.throttle == crate::config::Throttle::Magento
+                let throttled = ctx.settings.throttle.throttles_graphql()
                     && !accounts.admit_reset_request(email, ctx.client_ip, now);
                 if throttled {
                     return Err(MagentoError::CannotResetPassword);

@@ -26,6 +26,18 @@ impl MagentoVersion {
         if self.patch >= 7 { ErrorShape::Webonyx15 } else { ErrorShape::Webonyx14 }
     }
 
+    /// How the GraphQl controller answers what fails before execution and authentication
+    /// failures (docs/release-families.md).
+    pub const fn statuses(self) -> StatusFamily {
+        if self.patch >= 8 { StatusFamily::Mapped } else { StatusFamily::CatchAll }
+    }
+
+    /// From 2.4.7 (`Magento\GraphQlCache\Model\CacheId\CacheIdCalculator`) queries are answered
+    /// with an `X-Magento-Cache-Id`.
+    pub const fn sends_cache_id(self) -> bool {
+        self.patch >= 7
+    }
+
     /// 2.4.0 and 2.4.1 hide every core reset failure behind one message (magento/magento2#30179).
     pub const fn hides_reset_failures(self) -> bool {
         self.patch <= 1
@@ -92,6 +104,46 @@ pub enum ErrorShape {
     /// 2.4.7 and later: `message, locations, path, extensions`; validation errors carry no
     /// `extensions`; request-level failures answer 200/400/415, auth failures 401/403.
     Webonyx15,
+}
+
+/// The HTTP statuses of Magento's GraphQl controller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusFamily {
+    /// Up to 2.4.7: every exception raised before execution (syntax error, content type, GET
+    /// mutation, unknown store) is HTTP 500 with JSON, a body that is not JSON is Magento's HTML
+    /// error page (500), and errors found while executing (authentication included) are 200.
+    CatchAll,
+    /// 2.4.8: 400 for syntax errors and unparsable bodies, 415 for the content type, 200 for a
+    /// GET mutation, 401/403 for authentication and authorization failures.
+    Mapped,
+}
+
+/// What Magento prints for errors: `default` and `production` return only the first error
+/// (`Magento\Framework\GraphQl\Query\ErrorHandler`), `developer` returns them all.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MagentoMode {
+    #[default]
+    Default,
+    Developer,
+    Production,
+}
+
+impl MagentoMode {
+    /// Whether the answer keeps every error, or only the first.
+    pub const fn shows_every_error(self) -> bool {
+        matches!(self, Self::Developer)
+    }
+}
+
+impl fmt::Display for MagentoMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Default => "default",
+            Self::Developer => "developer",
+            Self::Production => "production",
+        })
+    }
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use async_graphql::{Pos, ServerError};
 use serde_json::{Map, Value, json};
 
 use super::errors::{Category, MagentoError};
-use super::release::{ErrorShape, MagentoVersion};
+use super::release::{ErrorShape, MagentoMode, MagentoVersion};
 use super::validation::ValidationError;
 
 /// One entry of `errors`, ready to render in either shape.
@@ -83,7 +83,16 @@ pub fn response_body(errors: &[WireError], data: Option<Value>, version: Magento
     if let Some(data) = data {
         body.insert("data".into(), data);
     }
-    Value::Object(body).to_string()
+    super::php::json_encode(&Value::Object(body))
+}
+
+/// Outside developer mode Magento answers only the first error
+/// (`Magento\Framework\GraphQl\Query\ErrorHandler::handle`).
+pub fn shown_errors(mut errors: Vec<WireError>, mode: MagentoMode) -> Vec<WireError> {
+    if !mode.shows_every_error() {
+        errors.truncate(1);
+    }
+    errors
 }
 
 #[cfg(test)]

@@ -73,7 +73,7 @@ impl Query {
         answer(ctx, |request, _| {
             let store = &request.app.fixtures().store;
             Ok(StoreConfig {
-                store_name: Some(store.name.clone()),
+                store_name: Some(store.view_name.clone()),
                 minimum_password_length: Some(store.minimum_password_length.to_string()),
                 required_character_classes_number: Some(store.required_character_classes_number.to_string()),
             })

@@ -9,9 +9,6 @@ use super::email_address::is_valid_email;
 use super::errors::MagentoError;
 use super::php;
 
-/// Customer tokens are opaque to storefronts; ours are 32 alphanumerics.
-const CUSTOMER_TOKEN_LENGTH: usize = 32;
-
 /// `generateCustomerToken(email, password)`: the sign-in throttle is passed before the password
 /// is checked; every failure reads the same.
 pub fn generate_customer_token(
@@ -51,7 +48,8 @@ pub fn generate_customer_token(
     };
     accounts.clear_sign_in_failures(email);
     accounts.clear_authentication_failures(email);
-    let token = ctx.app.random().alphanumeric(CUSTOMER_TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+    let expires = now + accounts.settings.customer_token_lifetime;
+    let token = super::customer_token::issue(customer_id, now, expires, ctx.app.customer_token_key());
     accounts.open_session(customer_id, token.clone(), now);
     Ok(token)
 }

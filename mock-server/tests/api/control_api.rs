@@ -100,7 +100,10 @@ async fn settings_switch_the_release_and_the_enumeration_mode_at_run_time() {
         TestApp::send(request)
     };
     let changed = patch(json!({ "magento_version": "2.4.6", "enumeration": "uniform" })).await.json();
-    assert_eq!(changed, json!({ "magento_version": "2.4.6", "throttle": "off", "enumeration": "uniform" }));
+    assert_eq!(
+        changed,
+        json!({ "magento_version": "2.4.6", "magento_mode": "default", "throttle": "off", "enumeration": "uniform" })
+    );
 
     let unknown = app.request_reset("nobody@example.com").await;
     assert_eq!(

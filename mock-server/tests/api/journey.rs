@@ -104,7 +104,7 @@ async fn the_store_config_exposes_the_password_policy() {
     assert_eq!(
         answer.json(),
         json!({ "data": { "storeConfig": {
-            "store_name": "Main Website Store", "minimum_password_length": "8", "required_character_classes_number": "3"
+            "store_name": "Default Store View", "minimum_password_length": "8", "required_character_classes_number": "3"
         } } })
     );
 }

@@ -12,6 +12,7 @@ mod inbox_api;
 mod journey;
 mod mailpit;
 mod namespaces;
+mod real_store;
 mod releases;
 mod robustness;
 mod scenarios;

@@ -1,6 +1,8 @@
 //! Expiry and the reset-request throttle, tested by moving the mock's clock, never by sleeping.
 
-use crate::helpers::spawn_app;
+use mock_server::config::Throttle;
+
+use crate::helpers::{spawn_app, spawn_with};
 
 const RONI: &str = "roni_cost@example.com";
 
@@ -21,9 +23,19 @@ async fn a_token_is_good_for_1_59_59_and_expired_at_exactly_2_00_00() {
     assert_eq!(expired["errors"][0]["message"], "The password token is expired. Reset and try again.");
 }
 
+/// Magento never throttles GraphQL reset requests (its throttle runs in the web storefront's area).
+#[tokio::test]
+async fn graphql_reset_requests_are_not_throttled_by_default() {
+    let app = spawn_app("2.4.7").await;
+    for _ in 0..7 {
+        assert_eq!(app.request_reset(RONI).await.json()["data"]["requestPasswordResetEmail"], true);
+    }
+}
+
+/// `--throttle web-forms`: the storefront forms' limits, for stores that extend them to GraphQL.
 #[tokio::test]
 async fn reset_requests_are_throttled_ten_minutes_apart_and_five_an_hour() {
-    let app = spawn_app("2.4.8").await;
+    let app = spawn_with("2.4.8", Throttle::WebForms).await;
     let outcome = |answer: serde_json::Value| answer["data"]["requestPasswordResetEmail"].clone();
     assert_eq!(outcome(app.request_reset(RONI).await.json()), true);
     app.advance_clock(9 * 60 + 59).await;

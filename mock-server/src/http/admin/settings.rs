@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::config::Throttle;
 use crate::http::scope::Scope;
-use crate::magento::MagentoVersion;
+use crate::magento::{MagentoMode, MagentoVersion};
 use crate::state::{AppState, Enumeration};
 
 use super::{AdminError, AdminJson, AdminResult};
@@ -22,6 +22,7 @@ pub async fn get(State(app): State<AppState>) -> Response {
 #[serde(deny_unknown_fields)]
 pub struct SettingsChange {
     magento_version: Option<MagentoVersion>,
+    magento_mode: Option<MagentoMode>,
     throttle: Option<Throttle>,
     enumeration: Option<Enumeration>,
 }
@@ -30,6 +31,9 @@ pub async fn patch(State(app): State<AppState>, AdminJson(change): AdminJson<Set
     let settings = app.update_settings(|settings| {
         if let Some(version) = change.magento_version {
             settings.magento_version = version;
+        }
+        if let Some(mode) = change.magento_mode {
+            settings.magento_mode = mode;
         }
         if let Some(throttle) = change.throttle {
             settings.throttle = throttle;

@@ -7,17 +7,18 @@
 
 mod definitions;
 mod documents;
+mod magento_scalars;
 mod rules;
 mod schema_index;
 mod syntax;
 mod variables;
-pub mod webonyx_syntax;
 
 use async_graphql::Pos;
 use async_graphql::Positioned;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 
 pub use documents::{DocumentCache, ParsedDocument};
+pub use magento_scalars::{cast_string_literals, string_from_json};
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
 pub use syntax::{SyntaxError, check_nesting, describe_parse_error};

@@ -301,7 +301,7 @@ impl<'a> Walk<'a> {
 /// What webonyx 15 says when `value` (a non-null literal) cannot be a `type_name`.
 fn literal_problem(value: &Value, type_name: &str, schema: &SchemaIndex) -> Option<String> {
     let ok = match (type_name, value) {
-        ("String", Value::String(_)) => true,
+        ("String", value) => super::magento_scalars::string_accepts_literal(value),
         ("ID", Value::String(_)) => true,
         ("ID", Value::Number(n)) => n.is_i64() || n.is_u64(),
         ("Int", Value::Number(n)) => n.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),

@@ -6,6 +6,7 @@ use async_graphql::{Name, Variables};
 use serde_json::{Map, Value as Json};
 
 use super::ValidationError;
+use super::schema_index::named_type;
 use crate::magento::{ErrorShape, MagentoVersion};
 
 pub fn coerce_variables(
@@ -43,7 +44,13 @@ pub fn coerce_variables(
                     errors.push(ValidationError::new(message, at));
                 }
                 None => {
-                    if let Ok(value) = async_graphql::Value::from_json(value.clone()) {
+                    let value = match named_type(ty) {
+                        "String" if !is_list(ty) => {
+                            super::magento_scalars::string_from_json(value).map_or(value.clone(), Json::String)
+                        }
+                        _ => value.clone(),
+                    };
+                    if let Ok(value) = async_graphql::Value::from_json(value) {
                         coerced.insert(Name::new(name), value);
                     }
                 }
@@ -51,6 +58,10 @@ pub fn coerce_variables(
         }
     }
     if errors.is_empty() { Ok(coerced) } else { Err(errors) }
+}
+
+fn is_list(ty: &Type) -> bool {
+    matches!(ty.base, BaseType::List(_))
 }
 
 fn base_name(ty: &Type) -> String {
@@ -73,7 +84,7 @@ fn problem(value: &Json, ty: &Type) -> Option<String> {
         },
         BaseType::Named(name) => {
             let ok = match name.as_str() {
-                "String" => value.is_string(),
+                "String" => super::magento_scalars::string_accepts_json(value),
                 "ID" => value.is_string() || value.is_i64() || value.is_u64(),
                 "Int" => value.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
                 "Float" => value.is_number(),

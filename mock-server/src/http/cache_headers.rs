@@ -1,0 +1,79 @@
+//! The headers Magento's page-cache plugins put on GraphQL answers (2.4.7-p3:
+//! `Magento\GraphQlCache\Controller\Plugin\GraphQl::afterRenderResult` and the built-in full-page
+//! cache's `BuiltinPlugin`): a request whose body mentions `mutation` gets no-cache headers only;
+//! any other gets `X-Magento-Cache-Id` and `X-Magento-Tags: FPC`, except a GET answered 200, which
+//! the built-in cache stores (and strips of its tags).
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::Response;
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc2822;
+
+use super::request_headers::RequestHeaders;
+use crate::magento::MagentoVersion;
+
+/// What decides the cache headers of one request.
+pub struct CacheContext {
+    cache_id: Option<HeaderValue>,
+    is_get: bool,
+}
+
+impl CacheContext {
+    /// `body` is the raw request body (empty for GET and OPTIONS).
+    pub fn of(version: MagentoVersion, body: &[u8], headers: &RequestHeaders, is_get: bool) -> Self {
+        let mentions_mutation = body.windows(b"mutation".len()).any(|w| w == b"mutation");
+        let cache_id = (version.sends_cache_id() && !mentions_mutation).then(|| cache_id(headers));
+        Self { cache_id, is_get }
+    }
+
+    /// The answer with Magento's response headers added.
+    pub fn apply(&self, mut response: Response) -> Response {
+        let status = response.status();
+        let headers = response.headers_mut();
+        headers.insert("pragma", HeaderValue::from_static("no-cache"));
+        if let Ok(expires) = HeaderValue::from_str(&a_year_ago()) {
+            headers.insert("expires", expires);
+        }
+        if let Some(id) = &self.cache_id {
+            headers.insert("x-magento-cache-id", id.clone());
+            if !(self.is_get && status == StatusCode::OK) {
+                headers.insert("x-magento-tags", HeaderValue::from_static("FPC"));
+            }
+        }
+        headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+        headers.insert("x-xss-protection", HeaderValue::from_static("1; mode=block"));
+        headers.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
+        response
+    }
+}
+
+/// Magento hashes its salt with the request's cache factors (store, currency, customer group,
+/// signed in or not): the same for every guest of a store, another once signed in.
+fn cache_id(headers: &RequestHeaders) -> HeaderValue {
+    let factors = format!(
+        "mock-server|store={}|currency=USD|signed_in={}",
+        headers.store.as_deref().unwrap_or("default"),
+        headers.bearer_token.is_some()
+    );
+    let hex: String = Sha256::digest(factors.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&hex).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Expires` as `setNoCacheHeaders` writes it: one year in the past, e.g. `Tue, 02 Dec 2025 08:40:36 GMT`.
+fn a_year_ago() -> String {
+    let then = OffsetDateTime::now_utc() - time::Duration::days(365);
+    then.format(&Rfc2822).map(|date| date.replace("+0000", "GMT")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expires_is_an_http_date() {
+        let date = a_year_ago();
+        assert!(date.ends_with(" GMT"), "{date}");
+        assert_eq!(date.len(), "Tue, 02 Dec 2025 08:40:36 GMT".len(), "{date}");
+    }
+}

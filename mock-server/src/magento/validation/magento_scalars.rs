@@ -1,0 +1,202 @@
+//! Magento's own `String` scalar (`Magento\Framework\GraphQl\Type\Definition\StringType`, 2.4.x)
+//! casts before webonyx checks: `parseLiteral` turns an Int, Float, Boolean or Enum literal into
+//! the string PHP's `(string)` makes of the literal's value, and `parseValue` does the same to a
+//! variable's JSON value. So `email: 123` reaches the resolver as `"123"`, `true` as `"1"`,
+//! `false` as `""`. Only lists, objects and null are refused.
+
+use async_graphql::parser::types::{
+    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+};
+use async_graphql::{Pos, Positioned};
+use async_graphql_value::Value;
+use serde_json::Value as Json;
+
+use super::schema_index::{SchemaIndex, named_type};
+
+/// Whether a literal can fill a `String` position on Magento.
+pub fn string_accepts_literal(value: &Value) -> bool {
+    matches!(value, Value::String(_) | Value::Number(_) | Value::Boolean(_) | Value::Enum(_))
+}
+
+/// Whether a variable's JSON value can fill a `String` position on Magento.
+pub fn string_accepts_json(value: &Json) -> bool {
+    !matches!(value, Json::Array(_) | Json::Object(_) | Json::Null)
+}
+
+/// `StringType::parseValue`: PHP's `(string)` of a decoded JSON scalar.
+pub fn string_from_json(value: &Json) -> Option<String> {
+    Some(match value {
+        Json::String(text) => text.clone(),
+        Json::Bool(true) => "1".into(),
+        Json::Bool(false) => String::new(),
+        Json::Number(number) => match (number.as_i64(), number.as_u64(), number.as_f64()) {
+            (Some(int), _, _) => int.to_string(),
+            (None, Some(int), _) => php_float_string(int as f64),
+            (None, None, Some(float)) => php_float_string(float),
+            _ => return None,
+        },
+        Json::Null | Json::Array(_) | Json::Object(_) => return None,
+    })
+}
+
+/// PHP 8's `(string)` of a float: 14 significant digits (`precision`), scientific with `E` from
+/// 1.0E+14 and below 0.0001.
+pub fn php_float_string(value: f64) -> String {
+    if value == 0.0 {
+        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+    }
+    if !value.is_finite() {
+        return if value.is_nan() {
+            "NAN".into()
+        } else if value > 0.0 {
+            "INF".into()
+        } else {
+            "-INF".into()
+        };
+    }
+    let rounded = format!("{value:.13e}");
+    let (mantissa, exponent) = rounded.split_once('e').unwrap_or((&rounded, "0"));
+    let exponent: i32 = exponent.parse().unwrap_or(0);
+    let (sign, mantissa) = mantissa.strip_prefix('-').map_or(("", mantissa), |m| ("-", m));
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let digits = digits.trim_end_matches('0');
+    let digits = if digits.is_empty() { "0" } else { digits };
+    if !(-4..14).contains(&exponent) {
+        let (first, rest) = digits.split_at(1);
+        let rest = if rest.is_empty() { "0" } else { rest };
+        let exponent_sign = if exponent < 0 { '-' } else { '+' };
+        return format!("{sign}{first}.{rest}E{exponent_sign}{}", exponent.abs());
+    }
+    let point = exponent + 1;
+    if point <= 0 {
+        return format!("{sign}0.{}{digits}", "0".repeat(point.unsigned_abs() as usize));
+    }
+    let point = point as usize;
+    if digits.len() <= point {
+        format!("{sign}{digits}{}", "0".repeat(point - digits.len()))
+    } else {
+        format!("{sign}{}.{}", &digits[..point], &digits[point..])
+    }
+}
+
+/// Rewrites the non-string literals in `String` arguments into the strings Magento passes on, so
+/// the resolvers see what Magento's resolvers see. `source` is the document's text: a Float
+/// literal keeps its spelling (`1.50` stays `"1.50"`).
+pub fn cast_string_literals(document: &mut ExecutableDocument, source: &str, schema: &SchemaIndex) {
+    let operations: Vec<&mut Positioned<OperationDefinition>> = match &mut document.operations {
+        DocumentOperations::Single(operation) => vec![operation],
+        DocumentOperations::Multiple(operations) => operations.values_mut().collect(),
+    };
+    for operation in operations {
+        let root = match operation.node.ty {
+            async_graphql::parser::types::OperationType::Query => "Query",
+            async_graphql::parser::types::OperationType::Mutation => "Mutation",
+            async_graphql::parser::types::OperationType::Subscription => continue,
+        };
+        cast_in(&mut operation.node.selection_set.node, root, source, schema);
+    }
+    for fragment in document.fragments.values_mut() {
+        let on = fragment.node.type_condition.node.on.node.to_string();
+        cast_in(&mut fragment.node.selection_set.node, &on, source, schema);
+    }
+}
+
+fn cast_in(set: &mut SelectionSet, parent: &str, source: &str, schema: &SchemaIndex) {
+    for selection in &mut set.items {
+        match &mut selection.node {
+            Selection::Field(field) => {
+                let Some(definition) = schema.get(parent).and_then(|t| t.fields.get(field.node.name.node.as_str()))
+                else {
+                    continue;
+                };
+                for (name, value) in &mut field.node.arguments {
+                    let is_string = definition
+                        .arguments
+                        .iter()
+                        .any(|a| a.name == name.node.as_str() && named_type(&a.ty) == "String" && !is_list(&a.ty));
+                    if is_string && let Some(text) = literal_as_string(&value.node, value.pos, source) {
+                        value.node = Value::String(text);
+                    }
+                }
+                let child = named_type(&definition.ty).to_owned();
+                cast_in(&mut field.node.selection_set.node, &child, source, schema);
+            }
+            Selection::InlineFragment(fragment) => {
+                let on = fragment
+                    .node
+                    .type_condition
+                    .as_ref()
+                    .map_or_else(|| parent.to_owned(), |c| c.node.on.node.to_string());
+                cast_in(&mut fragment.node.selection_set.node, &on, source, schema);
+            }
+            Selection::FragmentSpread(_) => {}
+        }
+    }
+}
+
+fn is_list(ty: &async_graphql::parser::types::Type) -> bool {
+    matches!(ty.base, async_graphql::parser::types::BaseType::List(_))
+}
+
+fn literal_as_string(value: &Value, pos: Pos, source: &str) -> Option<String> {
+    match value {
+        Value::Boolean(true) => Some("1".into()),
+        Value::Boolean(false) => Some(String::new()),
+        Value::Enum(name) => Some(name.to_string()),
+        Value::Number(number) => Some(number_text_at(source, pos).unwrap_or_else(|| number.to_string())),
+        _ => None,
+    }
+}
+
+/// The number literal's own spelling at `pos` (line and column count characters, from 1).
+fn number_text_at(source: &str, pos: Pos) -> Option<String> {
+    let line = source.split_inclusive(['\n']).nth(pos.line.checked_sub(1)?)?;
+    let rest: String = line.chars().skip(pos.column.checked_sub(1)?).collect();
+    let text: String =
+        rest.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')).collect();
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each expected string is what PHP 8.2 printed for `(string)` of the same float.
+    #[test]
+    fn floats_become_the_strings_php_makes() {
+        let cases = [
+            (0.1 + 0.2, "0.3"),
+            (1.5, "1.5"),
+            (1e25, "1.0E+25"),
+            (1.0, "1"),
+            (1e15, "1.0E+15"),
+            (1e14, "1.0E+14"),
+            (123456789012345678.0, "1.2345678901235E+17"),
+            (-0.0, "-0"),
+            (1e-5, "1.0E-5"),
+            (0.0001, "0.0001"),
+        ];
+        for (value, php) in cases {
+            assert_eq!(php_float_string(value), php, "{value:e}");
+        }
+    }
+
+    #[test]
+    fn variables_are_cast_like_php() {
+        assert_eq!(string_from_json(&serde_json::json!(5)).as_deref(), Some("5"));
+        assert_eq!(string_from_json(&serde_json::json!(true)).as_deref(), Some("1"));
+        assert_eq!(string_from_json(&serde_json::json!(false)).as_deref(), Some(""));
+        assert_eq!(string_from_json(&serde_json::json!(1.5)).as_deref(), Some("1.5"));
+        assert_eq!(string_from_json(&serde_json::json!([])), None);
+    }
+
+    #[test]
+    fn literals_keep_their_spelling() {
+        let source = "mutation {\n  requestPasswordResetEmail(email: 1.50)\n}";
+        let schema = SchemaIndex::from_sdl("type Mutation { requestPasswordResetEmail(email: String!): Boolean }");
+        let mut document = async_graphql::parser::parse_query(source).unwrap();
+        cast_string_literals(&mut document, source, &schema);
+        let printed = format!("{:?}", document);
+        assert!(printed.contains("String(\"1.50\")"), "{printed}");
+    }
+}
