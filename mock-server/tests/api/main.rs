@@ -20,3 +20,4 @@ mod sign_in;
 mod smtp;
 mod time_rules;
 mod validation_rules;
+mod webonyx_syntax;
