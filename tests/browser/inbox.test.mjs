@@ -208,7 +208,7 @@ describe('the inbox page', () => {
   it('shows the reset link and token prominently, and copies the token', async () => {
     const link = await page.locator('#reset-link').innerText();
     const token = await page.locator('#reset-token').innerText();
-    assert.ok(link.startsWith(`${storefront.url}customer/account/createPassword/?token=`), link);
+    assert.ok(link.startsWith(`${storefront.url}customer/account/createPassword/?`), link);
     assert.match(token, /^[A-Za-z0-9]{32}$/);
     assert.equal(new URL(link).searchParams.get('token'), token);
     assert.equal(await page.locator('#open-link').getAttribute('href'), link);

@@ -1,8 +1,9 @@
-//! The headers Magento's page-cache plugins put on GraphQL answers (2.4.7-p3:
-//! `Magento\GraphQlCache\Controller\Plugin\GraphQl::afterRenderResult` and the built-in full-page
-//! cache's `BuiltinPlugin`): a request whose body mentions `mutation` gets no-cache headers only;
-//! any other gets `X-Magento-Cache-Id` and `X-Magento-Tags: FPC`, except a GET answered 200, which
-//! the built-in cache stores (and strips of its tags).
+//! The headers Magento's page-cache plugins put on GraphQL answers
+//! (`Magento\GraphQlCache\Controller\Plugin\GraphQl::afterRenderResult` and the built-in full-page
+//! cache's `BuiltinPlugin`; docs/release-families.md, section 6). The plugins run for every answer
+//! up to 2.4.6 and, from 2.4.7, for requests whose body does not mention `mutation`: they add
+//! `X-Magento-Cache-Id` (from 2.4.4) and `X-Magento-Tags: FPC`, except on a GET answered 200,
+//! which the built-in cache stores (and strips of its tags). Every answer gets no-cache headers.
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
@@ -11,10 +12,12 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
 use super::request_headers::RequestHeaders;
-use crate::magento::MagentoVersion;
+use crate::magento::{CacheIdRule, MagentoVersion};
 
 /// What decides the cache headers of one request.
 pub struct CacheContext {
+    /// Whether the page-cache plugins run for this request.
+    page_cache: bool,
     cache_id: Option<HeaderValue>,
     is_get: bool,
 }
@@ -22,9 +25,11 @@ pub struct CacheContext {
 impl CacheContext {
     /// `body` is the raw request body (empty for GET and OPTIONS).
     pub fn of(version: MagentoVersion, body: &[u8], headers: &RequestHeaders, is_get: bool) -> Self {
-        let mentions_mutation = body.windows(b"mutation".len()).any(|w| w == b"mutation");
-        let cache_id = (version.sends_cache_id() && !mentions_mutation).then(|| cache_id(headers));
-        Self { cache_id, is_get }
+        let mentions_mutation = || body.windows(b"mutation".len()).any(|w| w == b"mutation");
+        let rule = version.cache_id();
+        let page_cache = !(rule == CacheIdRule::UnlessBodyMentionsMutation && mentions_mutation());
+        let cache_id = (page_cache && rule != CacheIdRule::Never).then(|| cache_id(headers));
+        Self { page_cache, cache_id, is_get }
     }
 
     /// The answer with Magento's response headers added.
@@ -37,9 +42,9 @@ impl CacheContext {
         }
         if let Some(id) = &self.cache_id {
             headers.insert("x-magento-cache-id", id.clone());
-            if !(self.is_get && status == StatusCode::OK) {
-                headers.insert("x-magento-tags", HeaderValue::from_static("FPC"));
-            }
+        }
+        if self.page_cache && !(self.is_get && status == StatusCode::OK) {
+            headers.insert("x-magento-tags", HeaderValue::from_static("FPC"));
         }
         headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
         headers.insert("x-xss-protection", HeaderValue::from_static("1; mode=block"));

@@ -27,6 +27,20 @@ pub fn unhandled_exception(app: &AppState) -> Response {
         .into_response()
 }
 
+/// A `TypeError` (PHP's strict types: a body that is not a JSON object or list, a `query` that is
+/// not a string...): `Bootstrap::terminate` answers 500 in plain text, in every release.
+pub fn type_error() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static("text/plain;charset=UTF-8")),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store, no-cache, must-revalidate")),
+        ],
+        Body::from("An error has happened during application run. See exception log for details.\n"),
+    )
+        .into_response()
+}
+
 /// The store's base URL: the link base without the `index.php/` a store without URL rewrites adds.
 fn store_base_url(link_base: &str) -> String {
     link_base.strip_suffix("index.php/").unwrap_or(link_base).to_owned()

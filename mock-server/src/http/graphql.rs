@@ -19,7 +19,7 @@ use crate::magento::render::{WireError, response_body, shown_errors};
 use crate::magento::validation::{
     SyntaxError, ValidationError, cast_string_literals, coerce_variables, single_operation, validate_document,
 };
-use crate::magento::{Category, MagentoVersion, StatusFamily};
+use crate::magento::{Category, MagentoVersion, StatusFamily, UnreadableBody};
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
@@ -39,32 +39,33 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
         Err(message) => return bad_header(&message),
     };
     let version = app.settings().magento_version;
-    let family = version.statuses();
-    if family == StatusFamily::Mapped && !is_json(&parts.headers) {
-        return request_failure(version, StatusCode::UNSUPPORTED_MEDIA_TYPE, CONTENT_TYPE_MESSAGE);
-    }
     let bytes = match tokio::time::timeout(app.body_read_timeout(), to_bytes(body, MAX_BODY_BYTES)).await {
         Ok(Ok(bytes)) => bytes,
-        Ok(Err(_)) => return request_failure(version, StatusCode::OK, "Request body is too large."),
+        // Magento itself has no limit up to 2.4.8; PHP would drop a body over post_max_size.
+        Ok(Err(_)) => return request_failure(version, "Request body is too large."),
         // Not a Magento answer: its web server would have given up on the slow client too.
         Err(_) => {
-            return request_failure(version, StatusCode::REQUEST_TIMEOUT, "Request body was not received in time.");
+            let message = "Request body was not received in time.";
+            return json_response(
+                StatusCode::REQUEST_TIMEOUT,
+                response_body(&[WireError::request_level(message)], None, version),
+            );
         }
     };
     let cache = CacheContext::of(version, &bytes, &headers, false);
-    let Some(params) = GraphQlParams::from_body(&bytes, family) else {
-        return match family {
-            // Up to 2.4.7 the body is decoded before anything is checked, and a failure escapes
-            // the controller: Magento's error page.
-            StatusFamily::CatchAll => super::error_page::unhandled_exception(&app),
-            StatusFamily::Mapped => {
-                request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.")
-            }
-        };
+    // ContentTypeValidator tests `strpos($header, 'application/json')`; up to 2.4.3 it runs
+    // before the body is decoded, from 2.4.4 after.
+    let content_type_ok = mentions_json(&parts.headers);
+    if !content_type_ok && !version.decodes_body_first() {
+        return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
+    }
+    let params = match GraphQlParams::from_body(&bytes, version) {
+        Decoded::Params(params) => params,
+        Decoded::Unreadable => return unreadable_body(&app, version, &cache),
+        Decoded::TypeError => return super::error_page::type_error(),
     };
-    // ContentTypeValidator: a case-sensitive substring test on the header.
-    if family == StatusFamily::CatchAll && !mentions_json(&parts.headers) {
-        return cache.apply(request_failure(version, StatusCode::UNSUPPORTED_MEDIA_TYPE, CONTENT_TYPE_MESSAGE));
+    if !content_type_ok {
+        return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
     }
     cache.apply(execute(&app, params, &headers, &peer, Method::POST).await)
 }
@@ -82,35 +83,53 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
         return super::web::graphiql();
     }
     let version = app.settings().magento_version;
-    let Some(params) = GraphQlParams::from_query_string(query) else {
-        return match version.statuses() {
-            // `variables` that are not JSON: the decoder's exception escapes the controller.
-            StatusFamily::CatchAll => super::error_page::unhandled_exception(&app),
-            StatusFamily::Mapped => {
-                request_failure(version, StatusCode::BAD_REQUEST, "Syntax Error: Unable to parse the request.")
-            }
-        };
-    };
     let cache = CacheContext::of(version, b"", &headers, true);
+    let params = match GraphQlParams::from_query_string(query) {
+        Decoded::Params(params) => params,
+        // `variables` that are not JSON: the decoder's exception.
+        Decoded::Unreadable => return unreadable_body(&app, version, &cache),
+        Decoded::TypeError => return super::error_page::type_error(),
+    };
     cache.apply(execute(&app, params, &headers, &peer, Method::GET).await)
 }
 
 /// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights). Up to
-/// 2.4.7 the controller runs it as a request with no query: a syntax error at 1:1.
+/// 2.4.7 the controller runs it as a request with no query (a syntax error at 1:1); 2.4.8
+/// answers 204 with no body.
 pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> Response {
     let version = app.settings().magento_version;
+    let peer = peer_of(&request);
+    let headers = match RequestHeaders::read(request.headers()) {
+        Ok(headers) => headers,
+        Err(message) => return bad_header(&message),
+    };
+    let cache = CacheContext::of(version, b"", &headers, false);
+    if version.crashes_without_query() {
+        return unreadable_body(&app, version, &cache);
+    }
     match version.statuses() {
         StatusFamily::CatchAll => {
-            let peer = peer_of(&request);
-            let headers = match RequestHeaders::read(request.headers()) {
-                Ok(headers) => headers,
-                Err(message) => return bad_header(&message),
-            };
             let params = GraphQlParams { query: String::new(), variables: Map::new() };
-            let cache = CacheContext::of(version, b"", &headers, false);
             cache.apply(execute(&app, params, &headers, &peer, Method::OPTIONS).await)
         }
-        StatusFamily::Mapped => StatusCode::NO_CONTENT.into_response(),
+        StatusFamily::Mapped => cache.apply(json_response(StatusCode::NO_CONTENT, String::new())),
+    }
+}
+
+/// What the controller does with a body (or GET `variables`) it cannot decode.
+fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext) -> Response {
+    match version.unreadable_body() {
+        UnreadableBody::InternalErrorJson => {
+            let error = WireError {
+                message: "Internal server error".into(),
+                locations: Vec::new(),
+                path: Vec::new(),
+                category: Some(Category::Internal),
+            };
+            cache.apply(json_response(StatusCode::INTERNAL_SERVER_ERROR, response_body(&[error], None, version)))
+        }
+        UnreadableBody::ErrorPage => super::error_page::unhandled_exception(app),
+        UnreadableBody::UnableToParse => cache.apply(request_failure(version, "Unable to parse the request.")),
     }
 }
 
@@ -120,46 +139,55 @@ struct GraphQlParams {
     variables: Map<String, Value>,
 }
 
+/// The request's parameters as PHP decoded them, or how PHP failed.
+enum Decoded {
+    Params(GraphQlParams),
+    /// `json_decode` failed: an exception the controller does not catch.
+    Unreadable,
+    /// A `TypeError` (strict types): a body that is not an array, a `query` that is not a
+    /// string, `variables` that are not an array.
+    TypeError,
+}
+
 impl GraphQlParams {
-    /// The body as PHP's `json_decode($body, true)` hands it to the controller: it must decode
-    /// to an array (a JSON object or list); `query` is cast to a string the way PHP passes a
-    /// scalar to a `string` parameter; `variables` must be an array or null. `None` is what
-    /// Magento cannot survive (a decoding error or a `TypeError`).
-    fn from_body(bytes: &[u8], family: StatusFamily) -> Option<Self> {
-        let mut body = match (serde_json::from_slice::<Value>(bytes).ok()?, family) {
-            (Value::Object(body), _) => body,
-            (Value::Array(_), StatusFamily::CatchAll) => Map::new(),
-            _ => return None,
-        };
-        if family == StatusFamily::Mapped && !matches!(body.get("query"), None | Some(Value::Null | Value::String(_))) {
-            return None;
+    /// The body as `json_decode($body, true)` hands it to the controller.
+    fn from_body(bytes: &[u8], version: MagentoVersion) -> Decoded {
+        // 2.4.8 reads an empty body as no parameters.
+        if bytes.is_empty() && version.statuses() == StatusFamily::Mapped {
+            return Decoded::Params(Self { query: String::new(), variables: Map::new() });
         }
+        let mut body = match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(body)) => body,
+            Ok(Value::Array(_)) => Map::new(),
+            Ok(_) => return Decoded::TypeError,
+            Err(_) => return Decoded::Unreadable,
+        };
         let query = match body.remove("query") {
+            None if version.crashes_without_query() => return Decoded::Unreadable,
             None | Some(Value::Null) => String::new(),
-            Some(value @ (Value::String(_) | Value::Number(_) | Value::Bool(_))) => {
-                crate::magento::validation::string_from_json(&value)?
-            }
-            Some(Value::Array(_) | Value::Object(_)) => return None,
+            Some(Value::String(query)) => query,
+            Some(_) => return Decoded::TypeError,
         };
         let variables = match body.remove("variables") {
             None | Some(Value::Null) | Some(Value::Array(_)) => Map::new(),
             Some(Value::Object(variables)) => variables,
-            Some(_) => return None,
+            Some(_) => return Decoded::TypeError,
         };
-        Some(Self { query, variables })
+        Decoded::Params(Self { query, variables })
     }
 
-    fn from_query_string(query_string: &str) -> Option<Self> {
-        let mut query = String::new();
+    fn from_query_string(query_string: &str) -> Decoded {
+        let mut query = None;
         let mut variables = None;
         for (key, value) in form_urlencoded_pairs(query_string) {
             match key.as_str() {
-                "query" => query = value,
+                "query" => query = Some(value),
                 "variables" => variables = Some(Value::String(value)),
                 _ => {}
             }
         }
-        Some(Self { query, variables: variables_from(variables)? })
+        let Some(variables) = variables_from(variables) else { return Decoded::Unreadable };
+        Decoded::Params(Self { query: query.unwrap_or_default(), variables })
     }
 }
 
@@ -195,7 +223,7 @@ async fn execute(
     let mode = settings.magento_mode;
     let validation_failure = |errors: Vec<ValidationError>| {
         let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
-        json_response(StatusCode::OK, response_body(&shown_errors(errors, mode), None, version))
+        json_response(StatusCode::OK, response_body(&shown_errors(errors, version, mode), None, version))
     };
     // The controller's validators run before it parses: the Store header's for POST here; for
     // GET the verb validator parses first (its syntax errors and GET mutations come before).
@@ -207,10 +235,8 @@ async fn execute(
     let parsed = match app.documents().parse(&params.query) {
         Ok(parsed) => parsed,
         Err(SyntaxError::Syntax(e)) => {
-            let status = match version.statuses() {
-                StatusFamily::Mapped => StatusCode::BAD_REQUEST,
-                StatusFamily::CatchAll => StatusCode::INTERNAL_SERVER_ERROR,
-            };
+            let status = StatusCode::from_u16(version.syntax_error_status(params.query.is_empty()))
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
             return json_response(status, response_body(&[WireError::validation(e, version)], None, version));
         }
         Err(SyntaxError::Validation(e)) => return validation_failure(vec![e]),
@@ -218,7 +244,7 @@ async fn execute(
     let document = &parsed.document;
     if method == Method::GET {
         if last_operation_type(document) == Some(OperationType::Mutation) {
-            return request_failure(version, StatusCode::OK, "Mutation requests allowed only for POST requests");
+            return request_failure(version, "Mutation requests allowed only for POST requests");
         }
         if let Some(refused) = unknown_store(app, headers, version) {
             return refused;
@@ -289,7 +315,7 @@ async fn execute(
     let response = app.schema().execute(request).await;
 
     let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
-    let errors = shown_errors(errors, mode);
+    let errors = shown_errors(errors, version, mode);
     let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
     let data = executed.then(|| response.data.into_json().unwrap_or(Value::Null));
     let status = status_for(&errors, version);
@@ -315,8 +341,7 @@ async fn execute(
 /// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.
 fn unknown_store(app: &AppState, headers: &RequestHeaders, version: MagentoVersion) -> Option<Response> {
     let code = headers.store.as_deref()?;
-    (code != app.fixtures().store.code)
-        .then(|| request_failure(version, StatusCode::BAD_REQUEST, &format!("Requested store is not found ({code})")))
+    (code != app.fixtures().store.code).then(|| request_failure(version, &version.store_not_found(code)))
 }
 
 /// `HttpVerbValidator` keeps the type of the last operation in the document.
@@ -452,24 +477,22 @@ impl JournalDraft {
     }
 }
 
-/// From 2.4.7, authentication and authorization failures change the HTTP status.
+/// 2.4.8's `getHttpResponseCode`: the first error with a category decides (401, 403 or 200).
 fn status_for(errors: &[WireError], version: MagentoVersion) -> StatusCode {
     if version.statuses() == StatusFamily::CatchAll {
         return StatusCode::OK;
     }
-    if errors.iter().any(|e| e.category == Some(Category::Authentication)) {
-        StatusCode::UNAUTHORIZED
-    } else if errors.iter().any(|e| e.category == Some(Category::Authorization)) {
-        StatusCode::FORBIDDEN
-    } else {
-        StatusCode::OK
+    match errors.iter().find_map(|e| e.category) {
+        Some(Category::Authentication) => StatusCode::UNAUTHORIZED,
+        Some(Category::Authorization) => StatusCode::FORBIDDEN,
+        _ => StatusCode::OK,
     }
 }
 
-/// A refusal by the controller: `status` from 2.4.8, 500 up to 2.4.7 (its catch-all status).
-fn request_failure(version: MagentoVersion, status: StatusCode, message: &str) -> Response {
+/// A refusal by the controller's validators: 500 up to 2.4.7 (its catch-all status), 400 in 2.4.8.
+fn request_failure(version: MagentoVersion, message: &str) -> Response {
     let status = match version.statuses() {
-        StatusFamily::Mapped => status,
+        StatusFamily::Mapped => StatusCode::BAD_REQUEST,
         StatusFamily::CatchAll => StatusCode::INTERNAL_SERVER_ERROR,
     };
     json_response(status, response_body(&[WireError::request_level(message)], None, version))
@@ -487,14 +510,6 @@ pub fn json_response(status: StatusCode, body: String) -> Response {
 /// A browser navigating to `/graphql` (rather than a GraphQL client) gets GraphiQL.
 fn accepts_html(headers: &HeaderMap) -> bool {
     headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
-}
-
-fn is_json(headers: &HeaderMap) -> bool {
-    headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// 2.4.7's `ContentTypeValidator`: `strpos($header, 'application/json') !== false`.

@@ -311,7 +311,7 @@ pub async fn link_check(
         let inbox = namespace.inbox();
         inbox.find(&id, None).map(|message| {
             let parts = message.parts();
-            let mut all = links::links(&parts.html);
+            let mut all = links::followable_links(&parts.html);
             for link in links::links(&parts.text) {
                 if !all.contains(&link) {
                     all.push(link);

@@ -15,4 +15,4 @@ pub mod sign_in;
 pub mod validation;
 
 pub use errors::{Category, MagentoError};
-pub use release::{ErrorShape, MagentoMode, MagentoVersion, StatusFamily};
+pub use release::{CacheIdRule, ErrorShape, MagentoMode, MagentoVersion, ResetLink, StatusFamily, UnreadableBody};

@@ -2,6 +2,7 @@
 //! (`magento-behaviour.md` sections 2 and 3).
 
 use crate::mail::inbox::Content;
+use crate::mail::reset_email::reset_link;
 use crate::mail::{Mailbox, ResetEmail};
 use crate::scenarios::State;
 use crate::state::Enumeration;
@@ -48,39 +49,45 @@ pub fn request_reset_email(
         _ => {}
     }
     let now = ctx.namespace.clock.now();
-    let (recipient, token) = {
+    let (recipient, customer_id, token) = {
         let mut accounts = ctx.namespace.accounts();
-        let recipient = match (accounts.find(email), scripted) {
-            (Some(customer), Some(State::Ok)) => Mailbox { name: customer.name(), address: customer.email.clone() },
+        let (recipient, customer_id) = match (accounts.find(email), scripted) {
+            (Some(customer), Some(State::Ok)) => {
+                (Mailbox { name: customer.name(), address: customer.email.clone() }, customer.id)
+            }
             (Some(customer), _) => {
                 if customer.is_locked(now) {
                     return Err(MagentoError::AccountLocked);
                 }
                 let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+                let customer_id = customer.id;
                 let throttled = ctx.settings.throttle.throttles_graphql()
                     && !accounts.admit_reset_request(email, ctx.client_ip, now);
                 if throttled {
                     return Err(MagentoError::CannotResetPassword);
                 }
-                recipient
+                (recipient, customer_id)
             }
             // A scripted success for an address with no account mails the address itself.
             (None, Some(State::Ok | State::MailFailure)) => {
-                Mailbox { name: local_part(email), address: email.to_owned() }
+                (Mailbox { name: local_part(email), address: email.to_owned() }, 0)
             }
             (None, _) if uniform => return Ok(ResetRequested::SENT_NOTHING),
             (None, _) => return Err(MagentoError::CannotResetPassword),
         };
         let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
         accounts.store_reset_token(email, token.clone(), now);
-        (recipient, token)
+        (recipient, customer_id, token)
     };
     if scripted == Some(State::MailFailure) {
         // Magento logs the transport's exception and answers false, with no error.
         return Ok(ResetRequested { sent: false, message_id: None });
     }
     let fixtures = ctx.app.fixtures();
-    let mail = ResetEmail::new(recipient, &fixtures.store.name, ctx.app.storefront_url(), &token);
+    let link_base = ctx.app.storefront_url();
+    let style = ctx.settings.magento_version.reset_link();
+    let link = reset_link(link_base, style, customer_id, &recipient.address, &token);
+    let mail = ResetEmail::new(recipient, &fixtures.store.name, link_base, link);
     let message_id = ctx.app.capture(&ctx.namespace, None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }

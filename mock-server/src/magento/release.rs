@@ -20,22 +20,90 @@ impl MagentoVersion {
         if patch <= Self::LATEST.patch { Some(Self { patch }) } else { None }
     }
 
-    /// Which error JSON shape this release's GraphQL library writes.
+    /// Which error JSON shape this release's GraphQL library writes: 2.4.6 moved to
+    /// webonyx/graphql-php 15 (docs/release-families.md, section 2.1).
     pub const fn shape(self) -> ErrorShape {
-        // 2.4.7 moved to webonyx/graphql-php 15.
-        if self.patch >= 7 { ErrorShape::Webonyx15 } else { ErrorShape::Webonyx14 }
+        if self.patch >= 6 { ErrorShape::Webonyx15 } else { ErrorShape::Webonyx14 }
+    }
+
+    /// The status of a syntax error (section 2.4): webonyx catches it up to 2.4.2 (200); from
+    /// 2.4.3 Magento's field count parses first and the controller answers 500, though up to
+    /// 2.4.6 an empty query skips that check; 2.4.8 answers 400.
+    pub const fn syntax_error_status(self, empty_query: bool) -> u16 {
+        match self.patch {
+            0..=2 => 200,
+            3..=6 if empty_query => 200,
+            3..=7 => 500,
+            _ => 400,
+        }
+    }
+
+    /// From 2.4.4 the controller decodes the body before its validators run (section 2.4).
+    pub const fn decodes_body_first(self) -> bool {
+        self.patch >= 4
+    }
+
+    /// 2.4.4's logging line reads `$data['query']` unchecked: a request without one (POST `{}`,
+    /// OPTIONS) ends on the HTML error page after its answer was built (section 2.4).
+    pub const fn crashes_without_query(self) -> bool {
+        self.patch == 4
+    }
+
+    /// What a POST body `json_decode` cannot read gets (section 2.4).
+    pub const fn unreadable_body(self) -> UnreadableBody {
+        match self.patch {
+            0..=3 => UnreadableBody::InternalErrorJson,
+            4..=7 => UnreadableBody::ErrorPage,
+            _ => UnreadableBody::UnableToParse,
+        }
+    }
+
+    /// Outside developer mode only the first error is answered from 2.4.4 (2.4.3-p2)
+    /// (`Magento\Framework\GraphQl\Query\ErrorHandler`, section 4).
+    pub const fn cuts_to_first_error(self) -> bool {
+        self.patch >= 4
+    }
+
+    /// When `X-Magento-Cache-Id` is sent (section 6.3): from 2.4.4 on every answer, from 2.4.7
+    /// no longer when the request body mentions `mutation`.
+    pub const fn cache_id(self) -> CacheIdRule {
+        match self.patch {
+            0..=3 => CacheIdRule::Never,
+            4..=6 => CacheIdRule::Always,
+            _ => CacheIdRule::UnlessBodyMentionsMutation,
+        }
+    }
+
+    /// From 2.4.4 Magento's own String type casts Int, Float, Boolean and Enum literals
+    /// (`Magento\Framework\GraphQl\Type\Definition\StringType`, section 7).
+    pub const fn casts_string_literals(self) -> bool {
+        self.patch >= 4
+    }
+
+    /// The query of the reset email's link (section 9): `?token=` up to 2.4.3, `?id=&token=`
+    /// from 2.4.4 (2.4.3-p2), `?email=&id=&token=` from 2.4.8.
+    pub const fn reset_link(self) -> ResetLink {
+        match self.patch {
+            0..=3 => ResetLink::Token,
+            4..=7 => ResetLink::IdToken,
+            _ => ResetLink::EmailIdToken,
+        }
+    }
+
+    /// `StoreValidator`'s message: 2.4.0 and 2.4.1 print the placeholder itself (a single-quoted
+    /// PHP string).
+    pub fn store_not_found(self, code: &str) -> String {
+        if self.patch <= 1 {
+            "Requested store is not found ({$storeCode})".to_owned()
+        } else {
+            format!("Requested store is not found ({code})")
+        }
     }
 
     /// How the GraphQl controller answers what fails before execution and authentication
     /// failures (docs/release-families.md).
     pub const fn statuses(self) -> StatusFamily {
         if self.patch >= 8 { StatusFamily::Mapped } else { StatusFamily::CatchAll }
-    }
-
-    /// From 2.4.7 (`Magento\GraphQlCache\Model\CacheId\CacheIdCalculator`) queries are answered
-    /// with an `X-Magento-Cache-Id`.
-    pub const fn sends_cache_id(self) -> bool {
-        self.patch >= 7
     }
 
     /// 2.4.0 and 2.4.1 hide every core reset failure behind one message (magento/magento2#30179).
@@ -98,23 +166,48 @@ impl<'de> Deserialize<'de> for MagentoVersion {
 /// The two families of error JSON that Magento 2.4 releases write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ErrorShape {
-    /// 2.4.0 to 2.4.6: `message, extensions, locations, path`; validation errors carry
-    /// `"category":"graphql"`; request-level failures answer 500.
+    /// 2.4.0 to 2.4.5 (webonyx 0.13 and 14): `message, extensions, locations, path`; validation
+    /// errors carry `"category":"graphql"`, internal ones `"category":"internal"`.
     Webonyx14,
-    /// 2.4.7 and later: `message, locations, path, extensions`; validation errors carry no
-    /// `extensions`; request-level failures answer 200/400/415, auth failures 401/403.
+    /// 2.4.6 and later (webonyx 15): `message, locations, path, extensions`; validation and
+    /// internal errors carry no `extensions`.
     Webonyx15,
+}
+
+/// What a POST body that is not JSON gets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnreadableBody {
+    /// 2.4.0 to 2.4.3: HTTP 500, `Internal server error` with category `internal`.
+    InternalErrorJson,
+    /// 2.4.4 to 2.4.7: the exception escapes the controller: Magento's HTML error page.
+    ErrorPage,
+    /// 2.4.8: HTTP 400, `Unable to parse the request.`
+    UnableToParse,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CacheIdRule {
+    Never,
+    Always,
+    UnlessBodyMentionsMutation,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResetLink {
+    Token,
+    IdToken,
+    EmailIdToken,
 }
 
 /// The HTTP statuses of Magento's GraphQl controller.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusFamily {
-    /// Up to 2.4.7: every exception raised before execution (syntax error, content type, GET
-    /// mutation, unknown store) is HTTP 500 with JSON, a body that is not JSON is Magento's HTML
-    /// error page (500), and errors found while executing (authentication included) are 200.
+    /// Up to 2.4.7: every exception the controller catches (content type, GET mutation,
+    /// unknown store) is HTTP 500, and errors found while executing (authentication included)
+    /// answer 200.
     CatchAll,
-    /// 2.4.8: 400 for syntax errors and unparsable bodies, 415 for the content type, 200 for a
-    /// GET mutation, 401/403 for authentication and authorization failures.
+    /// 2.4.8 (`handleGraphQlException`): 400 for input and syntax errors, 401/403 for
+    /// authentication and authorization failures, `OPTIONS` 204.
     Mapped,
 }
 
@@ -163,8 +256,8 @@ mod tests {
     }
 
     #[test]
-    fn shape_changes_at_2_4_7() {
-        assert_eq!("2.4.6".parse::<MagentoVersion>().unwrap().shape(), ErrorShape::Webonyx14);
-        assert_eq!("2.4.7".parse::<MagentoVersion>().unwrap().shape(), ErrorShape::Webonyx15);
+    fn shape_changes_at_2_4_6() {
+        assert_eq!("2.4.5".parse::<MagentoVersion>().unwrap().shape(), ErrorShape::Webonyx14);
+        assert_eq!("2.4.6".parse::<MagentoVersion>().unwrap().shape(), ErrorShape::Webonyx15);
     }
 }

@@ -86,10 +86,10 @@ pub fn response_body(errors: &[WireError], data: Option<Value>, version: Magento
     super::php::json_encode(&Value::Object(body))
 }
 
-/// Outside developer mode Magento answers only the first error
+/// Outside developer mode Magento answers only the first error from 2.4.4
 /// (`Magento\Framework\GraphQl\Query\ErrorHandler::handle`).
-pub fn shown_errors(mut errors: Vec<WireError>, mode: MagentoMode) -> Vec<WireError> {
-    if !mode.shows_every_error() {
+pub fn shown_errors(mut errors: Vec<WireError>, version: MagentoVersion, mode: MagentoMode) -> Vec<WireError> {
+    if version.cuts_to_first_error() && !mode.shows_every_error() {
         errors.truncate(1);
     }
     errors
@@ -117,7 +117,7 @@ mod tests {
             r#"{"errors":[{"message":"Cannot reset the customer's password","locations":[{"line":2,"column":3}],"path":["requestPasswordResetEmail"],"extensions":{"category":"graphql-input"}}],"data":{"requestPasswordResetEmail":null}}"#
         );
         assert_eq!(
-            response_body(&[reset_error()], data, "2.4.6".parse().unwrap()),
+            response_body(&[reset_error()], data, "2.4.5".parse().unwrap()),
             r#"{"errors":[{"message":"Cannot reset the customer's password","extensions":{"category":"graphql-input"},"locations":[{"line":2,"column":3}],"path":["requestPasswordResetEmail"]}],"data":{"requestPasswordResetEmail":null}}"#
         );
     }

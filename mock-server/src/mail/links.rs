@@ -42,6 +42,25 @@ pub fn links(body: &str) -> Vec<String> {
     found
 }
 
+/// The `http(s)` links of an HTML body that a reader can follow or load: `href` and `src`
+/// attribute values (as Mailpit's link check takes them), not doctypes, namespaces or CSS.
+pub fn followable_links(html: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for attribute in ["href=", "src="] {
+        let mut rest = html;
+        while let Some(at) = rest.find(attribute) {
+            rest = &rest[at + attribute.len()..];
+            let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) else { continue };
+            let value = rest[1..].split(quote).next().unwrap_or_default();
+            let link = value.replace("&amp;", "&");
+            if (link.starts_with("http://") || link.starts_with("https://")) && !found.contains(&link) {
+                found.push(link);
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,6 +77,15 @@ mod tests {
         assert_eq!(link, "https://shop.test/customer/account/createPassword/?id=42&token=XyZ9");
         assert_eq!(reset_token(&link), Some("XyZ9"));
         assert_eq!(find_reset_link("https://shop.test/customer/account/login/"), None);
+    }
+
+    #[test]
+    fn followable_links_are_href_and_src_values() {
+        let html = r#"<!DOCTYPE html PUBLIC "x" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd"><a href="https://a.test/?id=1&amp;token=T">x</a><img src='http://b.test/logo.png'><style>@import url("http://c.test/f.css");</style>"#;
+        assert_eq!(
+            followable_links(html),
+            vec!["https://a.test/?id=1&token=T".to_owned(), "http://b.test/logo.png".to_owned()]
+        );
     }
 
     #[test]

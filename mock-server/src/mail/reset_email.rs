@@ -9,6 +9,7 @@ use mail_builder::mime::MimePart;
 use time::OffsetDateTime;
 
 use super::inbox::Mailbox;
+use crate::magento::ResetLink;
 
 /// The store's "Customer Support" identity (`trans_email/ident_support`), Magento's defaults.
 pub const SUPPORT_NAME: &str = "CustomerSupport";
@@ -17,14 +18,17 @@ pub const SUPPORT_EMAIL: &str = "support@example.com";
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResetEmail {
     pub recipient: Mailbox,
+    /// The store's frontend name (`$store.frontend_name`): its group's name by default.
     pub store_name: String,
-    /// `<storefront-url>customer/account/createPassword/?token=<token>`.
+    /// The store's link base (`<base>` or `<base>index.php/`).
+    pub link_base: String,
+    /// `<link base>customer/account/createPassword/?id=<customer id>&token=<token>` (per release).
     pub link: String,
 }
 
 impl ResetEmail {
-    pub fn new(recipient: Mailbox, store_name: &str, storefront_url: &str, token: &str) -> Self {
-        Self { recipient, store_name: store_name.to_owned(), link: reset_link(storefront_url, token) }
+    pub fn new(recipient: Mailbox, store_name: &str, link_base: &str, link: String) -> Self {
+        Self { recipient, store_name: store_name.to_owned(), link_base: link_base.to_owned(), link }
     }
 
     pub fn subject(&self) -> String {
@@ -35,55 +39,70 @@ impl ResetEmail {
         Mailbox { name: SUPPORT_NAME.to_owned(), address: SUPPORT_EMAIL.to_owned() }
     }
 
+    /// The message as text, the way Mailpit shows an HTML-only message's text.
     pub fn text(&self) -> String {
         format!(
             "{name},\n\n\
              There was recently a request to change the password for your account.\n\n\
              If you requested this change, set a new password here:\n\n\
              Set a New Password: {link}\n\n\
-             If you did not make this request, you can ignore this email and your password will remain the same.\n\n\
-             Thank you, {store}!\n",
+             If you did not make this request, you can ignore this email and your password will remain the same.\n",
             name = self.recipient.name,
             link = self.link,
-            store = self.store_name,
         )
     }
 
+    /// The HTML a real 2.4.7-p3 store with the Luma theme sent (fixtures/real-store/), with this
+    /// message's name, store and link.
     pub fn html(&self) -> String {
-        format!(
-            include_str!("reset_email.html"),
-            name = escape_html(&self.recipient.name),
-            link = escape_html(&self.link),
-            store = escape_html(&self.store_name),
-            subject = escape_html(&self.subject()),
-        )
+        let store_base = self.link_base.strip_suffix("index.php/").unwrap_or(&self.link_base);
+        include_str!("reset_email.html")
+            .replace("{{link}}", &escape_html(&self.link))
+            .replace("{{link_base}}", &escape_html(&self.link_base))
+            .replace("{{store_base}}", &escape_html(store_base))
+            .replace("{{store}}", &escape_html(&self.store_name))
+            .replace("{{name}}", &escape_html(&self.recipient.name))
     }
 
-    /// The RFC 5322 source, multipart/alternative with the text and HTML parts. The same
-    /// message always renders to the same bytes (the boundary comes from the message id).
+    /// The RFC 5322 source: one `text/html` part, as Magento sends it. The same message always
+    /// renders to the same bytes.
     pub fn raw(&self, message_id: &str, date: OffsetDateTime) -> Vec<u8> {
         let sender = Self::sender();
-        let boundary = format!("=_mock_{}", message_id.split('@').next().unwrap_or(message_id));
-        let alternative = ContentType::new("multipart/alternative").attribute("boundary", boundary);
-        let body = MimePart::new(
-            alternative,
-            vec![MimePart::new("text/plain", self.text()), MimePart::new("text/html", self.html())],
-        );
         MessageBuilder::new()
             .message_id(message_id)
             .date(date.unix_timestamp())
             .from((sender.name, sender.address))
             .to((self.recipient.name.clone(), self.recipient.address.clone()))
             .subject(self.subject())
-            .body(body)
+            .body(MimePart::new(ContentType::new("text/html").attribute("charset", "utf-8"), self.html()))
             .write_to_vec()
             .unwrap_or_default()
     }
 }
 
-/// The link of the email's "Set a New Password" button.
-pub fn reset_link(storefront_url: &str, token: &str) -> String {
-    format!("{storefront_url}customer/account/createPassword/?token={token}")
+/// The link of the email's "Set a New Password" button. Magento builds its query with `ksort`
+/// and `http_build_query` (docs/release-families.md, section 9).
+pub fn reset_link(link_base: &str, style: ResetLink, customer_id: u32, email: &str, token: &str) -> String {
+    let page = format!("{link_base}customer/account/createPassword/");
+    match style {
+        ResetLink::Token => format!("{page}?token={token}"),
+        ResetLink::IdToken => format!("{page}?id={customer_id}&token={token}"),
+        ResetLink::EmailIdToken => format!("{page}?email={}&id={customer_id}&token={token}", php_urlencode(email)),
+    }
+}
+
+/// PHP's `urlencode` (RFC 1738, as `http_build_query` uses it): letters, digits and `-_.` kept,
+/// a space as `+`, everything else `%XX`.
+fn php_urlencode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() * 3);
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(byte)),
+            b' ' => out.push('+'),
+            other => out.push_str(&format!("%{other:02X}")),
+        }
+    }
+    out
 }
 
 fn escape_html(text: &str) -> String {
@@ -107,14 +126,43 @@ mod tests {
 
     fn email() -> ResetEmail {
         let recipient = Mailbox { name: "Veronica Costello".into(), address: "roni_cost@example.com".into() };
-        ResetEmail::new(recipient, "Main Website Store", "http://localhost:3000/", "AbC123")
+        let link = reset_link("http://localhost:3000/", ResetLink::IdToken, 12, &recipient.address, "AbC123");
+        ResetEmail::new(recipient, "Main Website Store", "http://localhost:3000/", link)
+    }
+
+    #[test]
+    fn links_follow_the_release() {
+        let link = |style| reset_link("https://shop.test/", style, 7, "a+b@example.com", "T");
+        assert_eq!(link(ResetLink::Token), "https://shop.test/customer/account/createPassword/?token=T");
+        assert_eq!(link(ResetLink::IdToken), "https://shop.test/customer/account/createPassword/?id=7&token=T");
+        assert_eq!(
+            link(ResetLink::EmailIdToken),
+            "https://shop.test/customer/account/createPassword/?email=a%2Bb%40example.com&id=7&token=T"
+        );
+    }
+
+    /// With the recording's values, the HTML is the real store's byte for byte.
+    #[test]
+    fn html_is_the_real_stores() {
+        let recipient = Mailbox { name: "Veronica Costello".into(), address: "activeN@example.com".into() };
+        let base = "http://127.0.0.1:8080/index.php/";
+        let link = reset_link(base, ResetLink::IdToken, 12, &recipient.address, "<TOKEN>");
+        let html = ResetEmail::new(recipient, "Main Website Store", base, link).html();
+        let recorded = mail_parser::MessageParser::default()
+            .parse(include_bytes!("../../../fixtures/real-store/2.4.7-p3-reset-email.eml").as_slice())
+            .and_then(|message| message.body_html(0).map(|html| html.into_owned()))
+            .expect("the recorded email has an HTML body");
+        // Our escaping writes the placeholder token's brackets as entities; the store's did not.
+        // The recording's last CRLF ends the MIME body, not the HTML.
+        assert_eq!(html.replace("&lt;TOKEN&gt;", "<TOKEN>"), recorded.strip_suffix("\r\n").unwrap_or(&recorded));
     }
 
     #[test]
     fn carries_magentos_subject_phrases_and_link() {
         let email = email();
         assert_eq!(email.subject(), "Reset your Main Website Store password");
-        assert_eq!(email.link, "http://localhost:3000/customer/account/createPassword/?token=AbC123");
+        assert_eq!(email.link, "http://localhost:3000/customer/account/createPassword/?id=12&token=AbC123");
+        assert!(email.html().contains("http://localhost:3000/customer/account/createPassword/?id=12&amp;token=AbC123"));
         for part in [email.text(), email.html()] {
             for phrase in [
                 "Veronica Costello,",
@@ -122,7 +170,6 @@ mod tests {
                 "If you requested this change, set a new password here:",
                 "Set a New Password",
                 "If you did not make this request, you can ignore this email and your password will remain the same.",
-                "http://localhost:3000/customer/account/createPassword/?token=AbC123",
             ] {
                 assert!(part.contains(phrase), "{phrase:?} missing from {part}");
             }
@@ -137,11 +184,10 @@ mod tests {
     }
 
     #[test]
-    fn raw_source_has_both_parts_and_the_headers() {
+    fn raw_source_is_one_html_part_with_the_headers() {
         let raw = String::from_utf8(email().raw("id@mock", OffsetDateTime::UNIX_EPOCH)).unwrap();
         assert!(raw.contains("Subject: Reset your Main Website Store password"));
-        assert!(raw.contains("multipart/alternative"));
-        assert!(raw.contains("text/plain") && raw.contains("text/html"));
+        assert!(raw.contains("text/html") && !raw.contains("multipart"));
         assert!(raw.contains("Message-ID: <id@mock>"));
         assert_eq!(
             email().raw("id@mock", OffsetDateTime::UNIX_EPOCH),

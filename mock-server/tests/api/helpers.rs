@@ -160,7 +160,7 @@ pub fn reset_password_document(email: &str, token: &str, new_password: &str) -> 
 /// not by the server's renderer.
 pub fn documented_error(version: &str, message: &str, field: &str, category: &str) -> String {
     let message = serde_json::to_string(message).unwrap();
-    if version.parse::<MagentoVersion>().unwrap() >= "2.4.7".parse().unwrap() {
+    if version.parse::<MagentoVersion>().unwrap().shape() == mock_server::magento::ErrorShape::Webonyx15 {
         format!(
             r#"{{"errors":[{{"message":{message},"locations":[{{"line":2,"column":3}}],"path":["{field}"],"extensions":{{"category":"{category}"}}}}],"data":{{"{field}":null}}}}"#
         )
@@ -173,8 +173,9 @@ pub fn documented_error(version: &str, message: &str, field: &str, category: &st
 
 /// The token at the end of the reset link in a message's text.
 pub fn token_from_link(text: &str) -> String {
-    let start = text.find("createPassword/?token=").expect("a reset link") + "createPassword/?token=".len();
-    text[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
+    let link = &text[text.find("createPassword/?").expect("a reset link")..];
+    let start = link.find("token=").expect("a token in the link") + "token=".len();
+    link[start..].chars().take_while(char::is_ascii_alphanumeric).collect()
 }
 
 /// The same requests as `futures::future::join_all`, on tasks so they really run at once.

@@ -28,7 +28,7 @@ async fn a_customer_resets_the_password_from_the_emailed_link_and_signs_in_with_
         message["HTML"]
             .as_str()
             .unwrap()
-            .contains(&format!("href=\"http://localhost:3000/customer/account/createPassword/?token={token}\""))
+            .contains(&format!("href=\"http://localhost:3000/customer/account/createPassword/?email=roni_cost%40example.com&amp;id=1&amp;token={token}\""))
     );
 
     let reset = app.reset_password(RONI, &token, "N3w-Passw0rd!").await;

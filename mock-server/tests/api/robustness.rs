@@ -13,11 +13,26 @@ async fn still_serving(app: &TestApp) {
 #[tokio::test]
 async fn malformed_and_non_utf8_bodies_are_refused_clearly() {
     let app = spawn_app("2.4.8").await;
-    for body in [&b"{\"query\":"[..], b"\xff\xfe\x00garbage", b"[]", b"\"just a string\"", b"{\"query\": 5}", b""] {
-        let answer =
-            TestApp::send(app.post("/graphql").header("Content-Type", "application/json").body(body.to_vec())).await;
+    let send = |body: &[u8]| {
+        TestApp::send(app.post("/graphql").header("Content-Type", "application/json").body(body.to_vec()))
+    };
+    // 2.4.8: what json_decode refuses is `Unable to parse the request.` (400).
+    for body in [&b"{\"query\":"[..], b"\xff\xfe\x00garbage"] {
+        let answer = send(body).await;
         assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body:?}");
-        assert_eq!(answer.json()["errors"][0]["message"], "Syntax Error: Unable to parse the request.");
+        assert_eq!(answer.json()["errors"][0]["message"], "Unable to parse the request.");
+    }
+    // A list or an empty body decodes to no query: a syntax error at 1:1.
+    for body in [&b"[]"[..], b""] {
+        let answer = send(body).await;
+        assert_eq!(answer.status, StatusCode::BAD_REQUEST, "{body:?}");
+        assert_eq!(answer.json()["errors"][0]["message"], "Syntax Error: Unexpected <EOF>");
+    }
+    // What PHP's strict types refuse (a TypeError) is Bootstrap's plain-text 500, in every release.
+    for body in [&b"\"just a string\""[..], b"{\"query\": 5}", b"{\"query\": \"{ a }\", \"variables\": 1}"] {
+        let answer = send(body).await;
+        assert_eq!(answer.status, StatusCode::INTERNAL_SERVER_ERROR, "{body:?}");
+        assert_eq!(answer.body, "An error has happened during application run. See exception log for details.\n");
     }
     still_serving(&app).await;
 }
