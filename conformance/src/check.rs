@@ -85,6 +85,64 @@ impl Stop {
     }
 }
 
+/// Collects the parts of a check: every failing part is reported, not only the first (so one
+/// wrong expectation cannot mask another deviation), and a part that cannot run is noted as
+/// skipped with its reason, so the check cannot pass.
+#[derive(Debug)]
+pub struct Parts {
+    ctx: Context,
+    failures: Vec<(String, Failure)>,
+    ran: usize,
+}
+
+impl Parts {
+    pub fn new(ctx: &Context) -> Self {
+        Parts { ctx: ctx.clone(), failures: Vec::new(), ran: 0 }
+    }
+
+    /// Records the outcome of one part.
+    pub fn check(&mut self, part: &str, result: CheckResult) {
+        match result {
+            Ok(()) => self.ran += 1,
+            Err(Stop::Skip(reason)) => self.ctx.skip_part(part, &reason),
+            Err(Stop::Deviation(failure)) => {
+                self.ran += 1;
+                self.failures.push((part.to_owned(), *failure));
+            }
+        }
+    }
+
+    /// Whether a part has failed so far.
+    pub fn failed(&self) -> bool {
+        !self.failures.is_empty()
+    }
+
+    /// Passes when no part failed; one failing part is reported as it is, several together.
+    pub fn finish(self) -> CheckResult {
+        let mut failures = self.failures;
+        match failures.len() {
+            0 => Ok(()),
+            1 => {
+                let (part, failure) = failures.remove(0);
+                Err(Stop::Deviation(Box::new(Failure { summary: format!("{part}: {}", failure.summary), ..failure })))
+            }
+            n => {
+                let summary = format!(
+                    "{n} parts fail: {}",
+                    failures.iter().map(|(part, _)| part.as_str()).collect::<Vec<_>>().join(", ")
+                );
+                let detail = failures
+                    .iter()
+                    .map(|(part, failure)| format!("[{part}] {}", crate::report::describe(failure)))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                // Each part's request and answer are in the detail.
+                Err(Stop::Deviation(Box::new(Failure { summary, detail: Some(detail), answer: None })))
+            }
+        }
+    }
+}
+
 /// What a check concluded.
 #[derive(Clone, Debug)]
 pub enum Verdict {

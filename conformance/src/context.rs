@@ -10,7 +10,7 @@ use reqwest::header::HeaderMap;
 
 use crate::admin::Admin;
 use crate::check::{CheckResult, Stop};
-use crate::inbox::{Inbox, reset_link};
+use crate::inbox::Inbox;
 use crate::release::Release;
 use crate::target::Endpoint;
 
@@ -34,10 +34,21 @@ pub enum Mode {
     Plain,
 }
 
-/// Everything the checks share, cheap to clone.
+/// Everything the checks share, cheap to clone; each check gets its own notes (parts skipped
+/// with their reasons, and figures such as how many verdicts it checked).
 #[derive(Clone, Debug)]
 pub struct Context {
     inner: Arc<Inner>,
+    notes: Arc<Mutex<Notes>>,
+}
+
+/// What a check noted besides its verdict.
+#[derive(Clone, Debug, Default)]
+pub struct Notes {
+    /// `(part, reason)` of every part that could not run.
+    pub skipped: Vec<(String, String)>,
+    /// Figures worth reporting (`1218 verdicts checked`).
+    pub info: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -55,6 +66,14 @@ pub struct Inner {
     pub cases: u32,
     pub seed: u64,
     pub mail_timeout: std::time::Duration,
+    /// The golden files the snapshot checks compare with (`--golden DIR` or the release's built-in
+    /// set); `None` when there is none for the release.
+    pub goldens: Option<crate::golden::Set>,
+    /// The store's frontend name (the reset email's subject names it): `--store-name`, else
+    /// `storeConfig.store_group_name` (Magento's default frontend name), else unknown.
+    pub store_name: Option<String>,
+    /// The password policy of the store (`storeConfig`), `(minimum length, character classes)`.
+    pub policy: (usize, usize),
     pub run_id: String,
     pub counter: AtomicU64,
     /// Against a plain throttling target, one successful reset request per run.
@@ -63,7 +82,26 @@ pub struct Inner {
 
 impl Context {
     pub fn new(inner: Inner) -> Self {
-        Context { inner: Arc::new(inner) }
+        Context { inner: Arc::new(inner), notes: Arc::default() }
+    }
+
+    /// The same context with notes of its own, for one check.
+    pub fn for_check(&self) -> Context {
+        Context { inner: Arc::clone(&self.inner), notes: Arc::default() }
+    }
+
+    /// Notes that `part` could not run, and why: the check will not pass.
+    pub fn skip_part(&self, part: &str, reason: &str) {
+        self.notes.lock().unwrap_or_else(PoisonError::into_inner).skipped.push((part.to_owned(), reason.to_owned()));
+    }
+
+    /// Notes a figure for the report.
+    pub fn note(&self, info: impl Into<String>) {
+        self.notes.lock().unwrap_or_else(PoisonError::into_inner).info.push(info.into());
+    }
+
+    pub fn notes(&self) -> Notes {
+        self.notes.lock().unwrap_or_else(PoisonError::into_inner).clone()
     }
 
     pub fn mode(&self) -> Mode {
@@ -90,6 +128,11 @@ impl Context {
     }
     pub fn inner(&self) -> &Inner {
         &self.inner
+    }
+
+    /// The request that met the store's reCAPTCHA, once one has: the run stops there.
+    pub fn recaptcha(&self) -> Option<String> {
+        self.inner.endpoint.traffic.recaptcha()
     }
 
     /// A number unique within the run.
@@ -223,6 +266,7 @@ impl Session {
             return Ok(email);
         }
         if self.ctx.mode() == Mode::Builtin && !self.ctx.inner.can_create_customers {
+            self.state().locked = Some("locked@example.com".to_owned());
             return Ok("locked@example.com".to_owned());
         }
         if let Some(admin) = &self.admin {
@@ -232,11 +276,23 @@ impl Session {
             self.state().locked = Some(account.email.clone());
             return Ok(account.email);
         }
-        self.ctx.inner.locked_email.clone().ok_or_else(|| Stop::skip("needs a locked account: give --locked-email"))
+        let email = self
+            .ctx
+            .inner
+            .locked_email
+            .clone()
+            .ok_or_else(|| Stop::skip("needs a locked account: give --locked-email"))?;
+        self.state().locked = Some(email.clone());
+        Ok(email)
     }
 
     /// Skips a check that changes a password when the suite could not change it back.
     pub fn require_restorable(&self) -> CheckResult {
+        if self.admin.is_none() && self.inbox.is_none() {
+            return Err(Stop::skip(
+                "changes a password the suite could not restore: it needs the target's inbox (--inbox) to read a reset token",
+            ));
+        }
         if self.admin.is_none() && self.ctx.throttles() {
             return Err(Stop::skip(
                 "changes a password the suite could not restore: the target throttles reset requests (--throttle magento without --admin)",
@@ -266,6 +322,40 @@ impl Session {
         Ok(())
     }
 
+    /// The account this session has used, if any (nothing is created).
+    pub fn known_account(&self) -> Option<Account> {
+        self.state().primary.clone()
+    }
+
+    /// The locked account this session has used, if any.
+    pub fn known_locked(&self) -> Option<String> {
+        let state = self.state();
+        state.locked.clone()
+    }
+
+    /// A locked account when the run has one; `None` (with the reason) when it has not. Errors
+    /// other than a missing prerequisite stop the check.
+    pub async fn locked_email_if_any(&self) -> Result<Result<String, String>, Stop> {
+        match self.locked_email().await {
+            Ok(email) => Ok(Ok(email)),
+            Err(Stop::Skip(reason)) => Ok(Err(reason)),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// The account's name as the store knows it (the email's recipient and greeting): given, or
+    /// read with `customer { firstname lastname }` after signing in.
+    pub async fn account_name(&self, account: &Account) -> Result<String, Stop> {
+        if let Some(name) = &account.name {
+            return Ok(name.clone());
+        }
+        let answer = self.target.sign_in(&account.email, &account.password).await?;
+        let token = crate::target::customer_token(&answer)
+            .ok_or_else(|| Stop::skip(format!("cannot sign in as {} to read the customer's name", account.email)))?;
+        let name = self.target.customer_name(&token).await?;
+        name.ok_or_else(|| Stop::skip(format!("the store does not show {}'s name", account.email)))
+    }
+
     /// Requests a reset that must succeed, and reads the new token from the inbox (or, with
     /// no inbox, from the control API).
     pub async fn fresh_token(&self, email: &str) -> Result<String, Stop> {
@@ -283,8 +373,8 @@ impl Session {
         }
         if let Some(inbox) = &self.inbox {
             let (mail, _) = inbox.wait_for_new(email, before).await?;
-            let found = reset_link(mail.text()).or_else(|| reset_link(mail.html()));
-            return found
+            return mail
+                .reset_link()
                 .map(|(_, token)| token)
                 .ok_or_else(|| Stop::deviation(&mail.answer, "the reset email holds no createPassword link", None));
         }

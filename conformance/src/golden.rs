@@ -1,20 +1,16 @@
-//! The golden files of `snapshots/<release>/`, built into the binary so the CLI works anywhere,
-//! and the normalisation applied to both sides before comparing.
+//! The golden files: `snapshots/<release>/<case>.snap` (every release directory present is built
+//! into the binary, see `build.rs`) or a directory given at run time (`--golden DIR`, e.g. one
+//! written by `conformance record`); and the normalisation applied to both sides before comparing.
+
+use std::collections::BTreeMap;
+use std::path::Path;
 
 use crate::release::Release;
 
-macro_rules! golden_files {
-    ($($name:literal),* $(,)?) => {
-        /// `(case, 2.4.6 file, 2.4.8 file)`, as insta wrote them.
-        pub const FILES: &[(&str, &str, &str)] = &[$((
-            $name,
-            include_str!(concat!("../../snapshots/2.4.6/", $name, ".snap")),
-            include_str!(concat!("../../snapshots/2.4.8/", $name, ".snap")),
-        )),*];
-    };
-}
+include!(concat!(env!("OUT_DIR"), "/golden_files.rs"));
 
-golden_files!(
+/// Every documented case the suite sends (magento-behaviour.md sections 2, 3 and 8), in report order.
+pub const CASES: &[&str] = &[
     "alias-in-path",
     "http-body-too-large",
     "http-get-mutation",
@@ -58,7 +54,57 @@ golden_files!(
     "validation-variable-not-provided",
     "validation-variable-null",
     "validation-variable-wrong-type",
-);
+];
+
+/// One set of golden files: case name to file text (metadata included), and where it came from.
+#[derive(Clone, Debug, Default)]
+pub struct Set {
+    /// `snapshots/2.4.8` or the directory it was read from.
+    pub origin: String,
+    pub files: BTreeMap<String, String>,
+}
+
+impl Set {
+    /// The built-in set of `family` (`2.4.6`, `2.4.7`, `2.4.8`), when `snapshots/` has it.
+    pub fn built_in(family: &str) -> Option<Set> {
+        let (_, files) = BUILT_IN.iter().find(|(name, _)| *name == family)?;
+        Some(Set {
+            origin: format!("snapshots/{family}"),
+            files: files.iter().map(|(case, text)| ((*case).to_owned(), (*text).to_owned())).collect(),
+        })
+    }
+
+    /// Every `<case>.snap` of `dir`.
+    pub fn from_dir(dir: &Path) -> Result<Set, String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read --golden {}: {e}", dir.display()))?;
+        let mut files = BTreeMap::new();
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(case) = name.strip_suffix(".snap") {
+                let text = std::fs::read_to_string(entry.path())
+                    .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+                files.insert(case.to_owned(), text);
+            }
+        }
+        if files.is_empty() {
+            return Err(format!("--golden {} holds no .snap file", dir.display()));
+        }
+        Ok(Set { origin: dir.display().to_string(), files })
+    }
+
+    /// The expected `HTTP <status>\n<body>` of `case` for `release`, normalised.
+    pub fn expected(&self, case: &str, release: Release) -> Option<String> {
+        let mut text = contents(self.files.get(case)?).to_owned();
+        if release.hides_reset_failures() && HIDDEN_ON_2_4_0.contains(&case) {
+            let message = crate::check::first_message(&text)?;
+            text = text.replace(
+                &format!("\"message\":{}", serde_json::to_string(&message).ok()?),
+                &format!("\"message\":{}", serde_json::to_string(crate::messages::CANNOT_SET).ok()?),
+            );
+        }
+        Some(normalise(&text))
+    }
+}
 
 /// The contents of an insta `.snap` file: what follows its metadata block.
 pub fn contents(file: &str) -> &str {
@@ -78,26 +124,33 @@ const HIDDEN_ON_2_4_0: &[&str] = &[
     "reset-password-too-few-classes",
 ];
 
-/// The expected `HTTP <status>\n<body>` of `case` for `release`, normalised.
+/// The expected `HTTP <status>\n<body>` of `case` for `release` from the built-in files.
 pub fn expected(case: &str, release: Release) -> Option<String> {
-    let (_, old, new) = FILES.iter().find(|(name, _, _)| *name == case)?;
-    let mut text = contents(if release.new_shape() { new } else { old }).to_owned();
-    if release.hides_reset_failures() && HIDDEN_ON_2_4_0.contains(&case) {
-        let message = crate::check::first_message(&text)?;
-        text = text.replace(
-            &format!("\"message\":{}", serde_json::to_string(&message).ok()?),
-            &format!("\"message\":{}", serde_json::to_string(crate::messages::CANNOT_SET).ok()?),
-        );
-    }
-    Some(normalise(&text))
+    Set::built_in(release.family())?.expected(case, release)
 }
 
-/// Redacts what differs between runs and stores: tokens and the store's name.
+/// Redacts what differs between runs and stores: tokens (reset and customer tokens), the store's
+/// name, and the error record number and base URL of Magento's HTML error page.
 pub fn normalise(text: &str) -> String {
     let mut out = text.to_owned();
     for key in ["token", "store_name"] {
         out = redact_string_values(&out, key);
     }
+    if let Some(at) = out.find("Error log record number: ") {
+        let start = at + "Error log record number: ".len();
+        let len = out[start..].chars().take_while(char::is_ascii_alphanumeric).count();
+        if len > 0 {
+            out.replace_range(start..start + len, "[record]");
+        }
+    }
+    if let Some(at) = out.find("<base href=\"") {
+        let start = at + "<base href=\"".len();
+        if let Some(len) = out[start..].find('"') {
+            out.replace_range(start..start + len, "[base]");
+        }
+    }
+    // A golden file's text ends at its last non-empty line.
+    out.truncate(out.trim_end_matches('\n').len());
     out
 }
 
@@ -133,13 +186,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_golden_file_on_disk_is_built_in() {
-        for family in ["2.4.6", "2.4.8"] {
-            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots/").to_owned() + family;
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let name = entry.unwrap().file_name().into_string().unwrap();
+    fn every_golden_file_on_disk_is_a_known_case_and_built_in() {
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../snapshots/");
+        for entry in std::fs::read_dir(root).unwrap().flatten() {
+            let family = entry.file_name().into_string().unwrap();
+            if !entry.path().is_dir() {
+                continue;
+            }
+            let set = Set::built_in(&family).unwrap_or_else(|| panic!("snapshots/{family} is not built in"));
+            for file in std::fs::read_dir(entry.path()).unwrap().flatten() {
+                let name = file.file_name().into_string().unwrap();
                 let case = name.strip_suffix(".snap").unwrap();
-                assert!(FILES.iter().any(|(n, _, _)| *n == case), "{family}/{name} is not in golden_files!");
+                assert!(CASES.contains(&case), "{family}/{name} is not a case the suite sends");
+                assert!(set.files.contains_key(case), "{family}/{name} is not built in");
             }
         }
     }
@@ -150,11 +209,15 @@ mod tests {
     }
 
     #[test]
-    fn tokens_and_store_names_are_redacted() {
+    fn tokens_store_names_and_error_record_numbers_are_redacted() {
         assert_eq!(
             normalise(r#"{"token":"ab\"c","x":1,"store_name":"Shop"}"#),
             r#"{"token":"[token]","x":1,"store_name":"[store_name]"}"#
         );
+        assert_eq!(normalise("<p>Error log record number: 7f3a91c2e</p>"), "<p>Error log record number: [record]</p>");
+        assert_eq!(normalise(r#"<base href="http&#x3A;&#x2F;&#x2F;x&#x2F;" />"#), r#"<base href="[base]" />"#);
+        let page = "<p>Error log record number: 5e7a</p>\n</html>\n";
+        assert_eq!(normalise(&normalise(page)), normalise(page), "normalising twice changes nothing");
     }
 
     #[test]

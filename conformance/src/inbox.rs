@@ -39,6 +39,22 @@ impl Mail {
     pub fn subject(&self) -> &str {
         self.json["Subject"].as_str().unwrap_or_default()
     }
+
+    /// The reset link and token: from the text part, else from the HTML part (entities in the
+    /// `href` decoded, as a mail client would).
+    pub fn reset_link(&self) -> Option<(String, String)> {
+        reset_link(self.text()).or_else(|| {
+            let (link, _) = reset_link(self.html())?;
+            let link = link.replace("&amp;", "&").replace("&#x3D;", "=").replace("&#61;", "=");
+            let token = token_of(&link)?;
+            Some((link, token))
+        })
+    }
+}
+
+fn token_of(link: &str) -> Option<String> {
+    let token_at = link.find("token=")? + "token=".len();
+    Some(link[token_at..].chars().take_while(|c| *c != '&' && *c != '#').collect())
 }
 
 /// The reset link found in `text`: `(link, token)`; the token runs to the first character that
@@ -50,9 +66,7 @@ pub fn reset_link(text: &str) -> Option<(String, String)> {
         .find(|c: char| c.is_whitespace() || matches!(c, '"' | '<' | '>' | '\''))
         .map_or(text.len(), |e| at + e);
     let link = &text[start..end];
-    let token_at = link.find("token=")? + "token=".len();
-    let token: String = link[token_at..].chars().take_while(|c| *c != '&' && *c != '#').collect();
-    Some((link.to_owned(), token))
+    Some((link.to_owned(), token_of(link)?))
 }
 
 impl Inbox {
@@ -117,5 +131,17 @@ mod tests {
         let html = r#"<a href="https://shop.test/customer/account/createPassword/?id=5&token=XYZ" target"#;
         assert_eq!(reset_link(html).unwrap().1, "XYZ");
         assert!(reset_link("no link").is_none());
+    }
+
+    #[test]
+    fn a_link_in_an_html_attribute_is_decoded() {
+        let html = r#"<a href="http://127.0.0.1:8080/index.php/customer/account/createPassword/?id=12&amp;token=AbC123" target"#;
+        let mail = Mail {
+            answer: Answer { request: String::new(), status: 200, content_type: String::new(), body: String::new() },
+            json: serde_json::json!({ "Text": "", "HTML": html }),
+        };
+        let (link, token) = mail.reset_link().unwrap();
+        assert_eq!(link, "http://127.0.0.1:8080/index.php/customer/account/createPassword/?id=12&token=AbC123");
+        assert_eq!(token, "AbC123");
     }
 }

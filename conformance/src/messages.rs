@@ -35,3 +35,15 @@ pub const BODY_PHRASES: [&str; 4] = [
     "Set a New Password",
     "If you did not make this request, you can ignore this email and your password will remain the same.",
 ];
+
+/// Row 11 with the store's minimum length (`storeConfig.minimum_password_length`).
+pub fn too_short(minimum: usize) -> String {
+    format!("The password needs at least {minimum} characters. Create a new password and try again.")
+}
+
+/// Row 13 with the store's number of classes (`storeConfig.required_character_classes_number`).
+pub fn too_few_classes(classes: usize) -> String {
+    format!(
+        "Minimum of different classes of characters in password is {classes}. Classes of characters: Lower Case, Upper Case, Digits, Special Characters."
+    )
+}

@@ -13,9 +13,15 @@ pub struct Release {
 impl Release {
     pub const LATEST: Release = Release { patch: 8 };
 
-    /// The golden-file directory: `2.4.6` for releases up to 2.4.6, `2.4.8` from 2.4.7.
+    /// The golden-file directory: `2.4.6` for releases up to 2.4.6, then `2.4.7` and `2.4.8`
+    /// (2.4.7's controller answers 500 before execution and 200 to failed sign-ins, as a real
+    /// 2.4.7-p3 store does; the 400/401/403 mapping came after 2.4.8-beta1).
     pub fn family(self) -> &'static str {
-        if self.new_shape() { "2.4.8" } else { "2.4.6" }
+        match self.patch {
+            0..=6 => "2.4.6",
+            7 => "2.4.7",
+            _ => "2.4.8",
+        }
     }
 
     /// webonyx/graphql-php 15 (2.4.7 and later): key order `message, locations, path, extensions`.
@@ -28,9 +34,35 @@ impl Release {
         self.patch <= 1
     }
 
-    /// The HTTP status of a failed sign-in: 401 from 2.4.7, 200 before.
+    /// The HTTP status of a failed sign-in: 401 from 2.4.8, 200 before (a real 2.4.7-p3 answers 200).
     pub fn sign_in_failure_status(self) -> u16 {
-        if self.new_shape() { 401 } else { 200 }
+        if self.patch >= 8 { 401 } else { 200 }
+    }
+
+    /// What `OPTIONS /graphql` answers, where docs/release-families.md (section 2.4) pins it down:
+    /// 2.4.6 and 2.4.7 parse the empty query (200 and 500, magento2#38738; seen on a real
+    /// 2.4.7-p3), 2.4.8 answers 204 with no body.
+    pub fn options_answer(self) -> Option<(u16, &'static str)> {
+        const EOF: &str =
+            r#"{"errors":[{"message":"Syntax Error: Unexpected <EOF>","locations":[{"line":1,"column":1}]}]}"#;
+        match self.patch {
+            6 => Some((200, EOF)),
+            7 => Some((500, EOF)),
+            8 => Some((204, "")),
+            _ => None,
+        }
+    }
+
+    /// The query of the reset link (docs/release-families.md section 9): `token` up to 2.4.3,
+    /// `id` and `token` from 2.4.3-p2 to 2.4.7 (2.4.3 may have either), `email`, `id` and `token`
+    /// (sorted by `ksort`) from 2.4.8.
+    pub fn link_queries(self) -> &'static [&'static [&'static str]] {
+        match self.patch {
+            0..=2 => &[&["token"]],
+            3 => &[&["token"], &["id", "token"]],
+            4..=7 => &[&["id", "token"]],
+            _ => &[&["email", "id", "token"]],
+        }
     }
 }
 
@@ -63,7 +95,7 @@ mod tests {
         let family = |v: &str| v.parse::<Release>().unwrap().family();
         assert_eq!(family("2.4.0"), "2.4.6");
         assert_eq!(family("2.4.6-p3"), "2.4.6");
-        assert_eq!(family("2.4.7"), "2.4.8");
+        assert_eq!(family("2.4.7-p3"), "2.4.7");
         assert_eq!(family("2.4.8"), "2.4.8");
         assert!("2.3.7".parse::<Release>().is_err());
         assert!("2.4.9".parse::<Release>().is_err());

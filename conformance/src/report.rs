@@ -64,7 +64,8 @@ pub fn describe(failure: &Failure) -> String {
     out
 }
 
-/// The human report, grouped by area, then the skip reasons, then the count line.
+/// The human report, grouped by area with each area's counts; the closing count line is
+/// [`summary_line`], printed by the caller last.
 pub fn human(outcomes: &[Outcome], verbose: bool) -> String {
     let mut out = String::new();
     for area in areas(outcomes) {
@@ -72,7 +73,12 @@ pub fn human(outcomes: &[Outcome], verbose: bool) -> String {
         for outcome in outcomes.iter().filter(|o| o.area == area) {
             match &outcome.verdict {
                 Verdict::Passed if verbose => {
-                    let _ = writeln!(out, "  ok    {}", outcome.id);
+                    let notes = if outcome.notes.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  ({})", outcome.notes.join("; "))
+                    };
+                    let _ = writeln!(out, "  ok    {}{notes}", outcome.id);
                 }
                 Verdict::Passed => {}
                 Verdict::Failed(failure) => {
@@ -88,8 +94,6 @@ pub fn human(outcomes: &[Outcome], verbose: bool) -> String {
         let _ = writeln!(out, "  {}", summary_line(area_counts));
     }
     let _ = writeln!(out);
-    out.push_str(&summary_line(counts(outcomes)));
-    out.push('\n');
     out
 }
 
@@ -132,7 +136,7 @@ pub fn json_report(outcomes: &[Outcome], run: &Value) -> Value {
         .map(|o| {
             let mut entry = json!({
                 "id": o.id, "area": o.area.name(), "about": o.about,
-                "duration_ms": o.duration.as_millis() as u64,
+                "duration_ms": o.duration.as_millis() as u64, "notes": o.notes,
             });
             match &o.verdict {
                 Verdict::Passed => entry["status"] = json!("passed"),

@@ -12,7 +12,7 @@ use crate::admin::Admin;
 use crate::check::{Area, Check, Stop, Verdict};
 use crate::context::{Account, Context, Inner, Mode, header_map};
 use crate::release::Release;
-use crate::target::Endpoint;
+use crate::target::{Endpoint, Traffic};
 
 /// Where the checks go.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,6 +44,16 @@ pub struct Options {
     pub mail_timeout: Duration,
     /// Checks run at once against the mock (one at a time elsewhere).
     pub parallel: usize,
+    /// Golden files to compare with instead of the built-in ones (`--golden DIR`).
+    pub golden_dir: Option<std::path::PathBuf>,
+    /// The store's frontend name, when `storeConfig.store_group_name` is not it (`--store-name`).
+    pub store_name: Option<String>,
+    /// Requests per second to the target; `None`: 5 for a target off this machine, unlimited on it.
+    pub rate: Option<f64>,
+    /// Requests to the target in flight at once.
+    pub concurrency: usize,
+    /// How long one request may take.
+    pub timeout: Duration,
 }
 
 impl Default for Options {
@@ -63,6 +73,11 @@ impl Default for Options {
             exclude: Vec::new(),
             mail_timeout: crate::inbox::MAIL_TIMEOUT,
             parallel: 8,
+            golden_dir: None,
+            store_name: None,
+            rate: None,
+            concurrency: 16,
+            timeout: crate::target::REQUEST_TIMEOUT,
         }
     }
 }
@@ -75,6 +90,8 @@ pub struct Outcome {
     pub about: String,
     pub verdict: Verdict,
     pub duration: Duration,
+    /// Figures the check reported (`1218 verdicts checked`), and parts it skipped.
+    pub notes: Vec<String>,
 }
 
 /// Keeps the in-process mock running; dropping it stops the server.
@@ -109,9 +126,19 @@ fn parse_url(what: &str, text: &str) -> Result<Url, String> {
     Ok(url)
 }
 
-/// Makes the context: starts `builtin`, checks that the target answers, probes the control API.
+/// Whether `url` is on this machine (loopback): no pace by default.
+pub fn is_loopback(url: &Url) -> bool {
+    let host = url.host_str().unwrap_or_default().trim_start_matches('[').trim_end_matches(']');
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Makes the context: starts `builtin`, checks that the target answers, probes the control API,
+/// learns the store's names and password policy from `storeConfig`.
 /// An `Err` means the run cannot start (exit status 2).
 pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), String> {
+    if options.cases == 0 {
+        return Err("--cases must be at least 1 (a property over no input checks nothing)".into());
+    }
     let headers = header_map(&options.headers)?;
     let (graphql, mut admin, mut inbox, builtin, mode) = match &options.target {
         TargetSpec::Builtin => {
@@ -142,14 +169,35 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
     if let Some(text) = &options.inbox {
         inbox = Some(parse_url("--inbox", text)?);
     }
-    let endpoint = Endpoint::new(graphql.clone(), headers)?;
-    let probe = endpoint.graphql("{ storeConfig { store_name } }").await.map_err(|stop| match stop {
+    let rate = match options.rate {
+        Some(rate) if rate > 0.0 => Some(rate),
+        Some(_) => None,
+        None if builtin.is_some() || is_loopback(&graphql) => None,
+        None => Some(5.0),
+    };
+    let traffic = Traffic::new(rate, options.concurrency);
+    let endpoint = Endpoint::with_traffic(graphql.clone(), headers, options.timeout, traffic)?;
+    let unreachable = |stop: Stop| match stop {
         Stop::Deviation(f) => format!("the target {graphql} cannot be reached: {}", f.summary),
         Stop::Skip(reason) => reason,
-    })?;
+    };
+    let probe = endpoint.graphql("{ storeConfig { store_name } }").await.map_err(unreachable)?;
     if probe.status >= 500 && probe.body.is_empty() {
         return Err(format!("the target {graphql} answered HTTP {} with no body", probe.status));
     }
+    let store_name = match &options.store_name {
+        Some(name) => Some(name.clone()),
+        None => endpoint.store_config("store_group_name").await.map_err(unreachable)?,
+    };
+    let number = |text: Option<String>, default: usize| text.and_then(|t| t.trim().parse().ok()).unwrap_or(default);
+    let policy = (
+        number(endpoint.store_config("minimum_password_length").await.map_err(unreachable)?, 8),
+        number(endpoint.store_config("required_character_classes_number").await.map_err(unreachable)?, 3),
+    );
+    let goldens = match &options.golden_dir {
+        Some(dir) => Some(crate::golden::Set::from_dir(dir)?),
+        None => crate::golden::Set::built_in(options.release.family()),
+    };
     let run_id = format!(
         "{:x}",
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros()).unwrap_or(0)
@@ -190,6 +238,9 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
         cases: options.cases,
         seed: options.seed,
         mail_timeout: options.mail_timeout,
+        goldens,
+        store_name,
+        policy,
         run_id,
         counter: AtomicU64::new(0),
         request_budget: AtomicUsize::new(1),
@@ -200,55 +251,110 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
 /// Runs the checks whose id contains `filter`; outcomes in the order of `checks`.
 pub async fn run_checks(ctx: &Context, checks: Vec<Check>, filter: Option<&str>, parallel: usize) -> Vec<Outcome> {
     let selected: Vec<Check> = checks.into_iter().filter(|c| filter.is_none_or(|f| c.id.contains(f))).collect();
-    run_selected(ctx, selected, parallel).await
+    run_selected(ctx, selected, parallel, &|_, _, _| {}).await
+}
+
+/// The checks `options` selects (`filter`, `exclude`).
+pub fn select(checks: Vec<Check>, options: &Options) -> Vec<Check> {
+    checks
+        .into_iter()
+        .filter(|c| options.filter.as_deref().is_none_or(|f| c.id.contains(f)))
+        .filter(|c| !options.exclude.iter().any(|x| c.id.contains(x.as_str())))
+        .collect()
 }
 
 /// Runs the checks `options` selects (`filter`, `exclude`).
 pub async fn run_options(ctx: &Context, checks: Vec<Check>, options: &Options) -> Vec<Outcome> {
-    let selected: Vec<Check> = checks
-        .into_iter()
-        .filter(|c| options.filter.as_deref().is_none_or(|f| c.id.contains(f)))
-        .filter(|c| !options.exclude.iter().any(|x| c.id.contains(x.as_str())))
-        .collect();
-    run_selected(ctx, selected, options.parallel).await
+    run_selected(ctx, select(checks, options), options.parallel, &|_, _, _| {}).await
 }
 
-async fn run_selected(ctx: &Context, selected: Vec<Check>, parallel: usize) -> Vec<Outcome> {
+/// Called after each check: the outcome, how many are done, how many in all.
+pub type Progress<'a> = &'a dyn Fn(&Outcome, usize, usize);
+
+/// The verdict of a check from its result and its notes: a skipped part means it did not pass.
+fn verdict(result: Result<(), Stop>, notes: &crate::context::Notes) -> Verdict {
+    let skipped: Vec<String> = notes.skipped.iter().map(|(part, reason)| format!("{part}: {reason}")).collect();
+    match result {
+        Ok(()) if skipped.is_empty() => Verdict::Passed,
+        Ok(()) => Verdict::Skipped(format!("not every part ran ({}); the rest passed", skipped.join("; "))),
+        Err(Stop::Deviation(mut failure)) => {
+            if !skipped.is_empty() {
+                let detail = failure.detail.take().unwrap_or_default();
+                failure.detail = Some(format!("{detail}\nparts not run: {}", skipped.join("; ")).trim().to_owned());
+            }
+            Verdict::Failed(failure)
+        }
+        Err(Stop::Skip(reason)) => Verdict::Skipped(reason),
+    }
+}
+
+/// Runs `selected`, `parallel` at once on the mock (one at a time elsewhere), calling `progress`
+/// after each. A store that asks for reCAPTCHA stops the run: the checks not yet started are
+/// left out (see [`Context::recaptcha`]).
+pub async fn run_selected(
+    ctx: &Context,
+    selected: Vec<Check>,
+    parallel: usize,
+    progress: Progress<'_>,
+) -> Vec<Outcome> {
     let parallel = if ctx.is_mock() { parallel.max(1) } else { 1 };
     let semaphore = Arc::new(Semaphore::new(parallel));
     let local = tokio::task::LocalSet::new();
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; selected.len()];
+    let total = selected.len();
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; total];
+    let mut done = 0;
     local
         .run_until(async {
             let mut tasks = JoinSet::new();
             for (index, check) in selected.iter().cloned().enumerate() {
-                let ctx = ctx.clone();
+                let ctx = ctx.for_check();
                 let semaphore = Arc::clone(&semaphore);
                 tasks.spawn_local(async move {
                     let _permit = semaphore.acquire_owned().await;
+                    if ctx.recaptcha().is_some() {
+                        return (index, None);
+                    }
                     let started = Instant::now();
-                    let verdict = match (check.run)(ctx).await {
-                        Ok(()) => Verdict::Passed,
-                        Err(Stop::Deviation(failure)) => Verdict::Failed(failure),
-                        Err(Stop::Skip(reason)) => Verdict::Skipped(reason),
-                    };
+                    let result = (check.run)(ctx.clone()).await;
+                    let notes = ctx.notes();
+                    let verdict = verdict(result, &notes);
                     let duration = started.elapsed();
-                    (index, Outcome { id: check.id, area: check.area, about: check.about, verdict, duration })
+                    let mut lines = notes.info.clone();
+                    lines.extend(notes.skipped.iter().map(|(part, reason)| format!("skipped {part}: {reason}")));
+                    (
+                        index,
+                        Some(Outcome {
+                            id: check.id,
+                            area: check.area,
+                            about: check.about,
+                            verdict,
+                            duration,
+                            notes: lines,
+                        }),
+                    )
                 });
             }
             while let Some(joined) = tasks.join_next().await {
                 match joined {
-                    Ok((index, outcome)) => outcomes[index] = Some(outcome),
+                    Ok((index, Some(outcome))) => {
+                        done += 1;
+                        progress(&outcome, done, total);
+                        outcomes[index] = Some(outcome);
+                    }
+                    Ok((_, None)) => {}
                     Err(error) => eprintln!("conformance: a check panicked: {error}"),
                 }
             }
         })
         .await;
+    let stopped = ctx.recaptcha().is_some();
     outcomes
         .into_iter()
         .zip(selected)
-        .map(|(outcome, check)| {
-            outcome.unwrap_or(Outcome {
+        .filter_map(|(outcome, check)| match outcome {
+            Some(outcome) => Some(outcome),
+            None if stopped => None,
+            None => Some(Outcome {
                 id: check.id,
                 area: check.area,
                 about: check.about,
@@ -258,7 +364,23 @@ async fn run_selected(ctx: &Context, selected: Vec<Check>, parallel: usize) -> V
                     answer: None,
                 })),
                 duration: Duration::ZERO,
-            })
+                notes: Vec::new(),
+            }),
         })
         .collect()
+}
+
+/// What to tell the user when the store answered with reCAPTCHA's refusal (exit status 2).
+pub fn recaptcha_message(request: &str) -> String {
+    format!(
+        "the store requires reCAPTCHA (it answered \"{}\") to:\n  {}\n\
+         The run stops here: every answer after this would be reCAPTCHA's, not the behaviour under test.\n\
+         To test such a store, either send an integration's access token, which Magento lets past \
+         reCAPTCHA (--header 'Authorization: Bearer <integration access token>', from System > Extensions > \
+         Integrations), or turn reCAPTCHA off for the test website (Stores > Configuration > Security > \
+         Google reCAPTCHA Storefront: 'Forgot Password', 'Customer Login' and 'Create New Customer Account' \
+         set to No).",
+        crate::target::RECAPTCHA_FAILED,
+        request.lines().next().unwrap_or_default()
+    )
 }

@@ -148,21 +148,24 @@ const SPECIALS: [char; 12] = ['!', '#', '-', '_', '.', '@', '~', '%', 'é', 'ß'
 /// The whitespace that PHP's `trim()` removes (row 12).
 pub const EDGE_WHITESPACE: [char; 6] = [' ', '\t', '\r', '\n', '\0', '\u{0B}'];
 
-/// The documented policy (rows 9 to 13, in order): the message of the first rule `password`
-/// breaks, or `None` when it passes.
-pub fn policy_failure(password: &str, email: &str) -> Option<&'static str> {
+/// Magento's default policy: 8 characters, 3 classes.
+pub const DEFAULT_POLICY: (usize, usize) = (8, 3);
+
+/// The documented policy (rows 9 to 13, in order) with the store's `(minimum length, classes)`:
+/// the message of the first rule `password` breaks, or `None` when it passes.
+pub fn policy_failure(password: &str, email: &str, policy: (usize, usize)) -> Option<String> {
     if password.to_lowercase() == email.to_lowercase() {
-        return Some(messages::SAME_AS_EMAIL);
+        return Some(messages::SAME_AS_EMAIL.to_owned());
     }
     let length = password.chars().count();
     if length > 256 {
-        return Some(messages::TOO_LONG);
+        return Some(messages::TOO_LONG.to_owned());
     }
-    if length < 8 {
-        return Some(messages::TOO_SHORT);
+    if length < policy.0 {
+        return Some(messages::too_short(policy.0));
     }
     if password.starts_with(EDGE_WHITESPACE) || password.ends_with(EDGE_WHITESPACE) {
-        return Some(messages::EDGE_WHITESPACE);
+        return Some(messages::EDGE_WHITESPACE.to_owned());
     }
     let classes = [
         password.chars().any(|c| c.is_ascii_lowercase()),
@@ -170,8 +173,8 @@ pub fn policy_failure(password: &str, email: &str) -> Option<&'static str> {
         password.chars().any(|c| c.is_ascii_digit()),
         password.chars().any(|c| !c.is_ascii_alphanumeric()),
     ];
-    if classes.iter().filter(|present| **present).count() < 3 {
-        return Some(messages::TOO_FEW_CLASSES);
+    if classes.iter().filter(|present| **present).count() < policy.1 {
+        return Some(messages::too_few_classes(policy.1));
     }
     None
 }
@@ -239,7 +242,7 @@ mod tests {
 
         #[test]
         fn generated_valid_passwords_pass_the_policy(p in valid_password()) {
-            prop_assert_eq!(policy_failure(&p, "someone@example.com"), None);
+            prop_assert_eq!(policy_failure(&p, "someone@example.com", DEFAULT_POLICY), None);
         }
 
         #[test]
@@ -252,13 +255,22 @@ mod tests {
     #[test]
     fn the_documented_policy_examples() {
         let email = "roni_cost@example.com";
-        assert_eq!(policy_failure("new_password", email), Some(messages::TOO_FEW_CLASSES));
-        assert_eq!(policy_failure("new_password123", email), None);
-        assert_eq!(policy_failure("new_", email), Some(messages::TOO_SHORT));
-        assert_eq!(policy_failure("ROni_cost@example.com", email), Some(messages::SAME_AS_EMAIL));
-        assert_eq!(policy_failure(" new_Password123", email), Some(messages::EDGE_WHITESPACE));
-        assert_eq!(policy_failure(&format!("Aa1{}", "x".repeat(254)), email), Some(messages::TOO_LONG));
-        assert_eq!(policy_failure(&format!("Aa1{}", "x".repeat(253)), email), None);
-        assert_eq!(policy_failure("Passwörd1", email), None, "a non-ASCII letter is special");
+        assert_eq!(policy_failure("new_password", email, DEFAULT_POLICY), Some(messages::TOO_FEW_CLASSES.to_owned()));
+        assert_eq!(policy_failure("new_password123", email, DEFAULT_POLICY), None);
+        assert_eq!(policy_failure("new_", email, DEFAULT_POLICY), Some(messages::TOO_SHORT.to_owned()));
+        assert_eq!(
+            policy_failure("ROni_cost@example.com", email, DEFAULT_POLICY),
+            Some(messages::SAME_AS_EMAIL.to_owned())
+        );
+        assert_eq!(
+            policy_failure(" new_Password123", email, DEFAULT_POLICY),
+            Some(messages::EDGE_WHITESPACE.to_owned())
+        );
+        assert_eq!(
+            policy_failure(&format!("Aa1{}", "x".repeat(254)), email, DEFAULT_POLICY),
+            Some(messages::TOO_LONG.to_owned())
+        );
+        assert_eq!(policy_failure(&format!("Aa1{}", "x".repeat(253)), email, DEFAULT_POLICY), None);
+        assert_eq!(policy_failure("Passwörd1", email, DEFAULT_POLICY), None, "a non-ASCII letter is special");
     }
 }

@@ -1,6 +1,8 @@
 //! The target over HTTP: a GraphQL endpoint plus extra headers (and the namespace, when the
 //! target is the mock). Every [`Answer`] keeps the request that produced it, for the report.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
@@ -9,8 +11,62 @@ use serde_json::{Value, json};
 
 use crate::check::Stop;
 
-/// How long one request may take before it counts as a deviation.
+/// How long one request may take before it counts as a deviation, by default.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// The message of Magento's reCAPTCHA plugin when a protected mutation comes without a valid token.
+pub const RECAPTCHA_FAILED: &str = "ReCaptcha validation failed, please try again";
+
+/// The traffic to the target, shared by every client of a run: the pace (`--rate`), how many
+/// requests may be in flight (`--concurrency`), what was sent, and whether the store asked for
+/// reCAPTCHA (which stops the run).
+#[derive(Debug)]
+pub struct Traffic {
+    /// Least time between two requests to the target.
+    pub interval: Option<Duration>,
+    next: tokio::sync::Mutex<tokio::time::Instant>,
+    in_flight: tokio::sync::Semaphore,
+    /// Requests sent to the target (GraphQL), and to other services (inbox, control API).
+    pub sent: AtomicU64,
+    pub other: AtomicU64,
+    recaptcha: Mutex<Option<String>>,
+}
+
+impl Traffic {
+    /// `rate` requests per second at most (`None`: as fast as answers come), `concurrency` at once.
+    pub fn new(rate: Option<f64>, concurrency: usize) -> Arc<Self> {
+        Arc::new(Traffic {
+            interval: rate.filter(|r| *r > 0.0).map(|r| Duration::from_secs_f64(1.0 / r)),
+            next: tokio::sync::Mutex::new(tokio::time::Instant::now()),
+            in_flight: tokio::sync::Semaphore::new(concurrency.max(1)),
+            sent: AtomicU64::new(0),
+            other: AtomicU64::new(0),
+            recaptcha: Mutex::new(None),
+        })
+    }
+
+    /// Waits for this request's turn under `--rate`.
+    async fn pace(&self) {
+        let Some(interval) = self.interval else { return };
+        let at = {
+            let mut next = self.next.lock().await;
+            let now = tokio::time::Instant::now();
+            let at = (*next).max(now);
+            *next = at + interval;
+            at
+        };
+        tokio::time::sleep_until(at).await;
+    }
+
+    /// The request that met reCAPTCHA, once one has.
+    pub fn recaptcha(&self) -> Option<String> {
+        self.recaptcha.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(Ordering::Relaxed)
+    }
+}
 
 /// A response as bytes on the wire, with the request that produced it.
 #[derive(Clone, Debug)]
@@ -46,8 +102,15 @@ impl Answer {
     }
 }
 
-/// A GraphQL string literal. JSON's escaping is valid GraphQL; non-ASCII characters are written
-/// as `\uXXXX` (surrogate pairs above U+FFFF) so the document itself stays ASCII.
+/// Whether a GraphQL string literal can carry `text`: webonyx's lexer refuses every character
+/// below U+0020 but tab inside a string literal, raw or escaped (magento-behaviour.md section 0),
+/// so such strings travel only as variables.
+pub fn literal_safe(text: &str) -> bool {
+    text.chars().all(|c| c >= ' ' || c == '\t')
+}
+
+/// A GraphQL string literal: quotes and backslashes escaped, everything else as it is (UTF-8).
+/// Only for [`literal_safe`] text.
 pub fn literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -55,13 +118,7 @@ pub fn literal(text: &str) -> String {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
-            ' '..='~' => out.push(c),
-            _ => {
-                let mut units = [0u16; 2];
-                for unit in c.encode_utf16(&mut units) {
-                    out.push_str(&format!("\\u{unit:04X}"));
-                }
-            }
+            _ => out.push(c),
         }
     }
     out.push('"');
@@ -72,6 +129,13 @@ pub fn literal(text: &str) -> String {
 pub fn request_reset_document(email: &str) -> String {
     format!("mutation {{\n  requestPasswordResetEmail(email: {})\n}}", literal(email))
 }
+
+/// The same request with its email as a variable (the field still at line 2, column 3).
+pub const REQUEST_RESET_VARIABLES: &str = "mutation reset($e: String!) {\n  requestPasswordResetEmail(email: $e)\n}";
+/// `resetPassword` with variables, the field at line 2, column 3.
+pub const RESET_PASSWORD_VARIABLES: &str = "mutation reset($e: String!, $t: String!, $p: String!) {\n  resetPassword(email: $e, resetPasswordToken: $t, newPassword: $p)\n}";
+/// `generateCustomerToken` with variables, the field at line 2, column 3.
+pub const SIGN_IN_VARIABLES: &str = "mutation signIn($e: String!, $p: String!) {\n  generateCustomerToken(email: $e, password: $p) {\n    token\n  }\n}";
 
 pub fn reset_password_document(email: &str, token: &str, new_password: &str) -> String {
     format!(
@@ -96,15 +160,25 @@ pub struct Endpoint {
     pub client: Client,
     pub graphql: Url,
     pub headers: HeaderMap,
+    pub traffic: Arc<Traffic>,
 }
 
 impl Endpoint {
+    /// An endpoint with no pace, one request at a time, the default timeout.
     pub fn new(graphql: Url, headers: HeaderMap) -> Result<Self, String> {
-        let client = Client::builder()
-            .timeout(REQUEST_TIMEOUT)
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
-        Ok(Self { client, graphql, headers })
+        Self::with_traffic(graphql, headers, REQUEST_TIMEOUT, Traffic::new(None, 64))
+    }
+
+    /// An endpoint whose requests time out after `timeout` and share `traffic`.
+    pub fn with_traffic(
+        graphql: Url,
+        headers: HeaderMap,
+        timeout: Duration,
+        traffic: Arc<Traffic>,
+    ) -> Result<Self, String> {
+        let client =
+            Client::builder().timeout(timeout).build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(Self { client, graphql, headers, traffic })
     }
 
     /// The same endpoint with one more header on every request.
@@ -112,7 +186,7 @@ impl Endpoint {
         let mut headers = self.headers.clone();
         let value = HeaderValue::from_str(value).map_err(|e| Stop::error(format!("bad header value: {e}")))?;
         headers.insert(HeaderName::from_static(name), value);
-        Ok(Self { client: self.client.clone(), graphql: self.graphql.clone(), headers })
+        Ok(Self { client: self.client.clone(), graphql: self.graphql.clone(), headers, traffic: self.traffic.clone() })
     }
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
@@ -127,11 +201,24 @@ impl Endpoint {
             shown.push_str(&format!("… ({} bytes)", described_body.len()));
         }
         let description = format!("{} {}\n{shown}", built.method(), built.url());
+        let to_target = built.url().origin() == self.graphql.origin() && built.url().path() == self.graphql.path();
+        let _permit = if to_target {
+            self.traffic.pace().await;
+            self.traffic.sent.fetch_add(1, Ordering::Relaxed);
+            self.traffic.in_flight.acquire().await.ok()
+        } else {
+            self.traffic.other.fetch_add(1, Ordering::Relaxed);
+            None
+        };
         let response = self.client.execute(built).await.map_err(|e| Stop::transport(&description, &e))?;
         let status = response.status().as_u16();
         let content_type =
             response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let body = response.text().await.map_err(|e| Stop::transport(&description, &e))?;
+        if to_target && body.contains(RECAPTCHA_FAILED) {
+            let mut seen = self.traffic.recaptcha.lock().unwrap_or_else(PoisonError::into_inner);
+            seen.get_or_insert_with(|| description.clone());
+        }
         Ok(Answer { request: description, status, content_type, body })
     }
 
@@ -164,27 +251,62 @@ impl Endpoint {
         self.post_json(&json!({ "query": document, "variables": variables })).await
     }
 
+    /// The documented request, as a literal when one can carry the email, else as a variable.
     pub async fn request_reset(&self, email: &str) -> Result<Answer, Stop> {
-        self.graphql(&request_reset_document(email)).await
+        if literal_safe(email) {
+            self.graphql(&request_reset_document(email)).await
+        } else {
+            self.graphql_with(REQUEST_RESET_VARIABLES, json!({ "e": email })).await
+        }
     }
 
+    /// `resetPassword`, as literals when they can carry the arguments, else as variables.
     pub async fn reset_password(&self, email: &str, token: &str, new_password: &str) -> Result<Answer, Stop> {
-        self.graphql(&reset_password_document(email, token, new_password)).await
+        if [email, token, new_password].iter().all(|t| literal_safe(t)) {
+            self.graphql(&reset_password_document(email, token, new_password)).await
+        } else {
+            self.graphql_with(RESET_PASSWORD_VARIABLES, json!({ "e": email, "t": token, "p": new_password })).await
+        }
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Result<Answer, Stop> {
-        self.graphql(&sign_in_document(email, password)).await
+        if literal_safe(email) && literal_safe(password) {
+            self.graphql(&sign_in_document(email, password)).await
+        } else {
+            self.graphql_with(SIGN_IN_VARIABLES, json!({ "e": email, "p": password })).await
+        }
     }
 
-    /// The store's name from `storeConfig` (the email subject names it).
-    pub async fn store_name(&self) -> Result<String, Stop> {
-        let answer = self.graphql("{ storeConfig { store_name } }").await?;
+    /// `storeConfig { <field> }` as a string, `None` when the store does not have the field.
+    pub async fn store_config(&self, field: &str) -> Result<Option<String>, Stop> {
+        let answer = self.graphql(&format!("{{ storeConfig {{ {field} }} }}")).await?;
         let body = answer.json()?;
-        body["data"]["storeConfig"]["store_name"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| Stop::deviation(&answer, "storeConfig { store_name } gave no name", None))
+        if body.get("errors").is_some() {
+            return Ok(None);
+        }
+        Ok(body["data"]["storeConfig"][field].as_str().map(str::to_owned))
     }
+
+    /// `customer { firstname lastname }` with a customer token: the name the reset email greets.
+    pub async fn customer_name(&self, customer_token: &str) -> Result<Option<String>, Stop> {
+        let request = self
+            .request(Method::POST, self.graphql.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .bearer_auth(customer_token)
+            .body(json!({ "query": "{ customer { firstname lastname } }" }).to_string());
+        let answer = self.send(request, "{ customer { firstname lastname } }").await?;
+        let body = answer.json()?;
+        let customer = &body["data"]["customer"];
+        Ok(match (customer["firstname"].as_str(), customer["lastname"].as_str()) {
+            (Some(first), Some(last)) => Some(format!("{first} {last}")),
+            _ => None,
+        })
+    }
+}
+
+/// The customer token of a successful `generateCustomerToken` answer.
+pub fn customer_token(answer: &Answer) -> Option<String> {
+    answer.data("generateCustomerToken")?.get("token")?.as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -192,9 +314,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn literals_escape_quotes_backslashes_and_everything_outside_printable_ascii() {
+    fn literals_escape_quotes_and_backslashes_and_refuse_control_characters() {
         assert_eq!(literal("a\"b\\c"), r#""a\"b\\c""#);
-        assert_eq!(literal("é\n"), r#""\u00E9\u000A""#);
-        assert_eq!(literal("😀"), r#""\uD83D\uDE00""#);
+        assert_eq!(literal("é😀"), "\"é😀\"");
+        assert!(literal_safe("a\tb é"));
+        assert!(!literal_safe("a\u{1}b@example.com"), "webonyx refuses controls in literals");
+        assert!(!literal_safe("a\nb"));
     }
 }

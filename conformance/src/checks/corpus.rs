@@ -29,6 +29,35 @@ pub fn entries() -> Result<Vec<Verdict>, String> {
         .collect()
 }
 
+/// How one corpus string fared.
+enum Fate {
+    Agrees,
+    Disagrees(String, crate::target::Answer),
+    /// The request failed (transport) or its task died: not a verdict checked.
+    Unchecked(String),
+}
+
+async fn judge(ctx: &crate::context::Context, target: crate::target::Endpoint, entry: Verdict) -> Fate {
+    let answer = match target.graphql_with(VARIABLE_FORM, json!({ "email": entry.email })).await {
+        Ok(answer) => answer,
+        Err(Stop::Deviation(f)) => return Fate::Unchecked(format!("{:?}: {}", entry.email, f.summary)),
+        Err(Stop::Skip(reason)) => return Fate::Unchecked(format!("{:?}: {reason}", entry.email)),
+    };
+    let empty = documented_error(ctx, "requestPasswordResetEmail", EMPTY_EMAIL);
+    let invalid = documented_error(ctx, "requestPasswordResetEmail", INVALID_EMAIL);
+    let ok = answer.status == 200
+        && match entry.verdict.as_str() {
+            "empty" => answer.body == empty,
+            "invalid" => answer.body == invalid,
+            _ => answer.body != empty && answer.body != invalid && answer.body.starts_with('{'),
+        };
+    if ok {
+        return Fate::Agrees;
+    }
+    let got = answer.message().unwrap_or_else(|| answer.body.chars().take(120).collect());
+    Fate::Disagrees(format!("{:?} ({}, {}): got {got}", entry.email, entry.class, entry.verdict), answer)
+}
+
 pub fn checks() -> Vec<Check> {
     vec![Check::new(
         "corpus/email-verdicts",
@@ -38,47 +67,48 @@ pub fn checks() -> Vec<Check> {
             ctx.clone()
                 .with_session("corpus", |s| async move {
                     let entries = entries().map_err(Stop::error)?;
-                    let mut disagreements = Vec::new();
+                    let total = entries.len();
+                    let (mut checked, mut disagreements, mut unchecked) = (0usize, Vec::new(), Vec::new());
                     let mut first = None;
                     for chunk in entries.chunks(16) {
                         let mut tasks = tokio::task::JoinSet::new();
                         for entry in chunk.iter().cloned() {
-                            let target = s.target.clone();
-                            tasks.spawn(async move {
-                                let answer = target.graphql_with(VARIABLE_FORM, json!({ "email": entry.email })).await;
-                                (entry, answer)
-                            });
+                            let (ctx, target) = (s.ctx.clone(), s.target.clone());
+                            tasks.spawn_local(async move { judge(&ctx, target, entry).await });
                         }
-                        while let Some(Ok((entry, answer))) = tasks.join_next().await {
-                            let answer = answer?;
-                            let empty = documented_error(&s.ctx, "requestPasswordResetEmail", EMPTY_EMAIL);
-                            let invalid = documented_error(&s.ctx, "requestPasswordResetEmail", INVALID_EMAIL);
-                            let ok = answer.status == 200
-                                && match entry.verdict.as_str() {
-                                    "empty" => answer.body == empty,
-                                    "invalid" => answer.body == invalid,
-                                    _ => answer.body != empty && answer.body != invalid && answer.body.starts_with('{'),
-                                };
-                            if !ok {
-                                disagreements.push(format!(
-                                    "{:?} ({}, {}): got {}",
-                                    entry.email,
-                                    entry.class,
-                                    entry.verdict,
-                                    answer.message().unwrap_or_else(|| answer.body.chars().take(120).collect())
-                                ));
-                                first.get_or_insert(answer);
+                        while let Some(joined) = tasks.join_next().await {
+                            match joined {
+                                Ok(Fate::Agrees) => checked += 1,
+                                Ok(Fate::Disagrees(line, answer)) => {
+                                    checked += 1;
+                                    disagreements.push(line);
+                                    first.get_or_insert(answer);
+                                }
+                                Ok(Fate::Unchecked(why)) => unchecked.push(why),
+                                Err(error) => unchecked.push(format!("a request task died: {error}")),
                             }
                         }
                     }
-                    match first {
-                        None => Ok(()),
-                        Some(answer) => Err(Stop::deviation(
+                    s.ctx.note(format!("{checked} of {total} verdicts checked"));
+                    if let Some(answer) = first {
+                        let mut detail = disagreements.iter().take(40).cloned().collect::<Vec<_>>().join("\n");
+                        if !unchecked.is_empty() {
+                            detail.push_str(&format!("\n{} not checked, e.g. {}", unchecked.len(), unchecked[0]));
+                        }
+                        return Err(Stop::deviation(
                             &answer,
-                            format!("{} of {} corpus strings get another verdict", disagreements.len(), entries.len()),
-                            Some(disagreements.iter().take(40).cloned().collect::<Vec<_>>().join("\n")),
-                        )),
+                            format!("{} of {checked} corpus strings checked get another verdict", disagreements.len()),
+                            Some(detail),
+                        ));
                     }
+                    if !unchecked.is_empty() {
+                        return Err(Stop::Deviation(Box::new(crate::check::Failure {
+                            summary: format!("{} of {total} corpus strings got no answer", unchecked.len()),
+                            detail: Some(unchecked.iter().take(20).cloned().collect::<Vec<_>>().join("\n")),
+                            answer: None,
+                        })));
+                    }
+                    Ok(())
                 })
                 .await
         },

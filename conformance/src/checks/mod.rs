@@ -59,7 +59,7 @@ fn literal_json(text: &str) -> String {
 }
 
 /// What the release reports for a reset failure of rows 7 to 13 (2.4.0 and 2.4.1 hide them).
-pub fn reset_message(ctx: &Context, message: &'static str) -> &'static str {
+pub fn reset_message<'a>(ctx: &Context, message: &'a str) -> &'a str {
     if ctx.release().hides_reset_failures() { crate::messages::CANNOT_SET } else { message }
 }
 

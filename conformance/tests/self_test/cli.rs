@@ -9,9 +9,15 @@ use quick_junit::{NonSuccessKind, Report, TestCaseStatus};
 use crate::wrong_backend;
 
 fn conformance(args: &[&str]) -> (i32, String) {
+    let (code, stdout, _) = conformance_err(args);
+    (code, stdout)
+}
+
+fn conformance_err(args: &[&str]) -> (i32, String, String) {
     let output = Command::new(env!("CARGO_BIN_EXE_conformance")).args(args).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    (output.status.code().unwrap_or(-1), stdout)
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code().unwrap_or(-1), stdout, stderr)
 }
 
 fn parse(path: &std::path::Path) -> Report {
@@ -29,10 +35,8 @@ async fn builtin_conforms_and_the_junit_report_has_one_passing_testcase_per_chec
             "run",
             "--target",
             "builtin",
-            "--exclude",
-            "email-verdicts",
-            "--exclude",
-            "quoted-idn",
+            "--store-name",
+            "Main Website Store",
             "--junit",
             junit.to_str().unwrap(),
         ])
@@ -97,4 +101,68 @@ fn an_unreachable_target_exits_2() {
     let (code, stdout) = conformance(&["run", "--target", "http://127.0.0.1:9/graphql"]);
     assert_eq!(code, 2);
     assert_eq!(stdout.lines().last(), Some("0 passed, 0 failed"));
+}
+
+#[test]
+fn a_filter_that_selects_nothing_exits_2_and_says_so() {
+    let (code, stdout, stderr) = conformance_err(&["run", "--target", "builtin", "--filter", "snapshot/no-such-case"]);
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("no check selected"), "{stderr}");
+    assert_eq!(stdout.lines().last(), Some("0 passed, 0 failed"));
+}
+
+#[test]
+fn cases_must_be_at_least_one() {
+    let (code, _, stderr) = conformance_err(&["run", "--target", "builtin", "--cases", "0"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("--cases"), "{stderr}");
+}
+
+/// A run whose every check is skipped checked nothing: exit 2, not 0.
+#[tokio::test]
+async fn everything_skipped_exits_2_and_strict_turns_a_skip_into_a_failure() {
+    let (base, _mock) = wrong_backend("2.4.8", true, Arc::new(|_, _, _| {})).await;
+    let target = format!("{base}/graphql");
+    let (code, stdout, stderr) = tokio::task::spawn_blocking({
+        let target = target.clone();
+        // Without --admin the mock's scripted states are out of reach: this check is skipped.
+        move || conformance_err(&["run", "--target", &target, "--filter", "email/none-when-transport-fails"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(stderr.contains("every selected check was skipped"), "{stderr}");
+    assert_eq!(stdout.lines().last(), Some("0 passed, 0 failed, 1 skipped"));
+    // One check that runs, one skipped: 0 normally, 1 with --strict.
+    let filter_args = |strict: bool| {
+        let mut args =
+            vec!["run".to_owned(), "--target".into(), target.clone(), "--filter".into(), "transport/".into()];
+        for left_out in ["operation", "named", "accept"] {
+            args.extend(["--exclude".into(), left_out.into()]);
+        }
+        args.extend(["--magento-version".into(), "2.4.5".into()]);
+        if strict {
+            args.push("--strict".into());
+        }
+        args
+    };
+    for (strict, expected) in [(false, 0), (true, 1)] {
+        let args = filter_args(strict);
+        let (code, stdout, stderr) =
+            tokio::task::spawn_blocking(move || conformance_err(&args.iter().map(String::as_str).collect::<Vec<_>>()))
+                .await
+                .unwrap();
+        assert_eq!(code, expected, "strict {strict}: {stdout}{stderr}");
+        assert!(stdout.contains("skip  transport/options-request"), "{stdout}");
+    }
+}
+
+#[tokio::test]
+async fn a_dry_run_prints_the_plan_and_runs_nothing() {
+    let (code, stdout, stderr) =
+        tokio::task::spawn_blocking(|| conformance_err(&["run", "--target", "builtin", "--dry-run"])).await.unwrap();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("plan: "), "{stdout}");
+    assert!(stdout.contains("reset emails"), "{stdout}");
+    assert!(!stdout.contains("passed"), "nothing ran: {stdout}");
 }
