@@ -12,6 +12,7 @@ mod rules;
 mod schema_index;
 mod syntax;
 mod variables;
+pub mod webonyx_syntax;
 
 use async_graphql::Pos;
 use async_graphql::Positioned;
