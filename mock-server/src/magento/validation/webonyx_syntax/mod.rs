@@ -179,4 +179,6 @@ fn common_indent(text: &str) -> usize {
 }
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod tests;
