@@ -5,6 +5,8 @@
 //! `X-Magento-Cache-Id` (from 2.4.4) and `X-Magento-Tags: FPC`, except on a GET answered 200,
 //! which the built-in cache stores (and strips of its tags). Every answer gets no-cache headers.
 
+use std::sync::{Mutex, PoisonError};
+
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
@@ -37,9 +39,7 @@ impl CacheContext {
         let status = response.status();
         let headers = response.headers_mut();
         headers.insert("pragma", HeaderValue::from_static("no-cache"));
-        if let Ok(expires) = HeaderValue::from_str(&a_year_ago()) {
-            headers.insert("expires", expires);
-        }
+        headers.insert("expires", expires_now());
         if let Some(id) = &self.cache_id {
             headers.insert("x-magento-cache-id", id.clone());
         }
@@ -63,6 +63,21 @@ fn cache_id(headers: &RequestHeaders) -> HeaderValue {
     );
     let hex: String = Sha256::digest(factors.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
     HeaderValue::from_str(&hex).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// `Expires`, worked out once a second (it is on every answer of the hot path).
+fn expires_now() -> HeaderValue {
+    static CACHED: Mutex<Option<(i64, HeaderValue)>> = Mutex::new(None);
+    let second = OffsetDateTime::now_utc().unix_timestamp();
+    let mut cached = CACHED.lock().unwrap_or_else(PoisonError::into_inner);
+    match &*cached {
+        Some((at, value)) if *at == second => value.clone(),
+        _ => {
+            let value = HeaderValue::from_str(&a_year_ago()).unwrap_or_else(|_| HeaderValue::from_static("0"));
+            *cached = Some((second, value.clone()));
+            value
+        }
+    }
 }
 
 /// `Expires` as `setNoCacheHeaders` writes it: one year in the past, e.g. `Tue, 02 Dec 2025 08:40:36 GMT`.

@@ -46,7 +46,17 @@ pub fn request_reset_email(
         Some(State::Unknown | State::Throttled) => return Err(MagentoError::CannotResetPassword),
         Some(State::Locked) => return Err(MagentoError::AccountLocked),
         Some(State::InternalError) => return Err(MagentoError::Internal),
-        _ => {}
+        // Decided below, with the account.
+        Some(State::Ok | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let now = ctx.namespace.clock.now();
     let (recipient, customer_id, token) = {
@@ -121,7 +131,17 @@ pub fn reset_password(
             ctx.namespace.accounts().complete_reset(email, new_password);
             return Ok(true);
         }
-        _ => {}
+        // resetPassword sends no mail: a mail failure changes nothing.
+        Some(State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let now = ctx.namespace.clock.now();
     let policy = ctx.app.fixtures().store.password_policy();

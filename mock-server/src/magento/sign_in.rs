@@ -26,7 +26,17 @@ pub fn generate_customer_token(
     match scripted {
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown | State::Locked | State::Throttled) => return Err(MagentoError::SignInIncorrect),
-        _ => {}
+        // Signing in sends no mail; the account decides below.
+        Some(State::Ok | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let now = ctx.namespace.clock.now();
     let mut accounts = ctx.namespace.accounts();

@@ -107,10 +107,10 @@ async fn the_mock_answers_what_the_real_2_4_7_p3_store_answered() {
                 problems.push(format!("header {unexpected} sent, but the store sent none"));
             }
         }
-        if let Some(token) = customer_token(&body) {
-            if !is_jwt_shaped(&token) {
-                problems.push(format!("customer token {token:?} is not a JWT like the store's"));
-            }
+        if let Some(token) = customer_token(&body)
+            && !is_jwt_shaped(&token)
+        {
+            problems.push(format!("customer token {token:?} is not a JWT like the store's"));
         }
         let normalised = normalise(&body);
         if normalised != normalise(&expected.body) {
