@@ -176,7 +176,7 @@ pub async fn view(InboxScope(namespace): InboxScope, Path(file): Path<String>) -
                     (header::CONTENT_TYPE, "text/html; charset=utf-8"),
                     (
                         header::CONTENT_SECURITY_POLICY,
-                        "sandbox; default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline'",
+                        "sandbox; default-src 'none'; img-src data: https: http:; style-src 'unsafe-inline' https: http:; font-src data: https: http:",
                     ),
                 ],
                 parts.html,
