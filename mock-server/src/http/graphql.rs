@@ -16,9 +16,7 @@ use serde_json::{Map, Value};
 use crate::journal::{Entry, is_secret_name, mask_secrets};
 use crate::magento::context::RequestContext;
 use crate::magento::render::{WireError, response_body, shown_errors};
-use crate::magento::validation::{
-    SyntaxError, ValidationError, cast_string_literals, coerce_variables, single_operation, validate_document,
-};
+use crate::magento::validation::{self, SyntaxError, Thrown, ValidationError, Verdict, cast_string_literals};
 use crate::magento::{Category, MagentoVersion, StatusFamily, UnreadableBody};
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
@@ -250,19 +248,22 @@ async fn execute(
             return refused;
         }
     }
-    let operation = match single_operation(document) {
-        Ok(operation) => operation,
-        Err(error) => return validation_failure(vec![error]),
-    };
-    let errors =
-        parsed.validation(version.shape(), || validate_document(document, operation, app.schema_index(), version));
-    if !errors.is_empty() {
-        return validation_failure(errors.to_vec());
-    }
-    let variables = match coerce_variables(&operation.node, &params.variables, version) {
-        Ok(variables) => variables,
-        Err(errors) => return validation_failure(errors),
-    };
+    let (operation, variables) =
+        match validation::check(&parsed, &params.query, &params.variables, app.schema_index(), version) {
+            Verdict::Run(operation, variables) => (operation, variables),
+            Verdict::Invalid(errors) => return validation_failure(errors),
+            // An exception before execution (an unknown type name, Magento's field count):
+            // answered like a syntax error.
+            Verdict::Thrown(error, thrown) => {
+                let status = StatusCode::from_u16(version.syntax_error_status(false))
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                let error = match thrown {
+                    Thrown::Internal => WireError::validation(error, version),
+                    Thrown::Input => WireError::request_level(&error.message),
+                };
+                return json_response(status, response_body(&[error], None, version));
+            }
+        };
 
     let calls = root_calls(&operation.node, &variables);
     let namespace = match app.namespace(&headers.namespace) {
@@ -310,6 +311,7 @@ async fn execute(
     let context = Arc::new(context);
     let mut executable = ExecutableDocument::clone(document);
     cast_string_literals(&mut executable, &params.query, app.schema_index());
+    let skipped_check = variables.clone();
     let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
     request.set_parsed_query(executable);
     let response = app.schema().execute(request).await;
@@ -317,7 +319,11 @@ async fn execute(
     let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
     let errors = shown_errors(errors, version, mode);
     let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
-    let data = executed.then(|| response.data.into_json().unwrap_or(Value::Null));
+    let data = executed.then(|| {
+        let mut data = response.data.into_json().unwrap_or(Value::Null);
+        validation::fill_skipped(document, &operation.node, &skipped_check, &mut data);
+        data
+    });
     let status = status_for(&errors, version);
     journal.record(&calls, &plan, status.as_u16(), Some((&errors, data.as_ref())), Some(&context));
     tracing::info!(

@@ -21,3 +21,4 @@ mod smtp;
 mod time_rules;
 mod validation_rules;
 mod webonyx_syntax;
+mod webonyx_validation;

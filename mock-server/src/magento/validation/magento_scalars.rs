@@ -13,11 +13,6 @@ use serde_json::Value as Json;
 
 use super::schema_index::{SchemaIndex, named_type};
 
-/// Whether a literal can fill a `String` position on Magento.
-pub fn string_accepts_literal(value: &Value) -> bool {
-    matches!(value, Value::String(_) | Value::Number(_) | Value::Boolean(_) | Value::Enum(_))
-}
-
 /// Whether a variable's JSON value can fill a `String` position on Magento.
 pub fn string_accepts_json(value: &Json) -> bool {
     !matches!(value, Json::Array(_) | Json::Object(_) | Json::Null)

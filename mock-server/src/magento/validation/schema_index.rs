@@ -1,5 +1,8 @@
 //! What validation needs to know of the schema, read from the SDL async-graphql exports, so it
-//! cannot drift from the types the executor serves.
+//! cannot drift from the types the executor serves; and what it needs to know of the real
+//! store's schema beyond that (`real_types.txt`: every type's name and kind, and every field name
+//! of the types served), because Magento's answers depend on it: a type name the store does not
+//! know is an exception (`Internal server error`), and "Did you mean" lists real field names.
 
 use std::collections::HashMap;
 
@@ -9,7 +12,79 @@ use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinitio
 #[derive(Debug, Default)]
 pub struct SchemaIndex {
     types: HashMap<String, TypeInfo>,
+    /// `__typename`, `__schema` and `__type`, which webonyx adds to the types.
+    meta: HashMap<String, FieldInfo>,
+    real: HashMap<&'static str, RealType>,
 }
+
+/// A type of the real store's schema: its kind and, for the types the mock serves, the names of
+/// all its fields (sorted).
+#[derive(Debug)]
+struct RealType {
+    kind: Kind,
+    fields: Vec<&'static str>,
+}
+
+/// Made from Magento Open Source 2.4.7-p3's `etc/schema.graphqls` files (see the file's header).
+const REAL_TYPES: &str = include_str!("real_types.txt");
+
+fn real_types() -> HashMap<&'static str, RealType> {
+    REAL_TYPES
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let mut words = line.split_whitespace();
+            let kind = match words.next()? {
+                "OBJECT" => Kind::Object,
+                "INPUT_OBJECT" => Kind::InputObject,
+                "ENUM" => Kind::Enum,
+                "SCALAR" => Kind::Scalar,
+                _ => Kind::Other,
+            };
+            let name = words.next()?;
+            Some((name, RealType { kind, fields: words.collect() }))
+        })
+        .chain(INTROSPECTION_TYPES.iter().map(|(name, kind)| (*name, RealType { kind: *kind, fields: Vec::new() })))
+        .collect()
+}
+
+fn field_info(field: async_graphql::parser::types::FieldDefinition) -> (String, FieldInfo) {
+    let arguments = field
+        .arguments
+        .into_iter()
+        .map(|arg| ArgumentInfo {
+            name: arg.node.name.node.to_string(),
+            ty: arg.node.ty.node,
+            has_default: arg.node.default_value.is_some(),
+        })
+        .collect();
+    (field.name.node.to_string(), FieldInfo { arguments, ty: field.ty.node })
+}
+
+/// webonyx 15's introspection types, and its meta fields (as the fields of `__Meta`).
+const INTROSPECTION_SDL: &str = "
+type __Meta { __typename: String! __schema: __Schema! __type(name: String!): __Type }
+type __Schema { queryType: __Type! mutationType: __Type subscriptionType: __Type types: [__Type!]! directives: [__Directive!]! description: String }
+type __Type { kind: __TypeKind! name: String description: String fields(includeDeprecated: Boolean = false): [__Field!] interfaces: [__Type!] possibleTypes: [__Type!] enumValues(includeDeprecated: Boolean = false): [__EnumValue!] inputFields(includeDeprecated: Boolean = false): [__InputValue!] ofType: __Type isOneOf: Boolean }
+type __Field { name: String! description: String args(includeDeprecated: Boolean = false): [__InputValue!]! type: __Type! isDeprecated: Boolean! deprecationReason: String }
+type __InputValue { name: String! description: String type: __Type! defaultValue: String isDeprecated: Boolean! deprecationReason: String }
+type __EnumValue { name: String! description: String isDeprecated: Boolean! deprecationReason: String }
+type __Directive { name: String! description: String args(includeDeprecated: Boolean = false): [__InputValue!]! isRepeatable: Boolean! locations: [__DirectiveLocation!]! }
+enum __TypeKind { SCALAR OBJECT INTERFACE UNION ENUM INPUT_OBJECT LIST NON_NULL }
+enum __DirectiveLocation { QUERY MUTATION SUBSCRIPTION FIELD FRAGMENT_DEFINITION FRAGMENT_SPREAD INLINE_FRAGMENT VARIABLE_DEFINITION }
+";
+
+/// webonyx's own types, which every schema has.
+const INTROSPECTION_TYPES: [(&str, Kind); 8] = [
+    ("__Schema", Kind::Object),
+    ("__Type", Kind::Object),
+    ("__Field", Kind::Object),
+    ("__InputValue", Kind::Object),
+    ("__EnumValue", Kind::Object),
+    ("__Directive", Kind::Object),
+    ("__TypeKind", Kind::Enum),
+    ("__DirectiveLocation", Kind::Enum),
+];
 
 #[derive(Debug)]
 pub struct TypeInfo {
@@ -47,8 +122,25 @@ impl SchemaIndex {
             .iter()
             .map(|name| ((*name).to_owned(), TypeInfo { kind: Kind::Scalar, fields: HashMap::new() }))
             .collect();
-        let Ok(document) = parse_schema(sdl) else { return Self { types } };
-        for definition in document.definitions {
+        let real = real_types();
+        let mut meta = HashMap::new();
+        let mut definitions = Vec::new();
+        if let Ok(document) = parse_schema(INTROSPECTION_SDL) {
+            for definition in document.definitions {
+                match definition {
+                    TypeSystemDefinition::Type(t) if t.node.name.node == "__Meta" => {
+                        if let TypeKind::Object(object) = t.node.kind {
+                            meta = object.fields.into_iter().map(|f| field_info(f.node)).collect();
+                        }
+                    }
+                    other => definitions.push(other),
+                }
+            }
+        }
+        if let Ok(document) = parse_schema(sdl) {
+            definitions.extend(document.definitions);
+        }
+        for definition in definitions {
             let TypeSystemDefinition::Type(definition) = definition else { continue };
             let definition = definition.node;
             let (kind, fields) = match definition.kind {
@@ -59,25 +151,41 @@ impl SchemaIndex {
                 TypeKind::InputObject(_) => (Kind::InputObject, Vec::new()),
                 TypeKind::Union(_) => (Kind::Other, Vec::new()),
             };
-            let fields = fields
-                .into_iter()
-                .map(|field| {
-                    let field = field.node;
-                    let arguments = field
-                        .arguments
-                        .into_iter()
-                        .map(|arg| ArgumentInfo {
-                            name: arg.node.name.node.to_string(),
-                            ty: arg.node.ty.node,
-                            has_default: arg.node.default_value.is_some(),
-                        })
-                        .collect();
-                    (field.name.node.to_string(), FieldInfo { arguments, ty: field.ty.node })
-                })
-                .collect();
+            let fields = fields.into_iter().map(|field| field_info(field.node)).collect();
             types.insert(definition.name.node.to_string(), TypeInfo { kind, fields });
         }
-        Self { types }
+        Self { types, meta, real }
+    }
+
+    /// The definition of `name` on the served type `parent`, webonyx's meta fields included.
+    pub fn field(&self, parent: &str, name: &str) -> Option<&FieldInfo> {
+        let info = self.get(parent)?;
+        if let Some(field) = info.fields.get(name) {
+            return Some(field);
+        }
+        match name {
+            "__typename" => self.meta.get(name),
+            "__schema" | "__type" if parent == "Query" => self.meta.get(name),
+            _ => None,
+        }
+    }
+
+    /// The kind of a type the real store knows (served or not); `None` for a name it does not know.
+    pub fn real_kind(&self, name: &str) -> Option<Kind> {
+        self.get(name).map(|t| t.kind).or_else(|| self.real.get(name).map(|t| t.kind))
+    }
+
+    /// The names of all the real type's fields, sorted (its served fields when the list has none).
+    pub fn real_fields<'a>(&'a self, name: &str) -> Vec<&'a str> {
+        match self.real.get(name) {
+            Some(real) if !real.fields.is_empty() => real.fields.clone(),
+            _ => {
+                let mut fields: Vec<&str> =
+                    self.get(name).map(|t| t.fields.keys().map(String::as_str).collect()).unwrap_or_default();
+                fields.sort_unstable();
+                fields
+            }
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&TypeInfo> {

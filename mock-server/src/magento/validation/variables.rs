@@ -1,16 +1,20 @@
-//! Coercion of the request's variables (webonyx's `Values::getVariableValues`): missing, null
-//! and wrongly typed values are refused before execution, at the variable's definition.
+//! Coercion of the request's variables (webonyx's `Values::getVariableValues`) with Magento's
+//! scalars: missing, null and wrongly typed values are refused before execution, at the
+//! variable's definition, with the value printed as webonyx prints it (`Utils::printSafeJson`).
 
 use async_graphql::parser::types::{BaseType, OperationDefinition, Type};
 use async_graphql::{Name, Variables};
 use serde_json::{Map, Value as Json};
 
 use super::ValidationError;
+use super::literal::{self, Literal};
+use super::magento_scalars::php_float_string;
 use super::schema_index::named_type;
 use crate::magento::{ErrorShape, MagentoVersion};
 
 pub fn coerce_variables(
     operation: &OperationDefinition,
+    source: &str,
     provided: &Map<String, Json>,
     version: MagentoVersion,
 ) -> Result<Variables, Vec<ValidationError>> {
@@ -21,7 +25,22 @@ pub fn coerce_variables(
         let ty = &definition.node.var_type.node;
         let at = vec![definition.pos];
         match provided.get(name) {
-            None if definition.node.default_value.is_some() => {}
+            None if definition.node.default_value.is_some() => {
+                // The default goes through the type's `parseLiteral`: Magento's `String` makes a
+                // string of a number, boolean or enum literal.
+                let default = definition.node.default_value.as_ref().and_then(|d| literal::read(source, d.pos));
+                let cast = match default.map(|d| d.value) {
+                    Some(Literal::Int(text) | Literal::Float(text) | Literal::Enum(text)) => Some(text),
+                    Some(Literal::Boolean(true)) => Some("1".to_owned()),
+                    Some(Literal::Boolean(false)) => Some(String::new()),
+                    _ => None,
+                };
+                if let Some(text) = cast.filter(|_| named_type(ty) == "String" && !is_list(ty)) {
+                    coerced.insert(Name::new(name), async_graphql::Value::String(text));
+                } else if let Some(default) = &definition.node.default_value {
+                    coerced.insert(Name::new(name), default.node.clone());
+                }
+            }
             None if !ty.nullable => errors.push(ValidationError::new(
                 format!("Variable \"${name}\" of required type \"{ty}\" was not provided."),
                 at,
@@ -33,7 +52,7 @@ pub fn coerce_variables(
             )),
             Some(value) => match problem(value, ty) {
                 Some(problem) => {
-                    let printed = serde_json::to_string(value).unwrap_or_default();
+                    let printed = print_safe_json(value);
                     let message = match version.shape() {
                         ErrorShape::Webonyx15 => format!("Variable \"${name}\" got invalid value {printed}; {problem}"),
                         ErrorShape::Webonyx14 => format!(
@@ -71,33 +90,84 @@ fn base_name(ty: &Type) -> String {
     }
 }
 
-/// webonyx 15's reason a JSON value cannot be a `ty`, if any.
+/// `Utils::printSafeJson` of a value PHP's `json_decode($body, true)` made: arrays (lists and
+/// objects alike, `{}` being an empty array) as `json_encode` writes them, strings quoted as
+/// they are, `""` as `(empty string)`, floats as PHP's `(string)`.
+pub fn print_safe_json(value: &Json) -> String {
+    match value {
+        Json::Object(map) if map.is_empty() => "[]".into(),
+        Json::Array(_) | Json::Object(_) => crate::magento::php::json_encode(&php_decoded(value)),
+        Json::String(text) if text.is_empty() => "(empty string)".into(),
+        Json::String(text) => format!("\"{text}\""),
+        Json::Null => "null".into(),
+        Json::Bool(b) => b.to_string(),
+        Json::Number(n) => match (n.as_i64(), n.as_f64()) {
+            (Some(int), _) => int.to_string(),
+            (None, Some(float)) => php_float_string(float),
+            _ => n.to_string(),
+        },
+    }
+}
+
+/// What `json_decode` gives back: integers beyond 64 bits become floats, `{}` an empty list.
+fn php_decoded(value: &Json) -> Json {
+    match value {
+        Json::Object(map) if map.is_empty() => Json::Array(Vec::new()),
+        Json::Object(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), php_decoded(v))).collect()),
+        Json::Array(items) => Json::Array(items.iter().map(php_decoded).collect()),
+        Json::Number(n) if n.as_i64().is_none() => n.as_f64().map_or(Json::Null, |f| serde_json::json!(f)),
+        other => other.clone(),
+    }
+}
+
+/// PHP's `is_numeric` of a decoded JSON scalar, as the float Magento's `Int` and `Float` cast it to.
+fn numeric(value: &Json) -> Option<f64> {
+    match value {
+        Json::Number(n) => n.as_f64(),
+        Json::Bool(b) => Some(f64::from(u8::from(*b))),
+        Json::String(text) => {
+            let trimmed = text.trim_start_matches([' ', '\t', '\n', '\r', '\u{b}', '\u{c}']);
+            let trimmed = trimmed.trim_end_matches([' ', '\t', '\n', '\r', '\u{b}', '\u{c}']);
+            let valid = !trimmed.is_empty()
+                && trimmed.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | 'e' | 'E'))
+                && trimmed.chars().any(|c| c.is_ascii_digit());
+            if valid { trimmed.parse::<f64>().ok() } else { None }
+        }
+        _ => None,
+    }
+}
+
+/// webonyx 15's reason a JSON value cannot be a `ty` (after Magento's casts), if any.
 fn problem(value: &Json, ty: &Type) -> Option<String> {
     if value.is_null() {
         return (!ty.nullable).then(|| format!("Expected non-nullable type \"{ty}\" not to be null."));
     }
-    let printed = || serde_json::to_string(value).unwrap_or_default();
     match &ty.base {
         BaseType::List(inner) => match value {
             Json::Array(items) => items.iter().find_map(|item| problem(item, inner)),
             single => problem(single, inner),
         },
-        BaseType::Named(name) => {
-            let ok = match name.as_str() {
-                "String" => super::magento_scalars::string_accepts_json(value),
-                "ID" => value.is_string() || value.is_i64() || value.is_u64(),
-                "Int" => value.as_i64().is_some_and(|i| i32::try_from(i).is_ok()),
-                "Float" => value.is_number(),
-                "Boolean" => value.is_boolean(),
-                _ => true,
-            };
-            (!ok).then(|| match name.as_str() {
-                "String" => format!("String cannot represent a non string value: {}", printed()),
-                "ID" => format!("ID cannot represent a non-string and non-integer value: {}", printed()),
-                "Int" => format!("Int cannot represent non-integer value: {}", printed()),
-                "Float" => format!("Float cannot represent non numeric value: {}", printed()),
-                _ => format!("Boolean cannot represent a non boolean value: {}", printed()),
-            })
-        }
+        BaseType::Named(name) => match name.as_str() {
+            "String" => (!super::magento_scalars::string_accepts_json(value))
+                .then(|| format!("String cannot represent a non string value: {}", print_safe_json(value))),
+            "ID" => (!(value.is_string() || value.is_i64() || value.is_u64() && value.as_i64().is_some()))
+                .then(|| format!("ID cannot represent a non-string and non-integer value: {}", print_safe_json(value))),
+            "Int" => match numeric(value) {
+                Some(n) if n.fract() != 0.0 => {
+                    Some(format!("Int cannot represent non-integer value: {}", php_float_string(n)))
+                }
+                Some(n) if n > f64::from(i32::MAX) || n < f64::from(i32::MIN) => {
+                    Some(format!("Int cannot represent non 32-bit signed integer value: {}", php_float_string(n)))
+                }
+                Some(_) => None,
+                None => Some(format!("Int cannot represent non-integer value: {}", print_safe_json(value))),
+            },
+            "Float" => numeric(value)
+                .is_none()
+                .then(|| format!("Float cannot represent non numeric value: {}", print_safe_json(value))),
+            "Boolean" => (!value.is_boolean())
+                .then(|| format!("Boolean cannot represent a non boolean value: {}", print_safe_json(value))),
+            _ => None,
+        },
     }
 }
