@@ -311,7 +311,8 @@ async fn execute(
     let context = Arc::new(context);
     let mut executable = ExecutableDocument::clone(document);
     cast_string_literals(&mut executable, &params.query, app.schema_index());
-    let skipped_check = variables.clone();
+    // Only a document with a directive can skip fields (see `validation::fill_skipped`).
+    let skipped_check = params.query.contains('@').then(|| variables.clone());
     let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
     request.set_parsed_query(executable);
     let response = app.schema().execute(request).await;
@@ -321,7 +322,9 @@ async fn execute(
     let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
     let data = executed.then(|| {
         let mut data = response.data.into_json().unwrap_or(Value::Null);
-        validation::fill_skipped(document, &operation.node, &skipped_check, &mut data);
+        if let Some(variables) = &skipped_check {
+            validation::fill_skipped(document, &operation.node, variables, &mut data);
+        }
         data
     });
     let status = status_for(&errors, version);
