@@ -92,6 +92,15 @@ pub fn signature(a: &Seen, b: &Seen) -> String {
             _ => "B gave no answer".into(),
         };
     };
+    if a.starts_with("EMAIL\n") && b.starts_with("EMAIL\n") {
+        let differing: Vec<String> = a
+            .lines()
+            .zip(b.lines())
+            .filter(|(x, y)| x != y)
+            .map(|(x, y)| format!("{x} vs {}", y.split_once(": ").map_or(y, |(_, v)| v)))
+            .collect();
+        return differing.join(", ");
+    }
     let split =
         |t: &str| t.split_once('\n').map_or((t.to_owned(), String::new()), |(s, b)| (s.to_owned(), b.to_owned()));
     let ((status_a, body_a), (status_b, body_b)) = (split(a), split(b));
@@ -194,6 +203,34 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
             return report;
         }
     }
+    if wanted("transport/options") {
+        let result = both(a, b, "transport/options", |s| async move {
+            let t = &s.target;
+            t.send(t.request(reqwest::Method::OPTIONS, t.graphql.clone()), "").await
+        })
+        .await;
+        match result {
+            Ok((x, y)) => report.add("transport/options", "OPTIONS /graphql", x, y),
+            Err(reason) => report.skipped.push(("transport/options".into(), reason)),
+        }
+    }
+    if wanted("sign-in/unknown-account") {
+        // An address no store has: a refused sign-in that counts against no account.
+        let result = both(a, b, "sign-in", |s| async move {
+            s.target.sign_in("nobody.conformance@example.com", "Wr0ng-Passw0rd!").await
+        })
+        .await;
+        match result {
+            Ok((x, y)) => report.add("sign-in/unknown-account", "nobody.conformance@example.com", x, y),
+            Err(reason) => report.skipped.push(("sign-in/unknown-account".into(), reason)),
+        }
+    }
+    if wanted("email/reset-email") {
+        match both_emails(a, b).await {
+            Ok((x, y)) => report.add("email/reset-email", "a reset request for the account", x, y),
+            Err(reason) => report.skipped.push(("email/reset-email".into(), reason)),
+        }
+    }
     let emails: Vec<(String, String)> = {
         let mut all = Vec::new();
         for class in INVALID_CLASSES {
@@ -261,6 +298,55 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
     }
     dedup_skips(&mut report);
     report
+}
+
+/// The reset email's subject, recipient name and link with the token, customer id and email
+/// replaced by placeholders: what a store's template and configuration decide.
+async fn email_shape(s: &Session) -> Result<Seen, Stop> {
+    let inbox = s.inbox("reading the reset email")?.clone();
+    let account = s.account().await?;
+    let before = inbox.to(&account.email).await?.1.len();
+    s.make_room_for_request().await?;
+    let answer = s.target.request_reset(&account.email).await?;
+    if answer.data("requestPasswordResetEmail") != Some(Value::Bool(true)) {
+        return Ok(Seen::NoAnswer(format!("the reset request answered {}", answer.body)));
+    }
+    let (mail, _) = inbox.wait_for_new(&account.email, before).await?;
+    let link = mail.reset_link().map(|(link, _)| link).unwrap_or_default();
+    let query = link.split_once('?').map_or("", |(_, q)| q);
+    let shape: Vec<String> = query
+        .split('&')
+        .map(|pair| pair.split_once('=').map_or(pair.to_owned(), |(name, _)| format!("{name}=[{name}]")))
+        .collect();
+    let page =
+        link.split_once("customer/account/").map_or("(no link)", |(_, rest)| rest.split('?').next().unwrap_or(""));
+    Ok(Seen::Answer(format!(
+        "EMAIL
+subject: {}
+link: customer/account/{page}?{}
+parts: {}",
+        mail.subject(),
+        shape.join("&"),
+        [("text", mail.text()), ("html", mail.html())]
+            .iter()
+            .filter(|(_, p)| !p.is_empty())
+            .map(|(n, _)| *n)
+            .collect::<Vec<_>>()
+            .join("+")
+    )))
+}
+
+async fn both_emails(a: &Context, b: &Context) -> Result<(Seen, Seen), String> {
+    let (sa, sb) =
+        (a.session("diff-email").map_err(|_| "no session")?, b.session("diff-email").map_err(|_| "no session")?);
+    let (ra, rb) = tokio::join!(email_shape(&sa), email_shape(&sb));
+    let _ = tokio::join!(sa.finish(), sb.finish());
+    let unwrap = |side: &str, r: Result<Seen, Stop>| match r {
+        Ok(seen) => Ok(seen),
+        Err(Stop::Skip(reason)) => Err(format!("{side}: {reason}")),
+        Err(Stop::Deviation(f)) => Ok(Seen::NoAnswer(f.summary)),
+    };
+    Ok((unwrap("A", ra)?, unwrap("B", rb)?))
 }
 
 /// New passwords across the policy, each with the live token of one account per side.

@@ -32,7 +32,10 @@ pub struct Options {
     pub active: Vec<Account>,
     pub locked_email: Option<String>,
     pub release: Release,
-    /// `None`: off for a URL, Magento's throttle for `builtin`, the mock's setting with `--admin`.
+    /// Whether the target throttles reset requests over GraphQL as Magento's web forms are
+    /// throttled (10 minutes apart, 5 an hour). No Magento release throttles GraphQL
+    /// (docs/release-families.md section 8), so `None` means off, or the mock's setting with
+    /// `--admin`; `builtin` then starts the mock with `--throttle web-forms`.
     pub throttle: Option<bool>,
     pub headers: Vec<String>,
     pub cases: u32,
@@ -107,7 +110,7 @@ pub async fn start_builtin(release: Release, throttle: bool) -> Result<Builtin, 
     let mut config = Config::for_tests().map_err(|e| format!("the built-in mock's fixtures: {e}"))?;
     config.magento_version =
         release.to_string().parse().map_err(|_| format!("the built-in mock cannot imitate {release}"))?;
-    config.throttle = if throttle { Throttle::Magento } else { Throttle::Off };
+    config.throttle = if throttle { Throttle::WebForms } else { Throttle::Magento };
     let app =
         mock_server::Application::build(config).await.map_err(|e| format!("cannot start the built-in mock: {e}"))?;
     let address = app.address();
@@ -142,7 +145,7 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
     let headers = header_map(&options.headers)?;
     let (graphql, mut admin, mut inbox, builtin, mode) = match &options.target {
         TargetSpec::Builtin => {
-            let server = start_builtin(options.release, options.throttle.unwrap_or(true)).await?;
+            let server = start_builtin(options.release, options.throttle.unwrap_or(false)).await?;
             let base = format!("http://{}/", server.address);
             let base = parse_url("builtin", &base)?;
             let admin = base.join("__admin").map_err(|e| e.to_string())?;
@@ -203,7 +206,7 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_micros()).unwrap_or(0)
             % 0xff_ffff_ffff
     );
-    let mut throttles = options.throttle.unwrap_or(mode == Mode::Builtin);
+    let mut throttles = options.throttle.unwrap_or(false);
     let mut can_create_customers = false;
     if let Some(base) = &admin {
         let probe_ns = endpoint
@@ -218,7 +221,8 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
             && options.throttle.is_none()
             && let Some(mode) = settings["throttle"].as_str()
         {
-            throttles = mode != "off";
+            // The mock's `magento` and `off` leave GraphQL alone; `web-forms` throttles it.
+            throttles = mode == "web-forms";
         }
         let email = format!("conformance.{run_id}.probe@example.com");
         can_create_customers =

@@ -76,8 +76,9 @@ struct CommonArgs {
     /// The release whose messages and shapes to expect (2.4.0 to 2.4.8, e.g. 2.4.7-p3).
     #[arg(long, env = "CONFORMANCE_MAGENTO_VERSION", default_value = "2.4.8")]
     magento_version: String,
-    /// Whether the target throttles reset requests (default: off; builtin: magento; --admin: the mock's
-    /// setting). Magento's throttle guards the storefront's forms, not GraphQL.
+    /// Whether the target throttles reset requests over GraphQL as Magento's web forms are (10 minutes
+    /// apart, 5 an hour). No Magento release does (its throttle guards the storefront's forms), so the
+    /// default is off (--admin: the mock's setting; `magento` starts builtin with --throttle web-forms).
     #[arg(long, value_enum, env = "CONFORMANCE_THROTTLE")]
     throttle: Option<ThrottleArg>,
     /// Extra header on every request, 'Name: value' (repeatable).

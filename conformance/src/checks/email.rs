@@ -19,7 +19,7 @@ pub fn documented_link(link: &str, shapes: &[&[&str]]) -> bool {
     }
     let pairs: Vec<(&str, &str)> = query.split('&').filter_map(|pair| pair.split_once('=')).collect();
     let names: Vec<&str> = pairs.iter().map(|(name, _)| *name).collect();
-    if !shapes.iter().any(|shape| *shape == names.as_slice()) {
+    if !shapes.contains(&names.as_slice()) {
         return false;
     }
     pairs.iter().all(|(name, value)| match *name {

@@ -84,6 +84,31 @@ pub fn checks() -> Vec<Check> {
             },
         ),
         Check::new(
+            "request/control-characters-only-as-variables",
+            Area::Request,
+            "a control character in a string literal is a syntax error (webonyx 15); as a variable it is an invalid email",
+            |ctx| async move {
+                let release = ctx.release();
+                let status = match release.patch {
+                    6 | 7 => 500,
+                    8 => 400,
+                    _ => return Err(Stop::skip(format!("webonyx's answer on {release} is not pinned down"))),
+                };
+                ctx.clone()
+                    .with_session("control-literal", |s| async move {
+                        let mut parts = crate::check::Parts::new(&s.ctx);
+                        let document = "mutation {\n  requestPasswordResetEmail(email: \"a\\u0001b@example.com\")\n}";
+                        let literal = s.target.graphql(document).await?;
+                        let body = r#"{"errors":[{"message":"Syntax Error: Invalid character within String: \"\\u0001\"","locations":[{"line":2,"column":38}]}]}"#;
+                        parts.check("literal", super::expect_body(&literal, status, body));
+                        let variable = s.target.graphql_with(VARIABLE_FORM, json!({ "email": "a\u{1}b@example.com" })).await?;
+                        parts.check("variable", expect_error(&s.ctx, &variable, FIELD, INVALID_EMAIL));
+                        parts.finish()
+                    })
+                    .await
+            },
+        ),
+        Check::new(
             "request/lookup-ignores-case",
             Area::Request,
             "the account is found whatever the case of its email (MySQL's collation; seen on a real store)",

@@ -37,6 +37,8 @@ async fn builtin_conforms_and_the_junit_report_has_one_passing_testcase_per_chec
             "builtin",
             "--store-name",
             "Main Website Store",
+            "--throttle",
+            "magento",
             "--junit",
             junit.to_str().unwrap(),
         ])

@@ -15,19 +15,29 @@ pub struct Mutation {
     /// The mock behind the proxy: its release and whether it throttles.
     pub upstream_release: &'static str,
     pub upstream_throttles: bool,
+    /// The release the suite expects (`--magento-version`).
+    pub expect_release: &'static str,
     pub rewrite: Rewrite,
 }
 
-fn m(
+pub fn m(
     name: &'static str,
     area: &'static str,
     caught_by: &'static [&'static str],
     rewrite: impl Fn(&Req, &mut Resp, &Memory) + Send + Sync + 'static,
 ) -> Mutation {
-    Mutation { name, area, caught_by, upstream_release: "2.4.8", upstream_throttles: true, rewrite: Arc::new(rewrite) }
+    Mutation {
+        name,
+        area,
+        caught_by,
+        upstream_release: "2.4.8",
+        upstream_throttles: true,
+        expect_release: "2.4.8",
+        rewrite: Arc::new(rewrite),
+    }
 }
 
-fn on_graphql(from: &'static str, to: &'static str) -> impl Fn(&Req, &mut Resp, &Memory) + Send + Sync {
+pub fn on_graphql(from: &'static str, to: &'static str) -> impl Fn(&Req, &mut Resp, &Memory) + Send + Sync {
     move |req, resp, _| {
         if req.is_graphql() {
             resp.replace(from, to);
@@ -35,22 +45,22 @@ fn on_graphql(from: &'static str, to: &'static str) -> impl Fn(&Req, &mut Resp, 
     }
 }
 
-const EMPTY: &str = "You must specify an email address.";
-const INVALID: &str = "The email address has an invalid format.";
-const CANNOT_RESET: &str = "Cannot reset the customer's password";
-const CANNOT_SET: &str = "Cannot set the customer's password";
-const LOCKED: &str = "\"The account is locked\"";
-const MISMATCHED: &str = "The password token is mismatched. Reset and try again.";
-const EXPIRED: &str = "The password token is expired. Reset and try again.";
-const TOO_SHORT: &str = "The password needs at least 8 characters. Create a new password and try again.";
-const TOO_LONG: &str = "Please enter a password with at most 256 characters.";
-const EDGE: &str = "The password can't begin or end with a space. Verify the password and try again.";
-const CLASSES: &str = "Minimum of different classes of characters in password is 3. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.";
-const SIGN_IN: &str =
+pub const EMPTY: &str = "You must specify an email address.";
+pub const INVALID: &str = "The email address has an invalid format.";
+pub const CANNOT_RESET: &str = "Cannot reset the customer's password";
+pub const CANNOT_SET: &str = "Cannot set the customer's password";
+pub const LOCKED: &str = "\"The account is locked\"";
+pub const MISMATCHED: &str = "The password token is mismatched. Reset and try again.";
+pub const EXPIRED: &str = "The password token is expired. Reset and try again.";
+pub const TOO_SHORT: &str = "The password needs at least 8 characters. Create a new password and try again.";
+pub const TOO_LONG: &str = "Please enter a password with at most 256 characters.";
+pub const EDGE: &str = "The password can't begin or end with a space. Verify the password and try again.";
+pub const CLASSES: &str = "Minimum of different classes of characters in password is 3. Classes of characters: Lower Case, Upper Case, Digits, Special Characters.";
+pub const SIGN_IN: &str =
     "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.";
 
 /// Rewrites every error object of a GraphQL answer.
-fn each_error(resp: &mut Resp, change: impl Fn(&mut Map<String, Value>)) {
+pub fn each_error(resp: &mut Resp, change: impl Fn(&mut Map<String, Value>)) {
     let Ok(mut body) = serde_json::from_str::<Value>(&resp.body) else { return };
     if let Some(errors) = body.get_mut("errors").and_then(Value::as_array_mut) {
         for error in errors {
@@ -75,13 +85,13 @@ fn reorder(object: &mut Map<String, Value>, order: &[&str]) {
     }
 }
 
-fn field_of(req: &Req) -> &'static str {
+pub fn field_of(req: &Req) -> &'static str {
     let document = req.document();
     if document.contains("resetPassword(") { "resetPassword" } else { "requestPasswordResetEmail" }
 }
 
 /// Turns an invalid-format answer into the one a validator that accepts `email` would give.
-fn accept_email(req: &Req, resp: &mut Resp) {
+pub fn accept_email(req: &Req, resp: &mut Resp) {
     if resp.body.contains(INVALID) {
         let to = if field_of(req) == "resetPassword" { CANNOT_SET } else { CANNOT_RESET };
         resp.replace(INVALID, to);
@@ -208,13 +218,13 @@ pub fn all() -> Vec<Mutation> {
         ),
         // HTTP status.
         m("syntax-error-500", "HTTP status", &["snapshot/http-syntax-error"], |req, resp, _| {
-            if req.is_graphql() && resp.body.contains("Syntax Error: Unexpected") {
+            if req.is_graphql() && resp.body.contains("Syntax Error:") {
                 resp.status = 500;
             }
         }),
-        m("wrong-content-type-400", "HTTP status", &["snapshot/http-wrong-content-type"], |_, resp, _| {
-            if resp.status == 415 {
-                resp.status = 400;
+        m("wrong-content-type-415", "HTTP status", &["snapshot/http-wrong-content-type"], |_, resp, _| {
+            if resp.body.contains("Request content type must be") {
+                resp.status = 415;
             }
         }),
         m(
@@ -506,7 +516,7 @@ pub fn all() -> Vec<Mutation> {
                 }
             },
         ),
-        m("options-200", "transport", &["transport/options-answers-204"], |req, resp, _| {
+        m("options-200", "transport", &["transport/options-request"], |req, resp, _| {
             if req.method == "OPTIONS" {
                 resp.status = 200;
                 resp.body = "{}".into();
@@ -552,10 +562,11 @@ pub fn all() -> Vec<Mutation> {
             |_, _, _| {},
         )
     });
+    list.extend(crate::more_mutations::all());
     list
 }
 
-fn each_to(resp: &mut Resp, change: impl Fn(&mut Value)) {
+pub fn each_to(resp: &mut Resp, change: impl Fn(&mut Value)) {
     if let Ok(mut body) = serde_json::from_str::<Value>(&resp.body) {
         if let Some(to) = body["To"].as_array_mut() {
             to.iter_mut().for_each(&change);
@@ -565,7 +576,7 @@ fn each_to(resp: &mut Resp, change: impl Fn(&mut Value)) {
 }
 
 /// The token after the first `token=` of a message's JSON.
-fn emailed_token(body: &str) -> Option<String> {
+pub fn emailed_token(body: &str) -> Option<String> {
     let at = body.find("token=")? + "token=".len();
     Some(body[at..].chars().take_while(char::is_ascii_alphanumeric).collect())
 }

@@ -1,7 +1,7 @@
 //! A thin mutating proxy: forwards every request to the in-process mock and lets one
 //! [`Mutation`] rewrite the answer, so the suite faces a deliberately wrong backend.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -42,6 +42,28 @@ impl Req {
         self.path == "/graphql"
     }
 
+    /// The address of a Mailpit search `to:<address>`.
+    pub fn search_to(&self) -> Option<String> {
+        if self.path != "/api/v1/search" {
+            return None;
+        }
+        let url = reqwest::Url::parse(&format!("http://x/?{}", self.query)).ok()?;
+        let query = url.query_pairs().find(|(k, _)| k == "query")?.1.into_owned();
+        query.strip_prefix("to:").map(str::to_owned)
+    }
+
+    /// The GraphQL field the document calls first.
+    pub fn field(&self) -> &'static str {
+        let document = self.document();
+        for field in ["requestPasswordResetEmail", "resetPassword", "generateCustomerToken", "storeConfig", "customer"]
+        {
+            if document.contains(&format!("{field}(")) || document.contains(&format!("{field} {{")) {
+                return field;
+            }
+        }
+        ""
+    }
+
     /// A string argument of the operation, as literal (`name: "…"`) or as any variable value.
     pub fn argument(&self, name: &str) -> Option<String> {
         let document = self.document();
@@ -62,12 +84,12 @@ impl Req {
             }
             return serde_json::from_str(&rest[..=end]).ok();
         }
+        // `name: $variable`: the variable's value.
         let variables = self.json()["variables"].clone();
-        let key = match name {
-            "resetPasswordToken" => "token",
-            other => other,
-        };
-        variables.get(key).and_then(Value::as_str).map(str::to_owned)
+        let needle = format!("{name}: $");
+        let at = document.find(&needle)? + needle.len();
+        let key: String = document[at..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        variables.get(&key).and_then(Value::as_str).map(str::to_owned)
     }
 }
 
@@ -90,6 +112,8 @@ impl Resp {
 pub struct Memory {
     pub tokens_used: Mutex<HashSet<String>>,
     pub tokens_emailed: Mutex<HashSet<String>>,
+    /// Anything else a mutation keeps, by key.
+    pub notes: Mutex<HashMap<String, String>>,
 }
 
 pub type Rewrite = Arc<dyn Fn(&Req, &mut Resp, &Memory) + Send + Sync>;
@@ -121,7 +145,14 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
             outgoing = outgoing.header(name, value);
         }
     }
-    let answer = outgoing.body(bytes.to_vec()).send().await.unwrap();
+    let answer = match outgoing.body(bytes.to_vec()).send().await {
+        Ok(answer) => answer,
+        Err(error) => {
+            let mut response = Response::new(Body::from(format!("proxy: {error}")));
+            *response.status_mut() = StatusCode::BAD_GATEWAY;
+            return response;
+        }
+    };
     let status = answer.status().as_u16();
     let content_type =
         answer.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();

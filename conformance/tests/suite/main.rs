@@ -20,7 +20,11 @@ fn options() -> Options {
     if let Some(version) = env("CONFORMANCE_MAGENTO_VERSION") {
         options.release = version.parse().expect("CONFORMANCE_MAGENTO_VERSION");
     }
+    // Against the in-process mock the throttle's checks run too (the mock's `--throttle web-forms`).
     options.throttle = env("CONFORMANCE_THROTTLE").map(|t| t == "magento");
+    if options.target == TargetSpec::Builtin && options.throttle.is_none() {
+        options.throttle = Some(true);
+    }
     options.cases = env("CONFORMANCE_CASES").map_or(32, |c| c.parse().expect("CONFORMANCE_CASES"));
     options.seed = env("CONFORMANCE_SEED").map_or(0, |s| s.parse().expect("CONFORMANCE_SEED"));
     if let (Some(email), Some(password)) = (env("CONFORMANCE_ACTIVE_EMAIL"), env("CONFORMANCE_ACTIVE_PASSWORD")) {
