@@ -363,7 +363,7 @@ impl Session {
             return Err(Stop::skip("needs the target's inbox (--inbox) to read the reset token"));
         }
         let before = match &self.inbox {
-            Some(inbox) => inbox.to(email).await?.1.len(),
+            Some(inbox) => inbox.count(email).await?,
             None => 0,
         };
         self.make_room_for_request().await?;

@@ -305,7 +305,7 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
 async fn email_shape(s: &Session) -> Result<Seen, Stop> {
     let inbox = s.inbox("reading the reset email")?.clone();
     let account = s.account().await?;
-    let before = inbox.to(&account.email).await?.1.len();
+    let before = inbox.count(&account.email).await?;
     s.make_room_for_request().await?;
     let answer = s.target.request_reset(&account.email).await?;
     if answer.data("requestPasswordResetEmail") != Some(Value::Bool(true)) {

@@ -82,12 +82,26 @@ impl Inbox {
         Ok(answer)
     }
 
-    /// The summaries of the messages to `email`, newest first.
+    /// The summaries of the messages to `email`, newest first (the first page: Mailpit answers
+    /// 50 at most).
     pub async fn to(&self, email: &str) -> Result<(Answer, Vec<Value>), Stop> {
+        let (answer, messages, _) = self.search_to(email).await?;
+        Ok((answer, messages))
+    }
+
+    /// How many messages to `email` there are: Mailpit's `messages_count` (every match, not only
+    /// the page), or the page's length when that is larger or absent.
+    pub async fn count(&self, email: &str) -> Result<usize, Stop> {
+        Ok(self.search_to(email).await?.2)
+    }
+
+    async fn search_to(&self, email: &str) -> Result<(Answer, Vec<Value>, usize), Stop> {
         let answer = self.get(&["api", "v1", "search"], Some(&format!("to:{email}"))).await?;
         let body = answer.json()?;
         let messages = body["messages"].as_array().cloned().unwrap_or_default();
-        Ok((answer, messages))
+        let matching = body["messages_count"].as_u64().map_or(0, |n| n as usize);
+        let count = matching.max(messages.len());
+        Ok((answer, messages, count))
     }
 
     pub async fn message(&self, id: &str) -> Result<Mail, Stop> {
@@ -101,10 +115,10 @@ impl Inbox {
     pub async fn wait_for_new(&self, email: &str, before: usize) -> Result<(Mail, usize), Stop> {
         let deadline = tokio::time::Instant::now() + self.timeout;
         loop {
-            let (answer, messages) = self.to(email).await?;
-            if messages.len() > before {
+            let (answer, messages, count) = self.search_to(email).await?;
+            if count > before && !messages.is_empty() {
                 let id = messages[0]["ID"].as_str().unwrap_or_default().to_owned();
-                return Ok((self.message(&id).await?, messages.len()));
+                return Ok((self.message(&id).await?, count));
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(Stop::deviation(

@@ -52,7 +52,7 @@ async fn token_is_live(s: &Session, email: &str, token: &str) -> CheckResult {
 async fn one_documented_email(s: Session) -> CheckResult {
     let inbox = s.inbox("reading the reset email")?.clone();
     let account = s.account().await?;
-    let before = inbox.to(&account.email).await?.1.len();
+    let before = inbox.count(&account.email).await?;
     s.make_room_for_request().await?;
     let answer = s.target.request_reset(&account.email).await?;
     super::expect_data(&answer, "requestPasswordResetEmail", "true")?;
@@ -60,10 +60,13 @@ async fn one_documented_email(s: Session) -> CheckResult {
     let m = &mail.answer;
     let mut parts = Parts::new(&s.ctx);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let (list, after) = inbox.to(&account.email).await?;
+    let after = inbox.count(&account.email).await?;
+    let (list, _) = inbox.to(&account.email).await?;
     parts.check(
         "one email",
-        ensure(after.len() == before + 1, &list, || format!("{} emails arrived for one request", after.len() - before)),
+        ensure(after == before + 1, &list, || {
+            format!("{} emails arrived for one request", after.saturating_sub(before))
+        }),
     );
     let to = mail.json["To"].as_array().cloned().unwrap_or_default();
     parts.check(
@@ -151,7 +154,7 @@ async fn none_when_refused(s: Session) -> CheckResult {
     let unknown = format!("unregistered.{}.{}@example.com", s.ctx.inner().run_id, s.ctx.next_number());
     let refused = s.target.request_reset(&unknown).await?;
     super::expect_error(&s.ctx, &refused, "requestPasswordResetEmail", CANNOT_RESET)?;
-    let before = inbox.to(&account.email).await?.1.len();
+    let before = inbox.count(&account.email).await?;
     s.make_room_for_request().await?;
     let answer = s.target.request_reset(&account.email).await?;
     super::expect_data(&answer, "requestPasswordResetEmail", "true")?;

@@ -118,7 +118,7 @@ pub fn checks() -> Vec<Check> {
                         let account = s.account().await?;
                         let flipped = super::snapshots::flip_case(&account.email);
                         let before = match &s.inbox {
-                            Some(inbox) => inbox.to(&account.email).await?.1.len(),
+                            Some(inbox) => inbox.count(&account.email).await?,
                             None => 0,
                         };
                         s.make_room_for_request().await?;

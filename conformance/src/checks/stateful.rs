@@ -85,7 +85,7 @@ async fn run_sequence(s: &Session, ops: &[Op]) -> CheckResult {
     let account = s.account().await?;
     let mut model = Model { password: account.password.clone(), ..Model::default() };
     if let Some(inbox) = &s.inbox {
-        model.mails = inbox.to(&account.email).await?.1.len();
+        model.mails = inbox.count(&account.email).await?;
     }
     for (step, op) in ops.iter().enumerate() {
         step_once(s, &account, &mut model, op).await.map_err(|stop| match stop {

@@ -195,3 +195,40 @@ async fn recaptcha_stops_the_run() {
     assert!(outcomes.len() < total, "the run stopped after the first check: {} of {total}", outcomes.len());
     assert!(conformance::run::recaptcha_message(&ctx.recaptcha().unwrap()).contains("integration"));
 }
+
+/// Mailpit answers a search with one page of 50: a busy inbox is counted by `messages_count`,
+/// so a new message is seen even when the page was already full.
+#[tokio::test]
+async fn a_new_message_is_seen_in_an_inbox_of_more_than_one_page() {
+    let server = MockServer::start().await;
+    let page = |count: usize| {
+        let messages: Vec<_> =
+            (0..50).map(|i| serde_json::json!({ "ID": format!("m{}", count - i), "To": [] })).collect();
+        serde_json::json!({ "messages_count": count, "count": 50, "messages": messages }).to_string()
+    };
+    Mock::given(method("GET"))
+        .and(path("/api/v1/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(page(63)))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(page(64)))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/message/m64"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"ID":"m64","Subject":"new"}"#))
+        .mount(&server)
+        .await;
+    let inbox = Inbox {
+        timeout: Duration::from_secs(3),
+        base: Url::parse(&format!("{}/", server.uri())).unwrap(),
+        endpoint: endpoint(&server, Duration::from_secs(5)),
+    };
+    let before = inbox.count("qa@example.com").await.unwrap();
+    assert_eq!(before, 63);
+    let (mail, count) = inbox.wait_for_new("qa@example.com", before).await.unwrap();
+    assert_eq!((mail.subject(), count), ("new", 64));
+}
