@@ -92,11 +92,13 @@ pub fn with_variables(
             let Some(unknown) = &error.unknown_field else { return error.clone() };
             let mut keys = std::collections::HashSet::new();
             variable_keys(variables, &mut keys);
+            // These names make Magento build every field (`Query\Fields::setQuery`), keys included.
+            let everything = ["IntrospectionQuery", "__schema", "__type"].iter().any(|n| keys.contains(n));
             let present: Vec<&str> = unknown
                 .all
                 .iter()
                 .map(String::as_str)
-                .filter(|f| keys.contains(*f) || unknown.in_document.iter().any(|d| d == f))
+                .filter(|f| everything || keys.contains(*f) || unknown.in_document.iter().any(|d| d == f))
                 .collect();
             let mut error = error.clone();
             error.message.push_str(&suggestions::did_you_mean(&suggestions::suggestion_list(&unknown.field, present)));
