@@ -1,7 +1,9 @@
 //! Customers and everything that changes with time around them: reset tokens, locks, the two
 //! throttles and sign-in sessions. The checks' order lives in `magento`; this module keeps state.
 
+mod carts;
 mod password;
+mod profile;
 mod security;
 mod sessions;
 mod throttle;
@@ -13,7 +15,9 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
+pub use carts::{Cart, CartError, Carts};
 use password::PasswordHash;
+pub use profile::Profile;
 pub use security::{ResetProtection, SecuritySettings};
 pub use sessions::Session;
 use sessions::Sessions;
@@ -39,6 +43,9 @@ pub struct Customer {
     first_failure: Option<OffsetDateTime>,
     #[serde(skip)]
     reset_token: Option<ResetToken>,
+    /// What the account pages show and edit besides the name and email.
+    #[serde(skip)]
+    pub profile: Profile,
 }
 
 /// The live reset token of a customer.
@@ -117,6 +124,8 @@ pub struct Accounts {
     reset_throttle: ResetThrottle,
     sign_in_throttle: SignInThrottle,
     sessions: Sessions,
+    /// The namespace's carts (guests' and customers').
+    pub carts: Carts,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -146,6 +155,7 @@ impl Accounts {
             failures_num: 0,
             first_failure: None,
             reset_token: None,
+            profile: Profile::default(),
         };
         self.next_id = customer.id + 1;
         Ok(self.customers.entry(key).or_insert(customer))
@@ -172,6 +182,40 @@ impl Accounts {
 
     pub fn by_id(&self, id: u32) -> Option<&Customer> {
         self.customers.values().find(|c| c.id == id)
+    }
+
+    /// Changes what `change` changes of the customer `id`; false when there is no such customer.
+    /// The email is not among them: see [`Accounts::change_email`].
+    pub fn update(&mut self, id: u32, change: impl FnOnce(&mut Customer)) -> bool {
+        let Some(customer) = self.customers.values_mut().find(|c| c.id == id) else { return false };
+        let email = customer.email.clone();
+        change(customer);
+        customer.email = email;
+        true
+    }
+
+    /// Moves the customer `id` to `new_email`, refusing an email another account has.
+    pub fn change_email(&mut self, id: u32, new_email: &str) -> Result<(), AccountError> {
+        let new_key = self.settings.email_key(new_email);
+        let Some(old_key) = self.customers.iter().find(|(_, c)| c.id == id).map(|(k, _)| k.clone()) else {
+            return Ok(());
+        };
+        if new_key != old_key && self.customers.contains_key(&new_key) {
+            return Err(AccountError::Duplicate(new_email.to_owned()));
+        }
+        if let Some(mut customer) = self.customers.remove(&old_key) {
+            customer.email = new_email.to_owned();
+            self.customers.insert(new_key, customer);
+        }
+        Ok(())
+    }
+
+    /// `changeCustomerPassword`'s save: the new password, with the sessions left open (Magento
+    /// revokes tokens only when an account is disabled or deleted).
+    pub fn change_password(&mut self, id: u32, new_password: &str) {
+        if let Some(customer) = self.customers.values_mut().find(|c| c.id == id) {
+            customer.password = PasswordHash::new(&customer.email, new_password);
+        }
     }
 
     /// Locks until `until` (`None` unlocks); also clears the failure count on unlock.

@@ -11,6 +11,8 @@ pub enum Category {
     Input,
     Authentication,
     Authorization,
+    NoSuchEntity,
+    AlreadyExists,
     /// Validation and syntax errors up to 2.4.6.
     Graphql,
     /// An unexpected failure up to 2.4.6 (from 2.4.7 it has no `extensions`).
@@ -23,6 +25,8 @@ impl Category {
             Self::Input => "graphql-input",
             Self::Authentication => "graphql-authentication",
             Self::Authorization => "graphql-authorization",
+            Self::NoSuchEntity => "graphql-no-such-entity",
+            Self::AlreadyExists => "graphql-already-exists",
             Self::Graphql => "graphql",
             Self::Internal => "internal",
         }
@@ -61,6 +65,37 @@ pub enum MagentoError {
     CustomerNotAuthorized,
     IsEmailAvailableEmailRequired,
     IsEmailAvailableEmailInvalid,
+    // The account area (`magento-account-area.md` sections 1 to 4).
+    /// `"input" value should be specified`.
+    InputRequired,
+    /// `Required parameters are missing: First Name, Last Name, Email`.
+    RequiredParametersMissing(String),
+    /// `"x" is not a valid email address.` (the customer model's validator).
+    NotAValidEmailAddress(String),
+    NotAValidGender(String),
+    /// The customer save's validators (`First Name is not valid!`, ...), joined with newlines.
+    SaveRejected(String),
+    /// Sign-up with an email an account has: an input error there.
+    EmailTakenOnCreate,
+    /// Changing to an email another account has: `graphql-already-exists` there.
+    EmailTakenOnUpdate,
+    /// A wrong current password (`Magento\Customer\Model\Authentication`).
+    InvalidLoginOrPassword,
+    /// The account lock, as `GetCustomer` and `Authentication` word it (with a period).
+    AccountIsLocked,
+    ProvidePasswordToChangeEmail,
+    // Carts (`magento-account-area.md` section 8).
+    /// `customerCart` for a guest.
+    LoggedInCustomerOnly,
+    CartNotFound(String),
+    CartNotActive,
+    CartNotYours(String),
+    /// `Required parameter "cart_id" is missing`.
+    RequiredParameter(&'static str),
+    /// `The parameter "destination_cart_id" cannot be empty`.
+    ParameterEmpty(&'static str),
+    CartIdLength,
+    CartIdTaken(String),
     /// An unexpected failure: Magento hides the cause.
     Internal,
 }
@@ -68,8 +103,10 @@ pub enum MagentoError {
 impl MagentoError {
     pub fn category(&self) -> Category {
         match self {
-            Self::SignInIncorrect => Category::Authentication,
-            Self::CustomerNotAuthorized => Category::Authorization,
+            Self::SignInIncorrect | Self::InvalidLoginOrPassword | Self::AccountIsLocked => Category::Authentication,
+            Self::CustomerNotAuthorized | Self::LoggedInCustomerOnly | Self::CartNotYours(_) => Category::Authorization,
+            Self::CartNotFound(_) | Self::CartNotActive => Category::NoSuchEntity,
+            Self::EmailTakenOnUpdate | Self::CartIdTaken(_) => Category::AlreadyExists,
             Self::Internal => Category::Internal,
             _ => Category::Input,
         }
@@ -114,6 +151,27 @@ impl fmt::Display for MagentoError {
             Self::CustomerNotAuthorized => "The current customer isn't authorized.",
             Self::IsEmailAvailableEmailRequired => "Email must be specified",
             Self::IsEmailAvailableEmailInvalid => "Email is invalid",
+            Self::InputRequired => "\"input\" value should be specified",
+            Self::RequiredParametersMissing(labels) => {
+                return write!(f, "Required parameters are missing: {labels}");
+            }
+            Self::NotAValidEmailAddress(email) => return write!(f, "\"{email}\" is not a valid email address."),
+            Self::NotAValidGender(gender) => return write!(f, "\"{gender}\" is not a valid gender value."),
+            Self::SaveRejected(messages) => messages,
+            Self::EmailTakenOnCreate | Self::EmailTakenOnUpdate => {
+                "A customer with the same email address already exists in an associated website."
+            }
+            Self::InvalidLoginOrPassword => "Invalid login or password.",
+            Self::AccountIsLocked => "The account is locked.",
+            Self::ProvidePasswordToChangeEmail => "Provide the current \"password\" to change \"email\".",
+            Self::LoggedInCustomerOnly => "The request is allowed for logged in customer",
+            Self::CartNotFound(id) => return write!(f, "Could not find a cart with ID \"{id}\""),
+            Self::CartNotActive => "The cart isn't active.",
+            Self::CartNotYours(id) => return write!(f, "The current user cannot perform operations on cart \"{id}\""),
+            Self::RequiredParameter(name) => return write!(f, "Required parameter \"{name}\" is missing"),
+            Self::ParameterEmpty(name) => return write!(f, "The parameter \"{name}\" cannot be empty"),
+            Self::CartIdLength => "Cart ID length should to be 32 symbols.",
+            Self::CartIdTaken(id) => return write!(f, "Cart with ID \"{id}\" already exists."),
             Self::Internal => "Internal server error",
         };
         f.write_str(text)

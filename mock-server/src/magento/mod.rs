@@ -1,6 +1,8 @@
 //! The imitation of Magento: release differences, the error catalogue, the checks of each
 //! mutation in Magento's order, and the GraphQL schema that exposes them.
 
+pub mod account;
+pub mod cart;
 pub mod context;
 pub mod customer_token;
 pub mod email_address;
@@ -12,6 +14,7 @@ pub mod release;
 pub mod render;
 pub mod schema;
 pub mod sign_in;
+pub mod store;
 pub mod validation;
 
 pub use errors::{Category, MagentoError};

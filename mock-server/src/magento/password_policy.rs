@@ -22,10 +22,12 @@ impl Default for PasswordPolicy {
 impl PasswordPolicy {
     /// The first rule `password` breaks for the customer `email`, in Magento's order.
     pub fn check(&self, email: &str, password: &str) -> Result<(), MagentoError> {
-        // strcasecmp: ASCII case folding only.
-        if password.eq_ignore_ascii_case(email) {
-            return Err(MagentoError::PasswordSameAsEmail);
-        }
+        check_different_from_email(email, password)?;
+        self.check_strength(password)
+    }
+
+    /// `checkPasswordStrength` alone: sign-up runs it before the email rule.
+    pub fn check_strength(&self, password: &str) -> Result<(), MagentoError> {
         let length = password.chars().count();
         if length > MAXIMUM_LENGTH {
             return Err(MagentoError::PasswordTooLong);
@@ -41,6 +43,14 @@ impl PasswordPolicy {
         }
         Ok(())
     }
+}
+
+/// `checkPasswordDifferentFromEmail`: `strcasecmp`, ASCII case folding only.
+pub fn check_different_from_email(email: &str, password: &str) -> Result<(), MagentoError> {
+    if password.eq_ignore_ascii_case(email) {
+        return Err(MagentoError::PasswordSameAsEmail);
+    }
+    Ok(())
 }
 
 /// How many of lower `[a-z]`, upper `[A-Z]`, digits and special (anything else, non-ASCII

@@ -80,7 +80,8 @@ pub fn response_body(errors: &[WireError], data: Option<Value>, version: Magento
         let shape = version.shape();
         body.insert("errors".into(), Value::Array(errors.iter().map(|e| e.to_json(shape)).collect()));
     }
-    if let Some(data) = data {
+    // A non-null root field's failure nulls `data`: webonyx's `toArray` then leaves it out.
+    if let Some(data) = data.filter(|data| !data.is_null()) {
         body.insert("data".into(), data);
     }
     super::php::json_encode(&Value::Object(body))

@@ -3,30 +3,53 @@
 
 use std::sync::Arc;
 
-use async_graphql::{Context, EmptySubscription, Object, Schema, SimpleObject, ValidationMode};
+use async_graphql::{Context, EmptySubscription, MergedObject, Object, Schema, SimpleObject, ValidationMode};
 
 use super::context::RequestContext;
 use super::errors::MagentoError;
-use super::{password_reset, sign_in};
+use super::{account, cart, password_reset, sign_in, store};
 use crate::scenarios::State;
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
 
+/// Every query, one operation module each (CONTRIBUTING.md, "Adding a GraphQL operation").
+#[derive(MergedObject, Default)]
+pub struct Query(
+    CoreQuery,
+    account::customer::CustomerQuery,
+    cart::cart_query::CartQuery,
+    cart::customer_cart::CustomerCartQuery,
+    store::recaptcha::RecaptchaQuery,
+    store::store_config::StoreConfigQuery,
+);
+
+/// Every mutation, one operation module each.
+#[derive(MergedObject, Default)]
+pub struct Mutation(
+    CoreMutation,
+    account::create_customer::CreateCustomerMutation,
+    account::change_password::ChangePasswordMutation,
+    account::update_customer::UpdateCustomerMutation,
+    account::update_customer_email::UpdateCustomerEmailMutation,
+    cart::create_empty_cart::CreateEmptyCartMutation,
+    cart::merge_carts::MergeCartsMutation,
+);
+
 /// The schema. async-graphql validates only what webonyx's rules in `validation` leave to it
 /// (fragment cycles): those rules already ran, with Magento's messages.
 pub fn build_schema() -> MagentoSchema {
-    Schema::build(Query, Mutation, EmptySubscription).validation_mode(ValidationMode::Fast).finish()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+        .validation_mode(ValidationMode::Fast)
+        .finish()
 }
 
 /// Runs a resolver's body and reports its failure Magento's way: the error is added to the
 /// response and the field answers `null`, so the other fields of the document still run.
-fn answer<T>(ctx: &Context<'_>, body: impl FnOnce(&RequestContext, Field<'_>) -> Result<T, MagentoError>) -> Option<T> {
-    let key = ctx.item.node.response_key().node.as_str();
-    let outcome = match ctx.data::<Arc<RequestContext>>() {
-        Ok(request) => body(request, Field { key, scripted: request.scripted_state(key) }),
-        Err(_) => Err(MagentoError::Internal),
-    };
-    outcome
+pub(crate) fn answer<T>(
+    ctx: &Context<'_>,
+    body: impl FnOnce(&RequestContext, Field<'_>) -> Result<T, MagentoError>,
+) -> Option<T> {
+    run(ctx, body)
         .map_err(|error| {
             let error = async_graphql::Error::from(error).into_server_error(ctx.item.pos);
             ctx.add_error(ctx.set_error_path(error));
@@ -34,28 +57,37 @@ fn answer<T>(ctx: &Context<'_>, body: impl FnOnce(&RequestContext, Field<'_>) ->
         .ok()
 }
 
-/// The field being answered: its response key, and the scripted state planned for it.
-struct Field<'a> {
-    key: &'a str,
-    scripted: Option<State>,
+/// [`answer`] for a non-null field (`Cart!`): its failure nulls the whole `data`, which Magento
+/// then leaves out of the answer.
+pub(crate) fn answer_non_null<T>(
+    ctx: &Context<'_>,
+    body: impl FnOnce(&RequestContext, Field<'_>) -> Result<T, MagentoError>,
+) -> async_graphql::Result<T> {
+    run(ctx, body).map_err(async_graphql::Error::from)
 }
 
-pub struct Query;
+fn run<T>(
+    ctx: &Context<'_>,
+    body: impl FnOnce(&RequestContext, Field<'_>) -> Result<T, MagentoError>,
+) -> Result<T, MagentoError> {
+    let key = ctx.item.node.response_key().node.as_str();
+    match ctx.data::<Arc<RequestContext>>() {
+        Ok(request) => body(request, Field { key, scripted: request.scripted_state(key) }),
+        Err(_) => Err(MagentoError::Internal),
+    }
+}
+
+/// The field being answered: its response key, and the scripted state planned for it.
+pub(crate) struct Field<'a> {
+    pub(crate) key: &'a str,
+    pub(crate) scripted: Option<State>,
+}
+
+#[derive(Default)]
+pub struct CoreQuery;
 
 #[Object]
-impl Query {
-    /// Return detailed information about a customer account.
-    async fn customer(&self, ctx: &Context<'_>) -> Option<Customer> {
-        answer(ctx, |request, _| {
-            let customer = sign_in::current_customer(request)?;
-            Ok(Customer {
-                email: Some(customer.email),
-                firstname: Some(customer.firstname),
-                lastname: Some(customer.lastname),
-            })
-        })
-    }
-
+impl CoreQuery {
     /// Check whether the specified email has already been used to create a customer account.
     async fn is_email_available(
         &self,
@@ -67,24 +99,13 @@ impl Query {
             Ok(IsEmailAvailableOutput { is_email_available: Some(available) })
         })
     }
-
-    /// Return details about the store's configuration.
-    async fn store_config(&self, ctx: &Context<'_>) -> Option<StoreConfig> {
-        answer(ctx, |request, _| {
-            let store = &request.app.fixtures().store;
-            Ok(StoreConfig {
-                store_name: Some(store.view_name.clone()),
-                minimum_password_length: Some(store.minimum_password_length.to_string()),
-                required_character_classes_number: Some(store.required_character_classes_number.to_string()),
-            })
-        })
-    }
 }
 
-pub struct Mutation;
+#[derive(Default)]
+pub struct CoreMutation;
 
 #[Object]
-impl Mutation {
+impl CoreMutation {
     /// Generate a token for specified customer.
     async fn generate_customer_token(
         &self,
@@ -133,17 +154,6 @@ impl Mutation {
     }
 }
 
-/// Defines the customer name, addresses, and other details.
-#[derive(SimpleObject)]
-pub struct Customer {
-    /// The customer's email address. Required.
-    email: Option<String>,
-    /// The customer's first name.
-    firstname: Option<String>,
-    /// The customer's family name.
-    lastname: Option<String>,
-}
-
 /// Contains a customer authorization token.
 #[derive(SimpleObject)]
 pub struct CustomerToken {
@@ -164,16 +174,4 @@ pub struct RevokeCustomerTokenOutput {
 pub struct IsEmailAvailableOutput {
     /// Indicates whether the specified email address can be used to create a customer.
     is_email_available: Option<bool>,
-}
-
-/// Contains information about a store's configuration.
-#[derive(SimpleObject)]
-#[graphql(rename_fields = "snake_case")]
-pub struct StoreConfig {
-    /// The name of the store view.
-    store_name: Option<String>,
-    /// The minimum number of characters required for a valid password.
-    minimum_password_length: Option<String>,
-    /// The number of different character classes (lowercase, uppercase, digits, special characters) required in a password.
-    required_character_classes_number: Option<String>,
 }

@@ -1,0 +1,20 @@
+//! The account fields the storefront's account pages show and edit, besides name and email.
+
+use time::OffsetDateTime;
+
+/// Magento's customer attributes beyond the name and email (`CustomerInterface`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    pub prefix: Option<String>,
+    pub middlename: Option<String>,
+    pub suffix: Option<String>,
+    pub taxvat: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub dob: Option<String>,
+    /// 1 Male, 2 Female, 3 Not Specified.
+    pub gender: Option<i32>,
+    /// Subscribed to the newsletter.
+    pub is_subscribed: bool,
+    /// When the account was made through GraphQL (fixture accounts have none).
+    pub created_at: Option<OffsetDateTime>,
+}

@@ -1,0 +1,253 @@
+//! `createCustomer` and `createCustomerV2` (one resolver in Magento, `CreateCustomer`):
+//! `docs/magento-account-area.md` section 1.2, in that order.
+
+use async_graphql::{Context, Object};
+
+use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView};
+use super::welcome_email::{GENERAL_EMAIL, WelcomeEmail};
+use super::{check_email, check_gender, check_names, check_required};
+use crate::accounts::{AccountError, Customer, NewCustomer, Profile};
+use crate::magento::context::RequestContext;
+use crate::magento::errors::MagentoError;
+use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
+use crate::magento::password_reset::TOKEN_LENGTH;
+use crate::magento::schema::answer;
+use crate::mail::Mailbox;
+use crate::mail::inbox::Content;
+use crate::mail::received::Received;
+use crate::mail::reset_email::reset_link;
+use crate::scenarios::State;
+
+#[derive(Default)]
+pub struct CreateCustomerMutation;
+
+#[Object]
+impl CreateCustomerMutation {
+    /// Use `createCustomerV2` instead.
+    async fn create_customer(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An input object that defines the customer to be created.")] input: CustomerInput,
+    ) -> Option<CustomerOutput> {
+        answer(ctx, |request, field| created(request, field.key, create_customer(request, input, field.scripted)))
+    }
+
+    /// Create a customer account.
+    async fn create_customer_v2(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "An input object that defines the customer to be created.")] input: CustomerCreateInput,
+    ) -> Option<CustomerOutput> {
+        answer(ctx, |request, field| {
+            created(request, field.key, create_customer(request, input.into(), field.scripted))
+        })
+    }
+}
+
+/// What the mutation did: the account, and the welcome email it captured.
+pub struct Created {
+    pub output: CustomerOutput,
+    pub message_id: Option<String>,
+}
+
+/// Notes the welcome email for the journal; answers the account.
+fn created(
+    request: &RequestContext,
+    key: &str,
+    outcome: Result<Created, MagentoError>,
+) -> Result<CustomerOutput, MagentoError> {
+    let created = outcome?;
+    if let Some(message_id) = created.message_id {
+        request.note_captured(key, message_id);
+    }
+    Ok(created.output)
+}
+
+/// A sign-up that passed the checks that need no account lookup.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SignUp {
+    pub email: String,
+    pub firstname: String,
+    pub lastname: String,
+    /// `None`: an account with no password, usable after a reset.
+    pub password: Option<String>,
+    pub profile: Profile,
+}
+
+/// The checks before the duplicate-email lookup, in Magento's order: `input` not empty, required
+/// attributes, email, gender, password strength, then password = email.
+pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy) -> Result<SignUp, MagentoError> {
+    let empty = input.prefix.is_none()
+        && input.firstname.is_none()
+        && input.middlename.is_none()
+        && input.lastname.is_none()
+        && input.suffix.is_none()
+        && input.email.is_none()
+        && input.dob.is_none()
+        && input.date_of_birth.is_none()
+        && input.taxvat.is_none()
+        && input.gender.is_none()
+        && input.password.is_none()
+        && input.is_subscribed.is_none();
+    if empty {
+        return Err(MagentoError::InputRequired);
+    }
+    // The data array always has the customer's non-null getters: email, firstname, lastname.
+    check_required(&[
+        ("email", input.email.as_deref()),
+        ("firstname", input.firstname.as_deref()),
+        ("lastname", input.lastname.as_deref()),
+    ])?;
+    check_email(input.email.as_deref())?;
+    check_gender(input.gender)?;
+    let email = input.email.unwrap_or_default();
+    if let Some(password) = &input.password {
+        policy.check_strength(password)?;
+        check_different_from_email(&email, password)?;
+    }
+    Ok(SignUp {
+        email,
+        firstname: input.firstname.unwrap_or_default(),
+        lastname: input.lastname.unwrap_or_default(),
+        password: input.password,
+        profile: Profile {
+            prefix: input.prefix,
+            middlename: input.middlename,
+            suffix: input.suffix,
+            taxvat: input.taxvat,
+            dob: input.date_of_birth.or(input.dob),
+            gender: input.gender.filter(|g| *g != 0),
+            is_subscribed: input.is_subscribed.unwrap_or(false),
+            created_at: None,
+        },
+    })
+}
+
+/// The whole mutation: the checks, the duplicate email, the save's validators, the account, and
+/// the welcome email (with a password only: an account without one gets another template, not
+/// imitated yet).
+pub fn create_customer(
+    ctx: &RequestContext,
+    input: CustomerInput,
+    scripted: Option<State>,
+) -> Result<Created, MagentoError> {
+    if scripted == Some(State::InternalError) {
+        return Err(MagentoError::Internal);
+    }
+    let policy = ctx.app.fixtures().store.password_policy();
+    let mut sign_up = check_sign_up(input, policy)?;
+    let now = ctx.namespace.clock.now();
+    let mut accounts = ctx.namespace.accounts();
+    if accounts.find(&sign_up.email).is_some() {
+        return Err(MagentoError::EmailTakenOnCreate);
+    }
+    check_names(&sign_up.firstname, &sign_up.lastname, sign_up.profile.middlename.as_deref())?;
+    let has_password = sign_up.password.is_some();
+    // Without a password nobody can sign in until a reset sets one.
+    let password = match sign_up.password.take() {
+        Some(password) => password,
+        None => ctx.app.random().alphanumeric(32).map_err(|_| MagentoError::Internal)?,
+    };
+    let new = NewCustomer {
+        email: sign_up.email.clone(),
+        password,
+        firstname: sign_up.firstname.clone(),
+        lastname: sign_up.lastname.clone(),
+        lock_expires: None,
+    };
+    let id = match accounts.create(new) {
+        Ok(customer) => customer.id,
+        Err(AccountError::Duplicate(_)) => return Err(MagentoError::EmailTakenOnCreate),
+    };
+    sign_up.profile.created_at = Some(now);
+    let profile = sign_up.profile;
+    accounts.update(id, |customer| customer.profile = profile);
+    let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
+    let output = CustomerOutput { customer: CustomerView::of(&customer) };
+    if !has_password || scripted == Some(State::MailFailure) {
+        // Magento logs a failed transport and still answers the account.
+        return Ok(Created { output, message_id: None });
+    }
+    // The email's "Forgot your account password?" link carries a fresh reset token.
+    let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+    accounts.store_reset_token(&customer.email, token.clone(), now);
+    drop(accounts);
+    let message_id = send_welcome_email(ctx, &customer, &token)?;
+    Ok(Created { output, message_id: Some(message_id) })
+}
+
+fn send_welcome_email(ctx: &RequestContext, customer: &Customer, token: &str) -> Result<String, MagentoError> {
+    let link_base = ctx.app.storefront_url();
+    let style = ctx.settings.magento_version.reset_link();
+    let email = WelcomeEmail {
+        recipient: Mailbox { name: customer.name(), address: customer.email.clone() },
+        store_name: ctx.app.fixtures().store.name.clone(),
+        link_base: link_base.to_owned(),
+        reset_link: reset_link(link_base, style, customer.id, &customer.email, token),
+    };
+    let message_id = ctx.app.new_message_id().map_err(|_| MagentoError::Internal)?;
+    let raw = email.raw(&message_id, ctx.namespace.clock.now());
+    let received = Received::parse(raw, Some(GENERAL_EMAIL), std::slice::from_ref(&customer.email))
+        .ok_or(MagentoError::Internal)?;
+    ctx.app
+        .capture(&ctx.namespace, Some(message_id), Content::Received(Box::new(received)))
+        .map_err(|_| MagentoError::Internal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(email: &str, password: Option<&str>) -> CustomerInput {
+        CustomerInput {
+            email: Some(email.into()),
+            firstname: Some("Veronica".into()),
+            lastname: Some("Costello".into()),
+            password: password.map(Into::into),
+            ..CustomerInput::default()
+        }
+    }
+
+    fn refusal(input: CustomerInput) -> String {
+        check_sign_up(input, PasswordPolicy::default()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn an_empty_input_is_refused_first() {
+        assert_eq!(refusal(CustomerInput::default()), "\"input\" value should be specified");
+    }
+
+    #[test]
+    fn required_fields_come_before_the_email_and_the_password() {
+        let mut missing = input("plainaddress", Some("x"));
+        missing.firstname = Some(String::new());
+        assert_eq!(refusal(missing), "Required parameters are missing: First Name");
+        assert_eq!(refusal(input("plainaddress", Some("x"))), "\"plainaddress\" is not a valid email address.");
+    }
+
+    #[test]
+    fn strength_is_checked_before_the_password_equals_the_email() {
+        // Too short and equal to the email: the strength message wins on sign-up.
+        assert_eq!(
+            refusal(input("a@b.co", Some("a@b.co"))),
+            "The password needs at least 8 characters. Create a new password and try again."
+        );
+        assert_eq!(
+            refusal(input("Acct-1-Same@Example.com", Some("acct-1-same@example.com"))),
+            "The password can't be the same as the email address. Create a new password and try again."
+        );
+    }
+
+    #[test]
+    fn a_sign_up_without_password_is_accepted() {
+        let sign_up = check_sign_up(input("new@example.com", None), PasswordPolicy::default()).unwrap();
+        assert_eq!(sign_up.password, None);
+    }
+
+    #[test]
+    fn gender_is_checked_after_the_email() {
+        let mut wrong = input("new@example.com", Some("Roni-Cost3!x"));
+        wrong.gender = Some(9);
+        assert_eq!(refusal(wrong), "\"9\" is not a valid gender value.");
+    }
+}

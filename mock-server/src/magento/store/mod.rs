@@ -1,0 +1,4 @@
+//! The store's public settings a storefront reads at start-up.
+
+pub mod recaptcha;
+pub mod store_config;

@@ -1,0 +1,73 @@
+//! `recaptchaV3Config` (2.4.7+, `module-re-captcha-webapi-graph-ql`): a stock store has no
+//! reCAPTCHA keys and no form set to reCAPTCHA v3, so it answers "off" with the defaults
+//! (`docs/magento-account-area.md` section 5).
+
+use async_graphql::{Context, Enum, Object, SimpleObject};
+
+use crate::magento::errors::MagentoError;
+use crate::magento::schema::answer;
+use crate::scenarios::State;
+
+#[derive(Default)]
+pub struct RecaptchaQuery;
+
+#[Object]
+impl RecaptchaQuery {
+    /// Returns details about Google reCAPTCHA V3-Invisible configuration.
+    async fn recaptcha_v3_config(&self, ctx: &Context<'_>) -> Option<ReCaptchaConfigurationV3> {
+        answer(ctx, |_, field| recaptcha_v3_config(field.scripted))
+    }
+}
+
+/// Contains reCAPTCHA V3-Invisible configuration details.
+#[derive(SimpleObject, Clone, Debug, PartialEq)]
+#[graphql(rename_fields = "snake_case")]
+pub struct ReCaptchaConfigurationV3 {
+    /// Return whether recaptcha is enabled or not
+    pub is_enabled: bool,
+    /// The website key generated when the Google reCAPTCHA account was registered.
+    pub website_key: String,
+    /// The minimum score that identifies a user interaction as a potential risk.
+    pub minimum_score: f64,
+    /// The position of the invisible reCAPTCHA badge on each page.
+    pub badge_position: String,
+    /// A two-character code that specifies the language that is used for Google reCAPTCHA text and messaging.
+    pub language_code: Option<String>,
+    /// The message that appears to the user if validation fails.
+    pub failure_message: String,
+    /// A list of forms on the storefront that have been configured to use reCAPTCHA V3.
+    pub forms: Vec<ReCaptchaFormEnum>,
+}
+
+/// The storefront forms reCAPTCHA can protect.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
+pub enum ReCaptchaFormEnum {
+    PlaceOrder,
+    Contact,
+    CustomerLogin,
+    CustomerForgotPassword,
+    CustomerCreate,
+    CustomerEdit,
+    Newsletter,
+    ProductReview,
+    Sendfriend,
+    Braintree,
+}
+
+/// The stock configuration: no keys, no forms; score 0.5, badge `inline`, no language, the
+/// default failure message.
+pub fn recaptcha_v3_config(scripted: Option<State>) -> Result<ReCaptchaConfigurationV3, MagentoError> {
+    if scripted == Some(State::InternalError) {
+        return Err(MagentoError::Internal);
+    }
+    Ok(ReCaptchaConfigurationV3 {
+        is_enabled: false,
+        website_key: String::new(),
+        minimum_score: 0.5,
+        badge_position: "inline".into(),
+        language_code: Some(String::new()),
+        failure_message: "reCAPTCHA verification failed.".into(),
+        forms: Vec::new(),
+    })
+}
