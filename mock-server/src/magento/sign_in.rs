@@ -57,7 +57,8 @@ pub fn generate_customer_token(
         return Err(MagentoError::SignInIncorrect);
     };
     accounts.clear_sign_in_failures(email);
-    accounts.clear_authentication_failures(email);
+    // The account lock's failure count is not reset: its unlock observer listens in the
+    // storefront's web area only (`docs/magento-account-area.md` section 2.3).
     let expires = now + accounts.settings.customer_token_lifetime;
     let token = super::customer_token::issue(customer_id, now, expires, ctx.app.customer_token_key());
     accounts.open_session(customer_id, token.clone(), now);

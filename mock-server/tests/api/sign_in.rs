@@ -42,7 +42,9 @@ async fn six_wrong_passwords_throttle_sign_in_for_thirty_minutes_without_locking
 #[tokio::test]
 async fn a_successful_sign_in_resets_the_failure_count() {
     let app = spawn_app("2.4.8").await;
-    for _ in 0..5 {
+    // 3 + 5 failures: past the throttle's 6 unless the success resets it, short of the account
+    // lock's 10, which a GraphQL sign-in does not reset (magento-account-area.md section 2.3).
+    for _ in 0..3 {
         app.sign_in(RONI, "wrong").await;
     }
     assert!(token_of(&app.sign_in(RONI, PASSWORD).await.json()).is_some());
