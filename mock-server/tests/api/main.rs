@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod account_area;
+mod account_journeys;
 mod cli;
 mod control_api;
 mod documented_cases;
