@@ -50,7 +50,7 @@ class Recorder:
         return f"acct-{self.run}-{role}@example.com"
 
     def redact(self, text):
-        text = text.replace(f"acct-{self.run}-", "acct-N-")
+        text = text.replace(f"acct-{self.run}-", "acct-N-").replace(f"ACCT-{self.run}-", "ACCT-N-")
         for role, token in self.tokens.items():
             text = text.replace(token, f"<jwt:{role}>")
         for role, cart in self.carts.items():
