@@ -417,10 +417,11 @@ async fn diff(args: Box<DiffArgs>) -> Result<bool, CannotRun> {
     )?;
     let (ctx_a, _server_a) = prepare(&a).await.map_err(|e| format!("target A: {e}"))?;
     let (ctx_b, _server_b) = prepare(&b).await.map_err(|e| format!("target B: {e}"))?;
-    let (name_a, name_b) = (
-        format!("{} ({})", ctx_a.inner().endpoint.graphql, a.release),
-        format!("{} ({})", ctx_b.inner().endpoint.graphql, b.release),
-    );
+    let label = |ctx: &Context, options: &Options| match options.target {
+        TargetSpec::Builtin => format!("{} (the mock imitating {})", ctx.inner().endpoint.graphql, options.release),
+        TargetSpec::Url(_) => ctx.inner().endpoint.graphql.to_string(),
+    };
+    let (name_a, name_b) = (label(&ctx_a, &a), label(&ctx_b, &b));
     let started = Instant::now();
     let report = conformance::diff::diff(&ctx_a, &ctx_b, args.cases, args.seed, args.filter.as_deref()).await;
     for (ctx, label) in [(&ctx_a, "A"), (&ctx_b, "B")] {

@@ -168,3 +168,36 @@ async fn a_dry_run_prints_the_plan_and_runs_nothing() {
     assert!(stdout.contains("reset emails"), "{stdout}");
     assert!(!stdout.contains("passed"), "nothing ran: {stdout}");
 }
+
+/// `diff`: a target against itself is identical (exit 0); 2.4.6 against 2.4.8 lists the documented
+/// differences, grouped by kind, in the JSON report too (exit 1).
+#[tokio::test]
+async fn diff_exits_0_when_identical_and_1_with_the_documented_differences_of_two_releases() {
+    let (code, stdout, stderr) =
+        tokio::task::spawn_blocking(|| conformance_err(&["diff", "builtin@2.4.8", "builtin@2.4.8", "--cases", "4"]))
+            .await
+            .unwrap();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(" 0 different in 0 groups"), "{stdout}");
+    let json = std::env::temp_dir().join(format!("conformance-diff-{}.json", std::process::id()));
+    let path = json.clone();
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        conformance_err(&["diff", "builtin@2.4.6", "builtin@2.4.8", "--cases", "4", "--json", path.to_str().unwrap()])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    for kind in [
+        "case/http-syntax-error: HTTP 500 vs 400",
+        "transport/options: HTTP 200 vs 204",
+        "sign-in/unknown-account: HTTP 200 vs 401",
+    ] {
+        assert!(stdout.contains(kind), "{kind} missing:\n{stdout}");
+    }
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(report["identical"], false);
+    let groups = report["groups"].as_array().unwrap();
+    assert!(groups.iter().all(|g| g["example"]["a"].is_object() && g["count"].as_u64() >= Some(1)));
+    // Generated inputs are the same on both sides and answered alike: no group of theirs.
+    assert!(groups.iter().all(|g| !g["kind"].as_str().unwrap().starts_with("request-email/")), "{groups:?}");
+}
