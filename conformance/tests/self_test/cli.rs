@@ -201,3 +201,32 @@ async fn diff_exits_0_when_identical_and_1_with_the_documented_differences_of_tw
     // Generated inputs are the same on both sides and answered alike: no group of theirs.
     assert!(groups.iter().all(|g| !g["kind"].as_str().unwrap().starts_with("request-email/")), "{groups:?}");
 }
+
+/// `record` writes golden files the snapshot checks read back: recorded from the mock, a run
+/// against the same mock with `--golden` passes them all; each file says where it came from.
+#[tokio::test]
+async fn recorded_golden_files_read_back_and_say_where_they_were_recorded() {
+    let (base, _mock) = wrong_backend("2.4.8", true, Arc::new(|_, _, _| {})).await;
+    let dir = std::env::temp_dir().join(format!("conformance-record-{}", std::process::id()));
+    let (target, admin, out) = (format!("{base}/graphql"), format!("{base}/__admin"), dir.display().to_string());
+    let (code, stdout, stderr) = tokio::task::spawn_blocking({
+        let (target, admin, out) = (target.clone(), admin.clone(), out.clone());
+        move || conformance_err(&["record", "--target", &target, "--admin", &admin, "--out", &out])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains("recorded 43 of 43 documented cases"), "{stdout}");
+    let file = std::fs::read_to_string(dir.join("reset-token-used.snap")).unwrap();
+    assert!(file.contains("origin: \"mock\"") && file.contains(&format!("target: \"{target}\"")), "{file}");
+    assert!(!file.contains("conformance."), "account emails are redacted: {file}");
+    let shown = format!("golden files {out}");
+    let (code, stdout, stderr) = tokio::task::spawn_blocking(move || {
+        conformance_err(&["run", "--target", &target, "--admin", &admin, "--golden", &out, "--filter", "snapshot/"])
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.contains(&shown), "the run names the golden files it compares with: {stdout}");
+    assert_eq!(stdout.lines().last(), Some("43 passed, 0 failed"));
+}
