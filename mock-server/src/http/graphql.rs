@@ -313,11 +313,18 @@ async fn execute(
     cast_string_literals(&mut executable, &params.query, app.schema_index());
     // Only a document with a directive can skip fields (see `validation::fill_skipped`).
     let skipped_check = params.query.contains('@').then(|| variables.clone());
+    // webonyx counts columns differently after non-ASCII text (see `validation::webonyx_pos`).
+    let positions_source = validation::positions_differ(&params.query).then(|| params.query.clone());
     let mut request = async_graphql::Request::new(params.query).variables(variables).data(Arc::clone(&context));
     request.set_parsed_query(executable);
     let response = app.schema().execute(request).await;
 
-    let errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
+    let mut errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
+    if let Some(source) = &positions_source {
+        for location in errors.iter_mut().flat_map(|e| e.locations.iter_mut()) {
+            *location = validation::webonyx_pos(source, *location);
+        }
+    }
     let errors = shown_errors(errors, version, mode);
     let executed = errors.iter().any(|e| !e.path.is_empty()) || errors.is_empty();
     let data = executed.then(|| {

@@ -82,19 +82,22 @@ impl Reader {
         Pos { line: self.line, column: self.index - self.line_start + 1 }
     }
 
+    /// Moves to `pos` as async-graphql counts positions (`PositionCalculator`): `\n` starts a
+    /// line, `\r` only restarts the column (so after a lone `\r` the first match is taken).
     fn seek(&mut self, pos: Pos) -> Option<()> {
-        while self.line < pos.line {
+        while self.pos() != pos {
             let c = *self.chars.get(self.index)?;
             self.advance(c);
         }
-        self.index = self.line_start + pos.column.checked_sub(1)?;
-        (self.index <= self.chars.len()).then_some(())
+        Some(())
     }
 
     fn advance(&mut self, c: char) {
         self.index += 1;
         if c == '\n' {
             self.line += 1;
+        }
+        if c == '\n' || c == '\r' {
             self.line_start = self.index;
         }
     }

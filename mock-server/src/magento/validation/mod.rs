@@ -10,6 +10,7 @@ mod documents;
 mod literal;
 mod magento_scalars;
 mod overlap;
+mod positions;
 mod rules;
 mod schema_index;
 mod skipped;
@@ -25,6 +26,7 @@ use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Opera
 
 pub use documents::{DocumentCache, ParsedDocument};
 pub use magento_scalars::{cast_string_literals, string_from_json};
+pub use positions::{differs as positions_differ, webonyx_pos};
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
 pub use skipped::fill_skipped;
@@ -176,13 +178,25 @@ pub fn check<'a>(
             let message = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join("\n\n");
             return Verdict::Invalid(vec![ValidationError::new(message, vec![])]);
         }
-        Err(errors) => return Verdict::Invalid(errors),
+        Err(errors) => return Verdict::Invalid(in_webonyx_positions(errors, source)),
     };
     if operation.node.ty == async_graphql::parser::types::OperationType::Subscription {
         let message = "Schema is not configured for subscriptions.";
         return Verdict::Invalid(vec![ValidationError::new(message, vec![operation.pos])]);
     }
     Verdict::Run(operation, coerced)
+}
+
+/// The errors' locations as webonyx counts them.
+pub fn in_webonyx_positions(mut errors: Vec<ValidationError>, source: &str) -> Vec<ValidationError> {
+    if positions::differs(source) {
+        for error in &mut errors {
+            for location in &mut error.locations {
+                *location = webonyx_pos(source, *location);
+            }
+        }
+    }
+    errors
 }
 
 /// The one operation Magento runs: it ignores the request's `operationName`, so a document with

@@ -65,7 +65,7 @@ pub fn validate_document(
             walk.report(format!("Fragment \"{name}\" is never used."), vec![fragment.pos]);
         }
     }
-    walk.errors
+    super::in_webonyx_positions(walk.errors, source)
 }
 
 /// The parent a selection set is checked against: a served type, or nothing known.
