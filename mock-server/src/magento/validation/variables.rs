@@ -4,6 +4,7 @@
 
 use async_graphql::parser::types::{BaseType, OperationDefinition, Type};
 use async_graphql::{Name, Variables};
+use async_graphql_value::ConstValue;
 use serde_json::{Map, Value as Json};
 
 use super::ValidationError;
@@ -28,7 +29,13 @@ pub fn coerce_variables(
             None if definition.node.default_value.is_some() => {
                 // The default goes through the type's `parseLiteral`: Magento's `String` makes a
                 // string of a number, boolean or enum literal.
-                let default = definition.node.default_value.as_ref().and_then(|d| literal::read(source, d.pos));
+                let casts = named_type(ty) == "String"
+                    && !is_list(ty)
+                    && definition.node.default_value.as_ref().is_some_and(|d| {
+                        matches!(d.node, ConstValue::Number(_) | ConstValue::Boolean(_) | ConstValue::Enum(_))
+                    });
+                let default =
+                    definition.node.default_value.as_ref().filter(|_| casts).and_then(|d| literal::read(source, d.pos));
                 let cast = match default.map(|d| d.value) {
                     Some(Literal::Int(text) | Literal::Float(text) | Literal::Enum(text)) => Some(text),
                     Some(Literal::Boolean(true)) => Some("1".to_owned()),
