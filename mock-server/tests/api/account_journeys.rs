@@ -49,6 +49,30 @@ async fn sign_up_mails_the_welcome_email_with_a_working_reset_link() {
 }
 
 #[tokio::test]
+async fn a_subscriber_without_a_password_gets_both_emails_and_sets_a_password_from_the_link() {
+    let app = spawn_app("2.4.7").await;
+    let input = json!({ "input": { "email": "nopass@example.com", "firstname": "Nopass", "lastname": "Customer", "is_subscribed": true } });
+    let created = app.graphql_with(CREATE, input).await.json();
+    assert_eq!(created["data"]["createCustomerV2"]["customer"]["email"], "nopass@example.com");
+    let mailed = TestApp::send(app.get("/api/v1/search?query=to:nopass@example.com")).await.json();
+    let subjects: Vec<&str> =
+        mailed["messages"].as_array().unwrap().iter().map(|m| m["Subject"].as_str().unwrap()).collect();
+    assert_eq!(subjects, ["Newsletter subscription success", "Welcome to Main Website Store"], "newest first");
+    assert_eq!(mailed["messages"][0]["To"], json!([{ "Name": "", "Address": "nopass@example.com" }]));
+    let welcome = TestApp::send(app.get(&format!("/api/v1/message/{}", mailed["messages"][1]["ID"].as_str().unwrap())))
+        .await
+        .json();
+    assert!(welcome["HTML"].as_str().unwrap().contains("To sign in to our site and set a password"));
+    let token = token_from_link(welcome["HTML"].as_str().unwrap());
+    let reset = app.reset_password("nopass@example.com", &token, "First-Passw0rd!").await;
+    assert_eq!(reset.body, r#"{"data":{"resetPassword":true}}"#);
+    assert!(
+        app.sign_in("nopass@example.com", "First-Passw0rd!").await.json()["data"]["generateCustomerToken"]["token"]
+            .is_string()
+    );
+}
+
+#[tokio::test]
 async fn ten_wrong_current_passwords_lock_the_account_for_ten_minutes() {
     let app = spawn_app("2.4.7").await;
     let token = sign_up_and_in(&app, "careless@example.com").await;
@@ -105,6 +129,9 @@ async fn a_changed_password_signs_in_and_the_old_one_does_not() {
         app.sign_in("changer@example.com", "N3w-Passw0rd!").await.json()["data"]["generateCustomerToken"]["token"]
             .is_string()
     );
+    let mailed = TestApp::send(app.get("/api/v1/message/latest?query=to:changer@example.com")).await.json();
+    assert_eq!(mailed["Subject"], "Your Main Website Store password has been changed");
+    assert_eq!(mailed["From"], json!({ "Name": "CustomerSupport", "Address": "support@example.com" }));
     // Magento leaves the customer's tokens valid after a password change.
     let customer = as_customer(&app, &token, "{\n  customer {\n    email\n  }\n}", json!({})).await;
     assert_eq!(customer["data"]["customer"]["email"], "changer@example.com");

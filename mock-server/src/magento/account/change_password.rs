@@ -3,6 +3,7 @@
 
 use async_graphql::{Context, Object};
 
+use super::emails::{self, Kind};
 use super::types::CustomerView;
 use super::{get_customer, require_customer};
 use crate::magento::context::RequestContext;
@@ -10,6 +11,7 @@ use crate::magento::errors::MagentoError;
 use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
 use crate::magento::php;
 use crate::magento::schema::answer;
+use crate::mail::Mailbox;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -76,8 +78,14 @@ pub fn change_password(
     }
     check_new_password(policy, &customer.email, new_password)?;
     accounts.change_password(id, new_password);
-    // The password is saved even for a locked account; GetCustomer then refuses it.
-    let customer = get_customer(&accounts, id, now)?;
+    drop(accounts);
+    // The password is saved and the change mailed even for a locked account; GetCustomer then
+    // refuses it.
+    if scripted != Some(State::MailFailure) {
+        let recipient = Mailbox { name: customer.name(), address: customer.email };
+        emails::send(ctx, Kind::PasswordChanged, recipient)?;
+    }
+    let customer = get_customer(&ctx.namespace.accounts(), id, now)?;
     Ok(CustomerView::of(&customer))
 }
 

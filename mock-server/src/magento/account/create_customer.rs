@@ -3,18 +3,16 @@
 
 use async_graphql::{Context, Object};
 
+use super::emails::{self, Kind};
 use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView};
-use super::welcome_email::{GENERAL_EMAIL, WelcomeEmail};
 use super::{check_email, check_gender, check_names, check_required};
-use crate::accounts::{AccountError, Customer, NewCustomer, Profile};
+use crate::accounts::{AccountError, NewCustomer, Profile};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
 use crate::magento::password_reset::TOKEN_LENGTH;
 use crate::magento::schema::answer;
 use crate::mail::Mailbox;
-use crate::mail::inbox::Content;
-use crate::mail::received::Received;
 use crate::mail::reset_email::reset_link;
 use crate::scenarios::State;
 
@@ -123,9 +121,8 @@ pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy) -> Result<Sig
     })
 }
 
-/// The whole mutation: the checks, the duplicate email, the save's validators, the account, and
-/// the welcome email (with a password only: an account without one gets another template, not
-/// imitated yet).
+/// The whole mutation: the checks, the duplicate email, the save's validators, the account, the
+/// welcome email and, for a subscriber, the newsletter's.
 pub fn create_customer(
     ctx: &RequestContext,
     input: CustomerInput,
@@ -164,34 +161,25 @@ pub fn create_customer(
     accounts.update(id, |customer| customer.profile = profile);
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
     let output = CustomerOutput { customer: CustomerView::of(&customer) };
-    if !has_password || scripted == Some(State::MailFailure) {
+    if scripted == Some(State::MailFailure) {
         // Magento logs a failed transport and still answers the account.
         return Ok(Created { output, message_id: None });
     }
-    // The email's "Forgot your account password?" link carries a fresh reset token.
+    // The welcome email's link carries a fresh reset token: "Forgot your account password?", or
+    // the way to set a first one.
     let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
     accounts.store_reset_token(&customer.email, token.clone(), now);
     drop(accounts);
-    let message_id = send_welcome_email(ctx, &customer, &token)?;
-    Ok(Created { output, message_id: Some(message_id) })
-}
-
-fn send_welcome_email(ctx: &RequestContext, customer: &Customer, token: &str) -> Result<String, MagentoError> {
     let link_base = ctx.app.storefront_url();
-    let style = ctx.settings.magento_version.reset_link();
-    let email = WelcomeEmail {
-        recipient: Mailbox { name: customer.name(), address: customer.email.clone() },
-        store_name: ctx.app.fixtures().store.name.clone(),
-        link_base: link_base.to_owned(),
-        reset_link: reset_link(link_base, style, customer.id, &customer.email, token),
-    };
-    let message_id = ctx.app.new_message_id().map_err(|_| MagentoError::Internal)?;
-    let raw = email.raw(&message_id, ctx.namespace.clock.now());
-    let received = Received::parse(raw, Some(GENERAL_EMAIL), std::slice::from_ref(&customer.email))
-        .ok_or(MagentoError::Internal)?;
-    ctx.app
-        .capture(&ctx.namespace, Some(message_id), Content::Received(Box::new(received)))
-        .map_err(|_| MagentoError::Internal)
+    let reset_link = reset_link(link_base, ctx.settings.magento_version.reset_link(), id, &customer.email, &token);
+    let kind = if has_password { Kind::Welcome { reset_link } } else { Kind::WelcomeNoPassword { reset_link } };
+    let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+    let message_id = emails::send(ctx, kind, recipient)?;
+    if customer.profile.is_subscribed {
+        let recipient = Mailbox { name: String::new(), address: customer.email };
+        emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
+    }
+    Ok(Created { output, message_id: Some(message_id) })
 }
 
 #[cfg(test)]

@@ -6,10 +6,10 @@
 pub mod change_password;
 pub mod create_customer;
 pub mod customer;
+pub mod emails;
 pub mod types;
 pub mod update_customer;
 pub mod update_customer_email;
-pub mod welcome_email;
 
 use time::OffsetDateTime;
 

@@ -6,12 +6,14 @@ use async_graphql::{Context, Object};
 use time::OffsetDateTime;
 
 use super::change_password::wrong_password_error;
+use super::emails::{self, Kind};
 use super::types::{CustomerInput, CustomerOutput, CustomerUpdateInput, CustomerView};
 use super::{check_email, check_gender, check_names, check_required, get_customer, require_customer};
 use crate::accounts::{AccountError, Accounts, Customer};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::mail::Mailbox;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -58,6 +60,12 @@ pub fn update_customer(
     let mut accounts = ctx.namespace.accounts();
     let customer = get_customer(&accounts, id, now)?;
     let updated = update_account(&mut accounts, &customer, input, now)?;
+    drop(accounts);
+    // Subscribing mails the newsletter's confirmation; staying subscribed mails nothing.
+    if updated.profile.is_subscribed && !customer.profile.is_subscribed && scripted != Some(State::MailFailure) {
+        let recipient = Mailbox { name: String::new(), address: updated.email.clone() };
+        emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
+    }
     Ok(CustomerOutput { customer: CustomerView::of(&updated) })
 }
 
