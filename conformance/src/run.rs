@@ -388,3 +388,33 @@ pub fn recaptcha_message(request: &str) -> String {
         request.lines().next().unwrap_or_default()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::Notes;
+
+    #[test]
+    fn a_check_with_a_part_not_run_is_skipped_with_the_reason_never_passed() {
+        let notes = Notes { skipped: vec![("greeting".into(), "no name".into())], info: Vec::new() };
+        let Verdict::Skipped(reason) = verdict(Ok(()), &notes) else { panic!("not skipped") };
+        assert!(reason.contains("greeting: no name"), "{reason}");
+        assert!(matches!(verdict(Ok(()), &Notes::default()), Verdict::Passed));
+        let failed = verdict(Err(Stop::error("wrong")), &notes);
+        let Verdict::Failed(failure) = failed else { panic!("not failed") };
+        assert!(failure.detail.unwrap_or_default().contains("parts not run: greeting: no name"));
+    }
+
+    #[test]
+    fn loopback_targets_are_recognised() {
+        for (url, loopback) in [
+            ("http://127.0.0.1:8080/graphql", true),
+            ("http://localhost/graphql", true),
+            ("http://[::1]:4000/graphql", true),
+            ("https://shop.example/graphql", false),
+            ("http://10.0.0.5/graphql", false),
+        ] {
+            assert_eq!(is_loopback(&Url::parse(url).unwrap()), loopback, "{url}");
+        }
+    }
+}

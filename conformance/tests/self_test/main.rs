@@ -7,6 +7,7 @@ mod clients;
 mod more_mutations;
 mod mutations;
 mod proxy;
+mod vacuous;
 
 use std::sync::Arc;
 
