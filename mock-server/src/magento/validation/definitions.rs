@@ -554,3 +554,36 @@ pub fn field_count(document: &ExecutableDocument) -> usize {
     document.operations.iter().map(|(_, op)| count(&op.node.selection_set.node)).sum::<usize>()
         + document.fragments.values().map(|f| count(&f.node.selection_set.node)).sum::<usize>()
 }
+
+/// A root selection's `@include`/`@skip` whose `if` is a variable the request gives as `null`
+/// (allowed when the variable has a default): webonyx fails the whole operation when it
+/// collects the root fields.
+pub fn null_condition(
+    operation: &OperationDefinition,
+    variables: &serde_json::Map<String, serde_json::Value>,
+) -> Option<ValidationError> {
+    operation.selection_set.node.items.iter().find_map(|selection| {
+        let directives = match &selection.node {
+            Selection::Field(field) => &field.node.directives,
+            Selection::InlineFragment(fragment) => &fragment.node.directives,
+            Selection::FragmentSpread(spread) => &spread.node.directives,
+        };
+        directives.iter().find_map(|directive| {
+            let name = directive.node.name.node.as_str();
+            if name != "include" && name != "skip" {
+                return None;
+            }
+            match directive.node.get_argument("if").map(|v| &v.node) {
+                Some(Value::Variable(variable))
+                    if variables.get(variable.as_str()) == Some(&serde_json::Value::Null) =>
+                {
+                    Some(ValidationError::new(
+                        "Argument \"if\" of non-null type \"Boolean!\" must not be null.",
+                        vec![directive.pos],
+                    ))
+                }
+                _ => None,
+            }
+        })
+    })
+}

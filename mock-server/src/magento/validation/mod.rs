@@ -180,6 +180,9 @@ pub fn check<'a>(
         }
         Err(errors) => return Verdict::Invalid(in_webonyx_positions(errors, source)),
     };
+    if let Some(error) = definitions::null_condition(&operation.node, variables) {
+        return Verdict::Invalid(in_webonyx_positions(vec![error], source));
+    }
     if operation.node.ty == async_graphql::parser::types::OperationType::Subscription {
         let message = "Schema is not configured for subscriptions.";
         return Verdict::Invalid(vec![ValidationError::new(message, vec![operation.pos])]);
