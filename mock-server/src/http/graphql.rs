@@ -320,6 +320,14 @@ async fn execute(
     let response = app.schema().execute(request).await;
 
     let mut errors: Vec<WireError> = response.errors.iter().map(|e| WireError::from_execution(e, version)).collect();
+    // A root field's error at every field merged under its response name, as webonyx locates it.
+    for error in errors.iter_mut().filter(|e| e.path.len() == 1 && e.locations.len() == 1) {
+        let Some(key) = error.path.first().and_then(Value::as_str) else { continue };
+        let merged = validation::merged_locations(document, &operation.node, key);
+        if merged.len() > 1 && merged.first() == error.locations.first() {
+            error.locations = merged;
+        }
+    }
     if let Some(source) = &positions_source {
         for location in errors.iter_mut().flat_map(|e| e.locations.iter_mut()) {
             *location = validation::webonyx_pos(source, *location);

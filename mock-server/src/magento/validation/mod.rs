@@ -29,7 +29,7 @@ pub use magento_scalars::{cast_string_literals, string_from_json};
 pub use positions::{differs as positions_differ, webonyx_pos};
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
-pub use skipped::fill_skipped;
+pub use skipped::{fill_skipped, merged_locations};
 pub use syntax::{SyntaxError, check_nesting, describe_parse_error};
 pub use variables::coerce_variables;
 

@@ -110,3 +110,42 @@ impl<'a> Walk<'a> {
         })
     }
 }
+
+/// webonyx locates a resolver's error at every field node merged under the response name;
+/// async-graphql at the first only. For a root field's error (`path` of one key), the
+/// locations of all the root fields answering under that key.
+pub fn merged_locations(
+    document: &ExecutableDocument,
+    operation: &OperationDefinition,
+    key: &str,
+) -> Vec<async_graphql::Pos> {
+    let mut positions = Vec::new();
+    collect_key(document, &operation.selection_set.node, key, &mut positions, &mut HashSet::new());
+    positions
+}
+
+fn collect_key<'a>(
+    document: &'a ExecutableDocument,
+    set: &'a SelectionSet,
+    key: &str,
+    positions: &mut Vec<async_graphql::Pos>,
+    fragments: &mut HashSet<&'a Name>,
+) {
+    for selection in &set.items {
+        match &selection.node {
+            Selection::Field(field) if field.node.response_key().node.as_str() == key => positions.push(selection.pos),
+            Selection::Field(_) => {}
+            Selection::InlineFragment(fragment) => {
+                collect_key(document, &fragment.node.selection_set.node, key, positions, fragments);
+            }
+            Selection::FragmentSpread(spread) => {
+                let name = &spread.node.fragment_name.node;
+                if let Some(fragment) = document.fragments.get(name)
+                    && fragments.insert(name)
+                {
+                    collect_key(document, &fragment.node.selection_set.node, key, positions, fragments);
+                }
+            }
+        }
+    }
+}
