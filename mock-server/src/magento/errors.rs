@@ -75,6 +75,8 @@ pub enum MagentoError {
     NotAValidGender(String),
     /// The customer save's validators (`First Name is not valid!`, ...), joined with newlines.
     SaveRejected(String),
+    /// 2.4.8's sign-up without an email (`AccountManagement::createAccount`).
+    EmailRequiredToCreate,
     /// Sign-up with an email an account has: an input error there.
     EmailTakenOnCreate,
     /// Changing to an email another account has: `graphql-already-exists` there.
@@ -158,6 +160,7 @@ impl fmt::Display for MagentoError {
             Self::NotAValidEmailAddress(email) => return write!(f, "\"{email}\" is not a valid email address."),
             Self::NotAValidGender(gender) => return write!(f, "\"{gender}\" is not a valid gender value."),
             Self::SaveRejected(messages) => messages,
+            Self::EmailRequiredToCreate => "The email address is required to create a customer account.",
             Self::EmailTakenOnCreate | Self::EmailTakenOnUpdate => {
                 "A customer with the same email address already exists in an associated website."
             }

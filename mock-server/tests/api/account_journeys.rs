@@ -183,3 +183,19 @@ async fn the_new_operations_answer_scripted_states() {
     assert_eq!(quiet["data"]["createCustomerV2"]["customer"]["email"], "quiet@example.com");
     assert_eq!(app.messages().await["total"].as_u64().unwrap(), before, "no welcome email");
 }
+
+/// 2.4.8 dropped `ValidateRequiredArguments` (`docs/magento-account-area.md` section 1.4).
+#[tokio::test]
+async fn from_2_4_8_missing_names_and_emails_are_refused_by_the_save() {
+    let (old, new) = (spawn_app("2.4.7").await, spawn_app("2.4.8").await);
+    let nameless = json!({ "input": { "email": "nameless@example.com", "firstname": "", "lastname": "Costello", "password": PASSWORD } });
+    let message = |answer: Value| answer["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(
+        message(old.graphql_with(CREATE, nameless.clone()).await.json()),
+        "Required parameters are missing: First Name"
+    );
+    assert_eq!(message(new.graphql_with(CREATE, nameless).await.json()), "\"First Name\" is a required value.");
+    let v1 = "mutation {\n  createCustomer(input: {firstname: \"A\", lastname: \"B\", password: \"x\"}) {\n    customer {\n      email\n    }\n  }\n}";
+    assert_eq!(message(old.graphql(v1).await.json()), "Required parameters are missing: Email");
+    assert_eq!(message(new.graphql(v1).await.json()), "The email address is required to create a customer account.");
+}

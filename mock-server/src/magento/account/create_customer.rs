@@ -5,7 +5,7 @@ use async_graphql::{Context, Object};
 
 use super::emails::{self, Kind};
 use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView};
-use super::{check_email, check_gender, check_names, check_required};
+use super::{Required, check_email, check_gender, check_names, check_required};
 use crate::accounts::{AccountError, NewCustomer, Profile};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
@@ -73,8 +73,9 @@ pub struct SignUp {
 }
 
 /// The checks before the duplicate-email lookup, in Magento's order: `input` not empty, required
-/// attributes, email, gender, password strength, then password = email.
-pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy) -> Result<SignUp, MagentoError> {
+/// attributes (up to 2.4.7), email, gender, (2.4.8) an email at all, password strength, then
+/// password = email.
+pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy, required: Required) -> Result<SignUp, MagentoError> {
     let empty = input.prefix.is_none()
         && input.firstname.is_none()
         && input.middlename.is_none()
@@ -91,13 +92,19 @@ pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy) -> Result<Sig
         return Err(MagentoError::InputRequired);
     }
     // The data array always has the customer's non-null getters: email, firstname, lastname.
-    check_required(&[
-        ("email", input.email.as_deref()),
-        ("firstname", input.firstname.as_deref()),
-        ("lastname", input.lastname.as_deref()),
-    ])?;
+    check_required(
+        required,
+        &[
+            ("email", input.email.as_deref()),
+            ("firstname", input.firstname.as_deref()),
+            ("lastname", input.lastname.as_deref()),
+        ],
+    )?;
     check_email(input.email.as_deref())?;
     check_gender(input.gender)?;
+    if input.email.is_none() {
+        return Err(MagentoError::EmailRequiredToCreate);
+    }
     let email = input.email.unwrap_or_default();
     if let Some(password) = &input.password {
         policy.check_strength(password)?;
@@ -132,7 +139,7 @@ pub fn create_customer(
         return Err(MagentoError::Internal);
     }
     let policy = ctx.app.fixtures().store.password_policy();
-    let mut sign_up = check_sign_up(input, policy)?;
+    let mut sign_up = check_sign_up(input, policy, Required::of(ctx.settings.magento_version))?;
     let now = ctx.namespace.clock.now();
     let mut accounts = ctx.namespace.accounts();
     if accounts.find(&sign_up.email).is_some() {
@@ -197,7 +204,7 @@ mod tests {
     }
 
     fn refusal(input: CustomerInput) -> String {
-        check_sign_up(input, PasswordPolicy::default()).unwrap_err().to_string()
+        check_sign_up(input, PasswordPolicy::default(), Required::Listed).unwrap_err().to_string()
     }
 
     #[test]
@@ -228,8 +235,26 @@ mod tests {
 
     #[test]
     fn a_sign_up_without_password_is_accepted() {
-        let sign_up = check_sign_up(input("new@example.com", None), PasswordPolicy::default()).unwrap();
+        let sign_up =
+            check_sign_up(input("new@example.com", None), PasswordPolicy::default(), Required::Listed).unwrap();
         assert_eq!(sign_up.password, None);
+    }
+
+    #[test]
+    fn from_2_4_8_a_missing_email_or_name_is_refused_later() {
+        let policy = PasswordPolicy::default();
+        let no_email = CustomerInput { email: None, ..input("x@example.com", Some("x")) };
+        // The password would be refused next: the email comes first.
+        assert_eq!(
+            check_sign_up(no_email, policy, Required::OnSave).unwrap_err().to_string(),
+            "The email address is required to create a customer account."
+        );
+        let no_name = CustomerInput { firstname: Some(String::new()), ..input("x@example.com", Some("Roni-Cost3!x")) };
+        assert!(check_sign_up(no_name.clone(), policy, Required::OnSave).is_ok(), "left to the save");
+        assert_eq!(
+            check_sign_up(no_name, policy, Required::Listed).unwrap_err().to_string(),
+            "Required parameters are missing: First Name"
+        );
     }
 
     #[test]

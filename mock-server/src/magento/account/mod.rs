@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use super::context::RequestContext;
 use super::email_address::is_valid_email;
 use super::errors::MagentoError;
+use super::release::MagentoVersion;
 use crate::accounts::{Accounts, Customer};
 
 /// `getIsCustomer()`: the customer the request's bearer token signs in; anything else (no
@@ -40,13 +41,34 @@ pub fn get_customer(accounts: &Accounts, id: u32, now: OffsetDateTime) -> Result
     Ok(customer.clone())
 }
 
+/// How a release refuses a missing first name, last name or email.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Required {
+    /// Up to 2.4.7: `ValidateRequiredArguments` runs before every other check (`Required
+    /// parameters are missing: First Name`).
+    Listed,
+    /// 2.4.8 removed it: the save's attribute validator refuses an empty name (`"First Name" is a
+    /// required value.`), and sign-up without an email stops in `createAccount` (derived from
+    /// 2.4.8-beta1's source and tests, `docs/magento-account-area.md` section 1.4).
+    OnSave,
+}
+
+impl Required {
+    pub fn of(version: MagentoVersion) -> Self {
+        if Some(version) >= MagentoVersion::from_patch(8) { Self::OnSave } else { Self::Listed }
+    }
+}
+
 /// The required customer attributes, in the order of their attribute ids (`Required parameters
 /// are missing: First Name, Last Name, Email`).
 const REQUIRED: [(&str, &str); 3] = [("firstname", "First Name"), ("lastname", "Last Name"), ("email", "Email")];
 
-/// `ValidateRequiredArguments` (2.4.7): each required attribute among `given` (name, value) that is
-/// missing or `== ''`.
-pub fn check_required(given: &[(&str, Option<&str>)]) -> Result<(), MagentoError> {
+/// `ValidateRequiredArguments` (up to 2.4.7): each required attribute among `given` (name, value)
+/// that is missing or `== ''`.
+pub fn check_required(required: Required, given: &[(&str, Option<&str>)]) -> Result<(), MagentoError> {
+    if required == Required::OnSave {
+        return Ok(());
+    }
     let missing: Vec<&str> = REQUIRED
         .iter()
         .filter(|(code, _)| given.iter().any(|(name, value)| name == code && value.is_none_or(str::is_empty)))
@@ -74,10 +96,17 @@ pub fn check_gender(gender: Option<i32>) -> Result<(), MagentoError> {
     }
 }
 
-/// The customer save's name validator (`Magento\Customer\Model\Validator\Name`): every message,
-/// joined with newlines.
+/// The customer save's validators (`validation.xml`, group `save`): the attributes' own (an empty
+/// required name), then the name validator (`Magento\Customer\Model\Validator\Name`); every
+/// message, joined with newlines.
 pub fn check_names(firstname: &str, lastname: &str, middlename: Option<&str>) -> Result<(), MagentoError> {
     let mut messages = Vec::new();
+    if firstname.is_empty() {
+        messages.push("\"First Name\" is a required value.");
+    }
+    if lastname.is_empty() {
+        messages.push("\"Last Name\" is a required value.");
+    }
     if !is_valid_name(firstname) {
         messages.push("First Name is not valid!");
     }
@@ -115,12 +144,18 @@ mod tests {
     fn required_fields_are_named_in_attribute_order() {
         let given = [("email", Some("")), ("firstname", Some("")), ("lastname", None)];
         assert_eq!(
-            check_required(&given).unwrap_err().to_string(),
+            check_required(Required::Listed, &given).unwrap_err().to_string(),
             "Required parameters are missing: First Name, Last Name, Email"
         );
-        assert!(check_required(&[("firstname", Some("A")), ("lastname", Some("0"))]).is_ok());
+        assert!(check_required(Required::Listed, &[("firstname", Some("A")), ("lastname", Some("0"))]).is_ok());
         // Only what the input names is checked (updates).
-        assert!(check_required(&[("gender", None)]).is_ok());
+        assert!(check_required(Required::Listed, &[("gender", None)]).is_ok());
+        // 2.4.8 leaves it to the save.
+        assert!(check_required(Required::OnSave, &given).is_ok());
+        assert_eq!(
+            check_names("", "", None).unwrap_err().to_string(),
+            "\"First Name\" is a required value.\n\"Last Name\" is a required value."
+        );
     }
 
     #[test]

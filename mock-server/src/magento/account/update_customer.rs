@@ -8,7 +8,7 @@ use time::OffsetDateTime;
 use super::change_password::wrong_password_error;
 use super::emails::{self, Kind};
 use super::types::{CustomerInput, CustomerOutput, CustomerUpdateInput, CustomerView};
-use super::{check_email, check_gender, check_names, check_required, get_customer, require_customer};
+use super::{Required, check_email, check_gender, check_names, check_required, get_customer, require_customer};
 use crate::accounts::{AccountError, Accounts, Customer};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
@@ -59,7 +59,8 @@ pub fn update_customer(
     let now = ctx.namespace.clock.now();
     let mut accounts = ctx.namespace.accounts();
     let customer = get_customer(&accounts, id, now)?;
-    let updated = update_account(&mut accounts, &customer, input, now)?;
+    let required = Required::of(ctx.settings.magento_version);
+    let updated = update_account(&mut accounts, &customer, input, now, required)?;
     drop(accounts);
     // Subscribing mails the newsletter's confirmation; staying subscribed mails nothing.
     if updated.profile.is_subscribed && !customer.profile.is_subscribed && scripted != Some(State::MailFailure) {
@@ -91,6 +92,7 @@ pub fn update_account(
     customer: &Customer,
     input: CustomerInput,
     now: OffsetDateTime,
+    required: Required,
 ) -> Result<Customer, MagentoError> {
     let new_email = input.email.as_deref().filter(|email| *email != customer.email);
     if new_email.is_some() {
@@ -109,7 +111,7 @@ pub fn update_account(
             given.push((name, value.as_deref()));
         }
     }
-    check_required(&given)?;
+    check_required(required, &given)?;
     check_email(input.email.as_deref())?;
     check_gender(input.gender)?;
     let firstname = input.firstname.clone().unwrap_or_else(|| customer.firstname.clone());
@@ -185,8 +187,9 @@ mod tests {
         let mut accounts = accounts_with(&["a@example.com", "b@example.com"]);
         let me = accounts.find("a@example.com").unwrap().clone();
         let now = OffsetDateTime::UNIX_EPOCH;
-        let refused =
-            |accounts: &mut Accounts, input| update_account(accounts, &me, input, now).unwrap_err().to_string();
+        let refused = |accounts: &mut Accounts, input| {
+            update_account(accounts, &me, input, now, Required::Listed).unwrap_err().to_string()
+        };
         assert_eq!(
             refused(&mut accounts, change_email("not-an-email", None)),
             "Provide the current \"password\" to change \"email\"."
@@ -196,7 +199,13 @@ mod tests {
             refused(&mut accounts, change_email("not-an-email", Some("Roni-Cost3!x"))),
             "\"not-an-email\" is not a valid email address."
         );
-        let taken = update_account(&mut accounts, &me, change_email("b@example.com", Some("Roni-Cost3!x")), now);
+        let taken = update_account(
+            &mut accounts,
+            &me,
+            change_email("b@example.com", Some("Roni-Cost3!x")),
+            now,
+            Required::Listed,
+        );
         assert_eq!(taken.unwrap_err(), MagentoError::EmailTakenOnUpdate);
     }
 
@@ -204,8 +213,13 @@ mod tests {
     fn the_same_email_needs_no_password() {
         let mut accounts = accounts_with(&["a@example.com"]);
         let me = accounts.find("a@example.com").unwrap().clone();
-        let updated =
-            update_account(&mut accounts, &me, change_email("a@example.com", None), OffsetDateTime::UNIX_EPOCH);
+        let updated = update_account(
+            &mut accounts,
+            &me,
+            change_email("a@example.com", None),
+            OffsetDateTime::UNIX_EPOCH,
+            Required::Listed,
+        );
         assert_eq!(updated.unwrap().email, "a@example.com");
     }
 }

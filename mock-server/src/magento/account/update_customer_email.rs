@@ -5,7 +5,7 @@ use async_graphql::{Context, Object};
 
 use super::types::{CustomerInput, CustomerOutput, CustomerView};
 use super::update_customer::update_account;
-use super::{get_customer, require_customer};
+use super::{Required, get_customer, require_customer};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
@@ -44,6 +44,6 @@ pub fn update_customer_email(
     let mut accounts = ctx.namespace.accounts();
     let customer = get_customer(&accounts, id, now)?;
     let input = CustomerInput { email: Some(email), password: Some(password), ..CustomerInput::default() };
-    let updated = update_account(&mut accounts, &customer, input, now)?;
+    let updated = update_account(&mut accounts, &customer, input, now, Required::of(ctx.settings.magento_version))?;
     Ok(CustomerOutput { customer: CustomerView::of(&updated) })
 }
