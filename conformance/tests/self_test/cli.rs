@@ -31,17 +31,15 @@ async fn builtin_conforms_and_the_junit_report_has_one_passing_testcase_per_chec
     let junit = dir.join("ok.xml");
     let (code, stdout) = tokio::task::spawn_blocking(move || {
         let junit = dir.join("ok.xml");
-        conformance(&[
-            "run",
-            "--target",
-            "builtin",
-            "--store-name",
-            "Main Website Store",
-            "--throttle",
-            "magento",
-            "--junit",
-            junit.to_str().unwrap(),
-        ])
+        let store = ["--store-name", crate::MAIN_WEBSITE_STORE];
+        conformance(
+            &[
+                &["run", "--target", "builtin", "--throttle", "magento"][..],
+                &store,
+                &["--junit", junit.to_str().unwrap()],
+            ]
+            .concat(),
+        )
     })
     .await
     .unwrap();

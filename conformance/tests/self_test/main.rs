@@ -14,6 +14,9 @@ use std::sync::Arc;
 use conformance::check::Verdict;
 use conformance::run::{Options, TargetSpec, prepare, run_options, start_builtin};
 
+/// Magento's default frontend name (the store group's name), the mock's too.
+pub const MAIN_WEBSITE_STORE: &str = "Main Website Store";
+
 /// Starts the mock and a proxy with `rewrite` in front; answers the proxy's base URL.
 pub async fn wrong_backend(
     release: &str,
@@ -39,7 +42,8 @@ pub fn options_expecting(base: &str, release: &str) -> Options {
         cases: 48,
         mail_timeout: std::time::Duration::from_secs(2),
         seed: 1,
-        store_name: Some("Main Website Store".into()),
+        // The frontend name, given as a flag: the mock does not answer storeConfig.store_group_name yet.
+        store_name: Some(MAIN_WEBSITE_STORE.into()),
         ..Options::default()
     }
 }
@@ -82,14 +86,13 @@ async fn the_reference_mock_at_2_4_7_passes_with_no_deviation() {
     let report = conformance::report::human(&outcomes, true);
     let counts = conformance::report::counts(&outcomes);
     assert_eq!(counts.failed, 0, "{report}");
-    let built_in = conformance::golden::Set::built_in("2.4.7").is_some();
+    let built_in = conformance::golden::Set::built_in("2.4.7");
     for outcome in &outcomes {
         if let Verdict::Skipped(reason) = &outcome.verdict {
-            assert!(
-                !built_in && outcome.id.starts_with("snapshot/") && reason.contains("no golden files"),
-                "{}: {reason}",
-                outcome.id
-            );
+            // Only a snapshot check may be skipped, and only for want of its golden file.
+            let case = outcome.id.strip_prefix("snapshot/").unwrap_or_else(|| panic!("{}: {reason}", outcome.id));
+            let missing = built_in.as_ref().is_none_or(|set| !set.files.contains_key(case));
+            assert!(missing && reason.contains("golden files"), "{}: {reason}", outcome.id);
         }
     }
 }

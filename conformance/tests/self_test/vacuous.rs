@@ -20,7 +20,7 @@ fn plain(base: &str, filter: &str) -> Options {
         target: TargetSpec::Url(format!("{base}/graphql")),
         inbox: Some(format!("{base}/")),
         active: vec![roni()],
-        store_name: Some("Main Website Store".into()),
+        store_name: Some(crate::MAIN_WEBSITE_STORE.into()),
         filter: Some(filter.into()),
         cases: 8,
         mail_timeout: std::time::Duration::from_secs(2),
