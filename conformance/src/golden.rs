@@ -126,7 +126,7 @@ const HIDDEN_ON_2_4_0: &[&str] = &[
 
 /// The expected `HTTP <status>\n<body>` of `case` for `release` from the built-in files.
 pub fn expected(case: &str, release: Release) -> Option<String> {
-    Set::built_in(release.family())?.expected(case, release)
+    Set::built_in(&release.family())?.expected(case, release)
 }
 
 /// Redacts what differs between runs and stores: tokens (reset and customer tokens), the store's
@@ -221,10 +221,11 @@ mod tests {
     }
 
     #[test]
-    fn releases_2_4_0_and_2_4_1_hide_the_reset_failures() {
-        let old = expected("reset-password-too-short", "2.4.1".parse().unwrap()).unwrap();
+    fn golden_files_read_for_2_4_0_and_2_4_1_hide_the_reset_failures() {
+        let set = Set::built_in("2.4.8").unwrap();
+        let old = set.expected("reset-password-too-short", "2.4.1".parse().unwrap()).unwrap();
         assert!(old.contains("Cannot set the customer's password"), "{old}");
-        let new = expected("reset-password-too-short", "2.4.2".parse().unwrap()).unwrap();
+        let new = set.expected("reset-password-too-short", "2.4.2".parse().unwrap()).unwrap();
         assert!(new.contains("at least 8 characters"), "{new}");
     }
 }

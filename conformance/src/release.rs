@@ -13,20 +13,16 @@ pub struct Release {
 impl Release {
     pub const LATEST: Release = Release { patch: 8 };
 
-    /// The golden-file directory: `2.4.6` for releases up to 2.4.6, then `2.4.7` and `2.4.8`
-    /// (2.4.7's controller answers 500 before execution and 200 to failed sign-ins, as a real
-    /// 2.4.7-p3 store does; the 400/401/403 mapping came after 2.4.8-beta1).
-    pub fn family(self) -> &'static str {
-        match self.patch {
-            0..=6 => "2.4.6",
-            7 => "2.4.7",
-            _ => "2.4.8",
-        }
+    /// The golden-file directory, `snapshots/2.4.<patch>`: each release family answers differently
+    /// (docs/release-families.md), so no release borrows another's files.
+    pub fn family(self) -> String {
+        format!("2.4.{}", self.patch)
     }
 
-    /// webonyx/graphql-php 15 (2.4.7 and later): key order `message, locations, path, extensions`.
+    /// webonyx/graphql-php 15 (2.4.6 and later, docs/release-families.md section 2.1): key order
+    /// `message, locations, path, extensions`, no category on validation errors.
     pub fn new_shape(self) -> bool {
-        self.patch >= 7
+        self.patch >= 6
     }
 
     /// 2.4.0 and 2.4.1 report every failure of reset rows 7 to 13 as `Cannot set the customer's password`.
@@ -91,10 +87,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn families_split_between_2_4_6_and_2_4_7() {
+    fn each_release_has_its_own_golden_files_and_webonyx_15_arrives_with_2_4_6() {
         let family = |v: &str| v.parse::<Release>().unwrap().family();
-        assert_eq!(family("2.4.0"), "2.4.6");
+        assert_eq!(family("2.4.0"), "2.4.0");
         assert_eq!(family("2.4.6-p3"), "2.4.6");
+        assert!(!"2.4.5".parse::<Release>().unwrap().new_shape());
+        assert!("2.4.6".parse::<Release>().unwrap().new_shape());
         assert_eq!(family("2.4.7-p3"), "2.4.7");
         assert_eq!(family("2.4.8"), "2.4.8");
         assert!("2.3.7".parse::<Release>().is_err());

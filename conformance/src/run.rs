@@ -199,7 +199,7 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
     );
     let goldens = match &options.golden_dir {
         Some(dir) => Some(crate::golden::Set::from_dir(dir)?),
-        None => crate::golden::Set::built_in(options.release.family()),
+        None => crate::golden::Set::built_in(&options.release.family()),
     };
     let run_id = format!(
         "{:x}",

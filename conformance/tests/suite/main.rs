@@ -123,10 +123,11 @@ async fn golden_files_through_insta() {
         let expected = set.expected(case, ctx.release()).unwrap_or_else(|| panic!("{} has no {case}", set.origin));
         assert_eq!(conformance::golden::normalise(&answer), expected, "{case} differs from {}", set.origin);
         compared += 1;
-        if ctx.release().hides_reset_failures()
-            || ctx.inner().goldens.as_ref().is_some_and(|g| !g.origin.starts_with("snapshots/"))
-        {
-            continue; // 2.4.0 and 2.4.1 differ from the files in rows 7 to 13; --golden files are not insta's
+        let redacted = ["[token]", "[store_name]", "[base]", "[record]"].iter().any(|p| set.files[*case].contains(p));
+        if ctx.release().hides_reset_failures() || !set.origin.starts_with("snapshots/") || redacted {
+            // 2.4.0 and 2.4.1 differ from the files in rows 7 to 13; --golden files are not insta's;
+            // a recorded file with placeholders was compared normalised above.
+            continue;
         }
         insta::with_settings!({
             snapshot_path => format!("../../../snapshots/{family}"),
