@@ -5,6 +5,7 @@
 pub mod cart_query;
 pub mod create_empty_cart;
 pub mod customer_cart;
+pub mod items;
 pub mod merge_carts;
 pub mod types;
 

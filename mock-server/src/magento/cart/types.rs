@@ -1,11 +1,14 @@
 //! The cart's GraphQL types, with Magento 2.4.7's names and nullability
 //! (`module-quote-graph-ql/etc/schema.graphqls`), answering an empty cart.
 //!
-//! Items, addresses and shipping methods are never present in an empty cart: their types are
-//! served with the fields the storefront's documents select, so those documents validate as on
-//! the real store. Only USD and the stock offline payment methods are modelled.
+//! Addresses and shipping methods are never present in an empty cart: their types are served
+//! with the fields the storefront's documents select, so those documents validate as on the real
+//! store (items and products: `items.rs`). Only USD and the stock offline payment methods are
+//! modelled.
 
-use async_graphql::{Enum, Interface, SimpleObject};
+use async_graphql::{Enum, SimpleObject};
+
+use super::items::CartItemInterface;
 
 use crate::accounts::Cart as StoredCart;
 
@@ -133,25 +136,6 @@ pub struct AvailablePaymentMethod {
     pub code: String,
     /// The payment method title.
     pub title: String,
-}
-
-/// An interface for products in a cart.
-#[derive(Interface, Clone, Debug)]
-#[graphql(field(name = "uid", ty = "&async_graphql::ID", desc = "The unique ID for a `CartItemInterface` object."))]
-#[graphql(field(name = "quantity", ty = "&f64", desc = "The quantity of this item in the cart."))]
-#[allow(dead_code)]
-pub enum CartItemInterface {
-    SimpleCartItem(SimpleCartItem),
-}
-
-/// An implementation for simple product cart items.
-#[derive(SimpleObject, Clone, Debug)]
-#[allow(dead_code)]
-pub struct SimpleCartItem {
-    /// The unique ID for a `CartItemInterface` object.
-    uid: async_graphql::ID,
-    /// The quantity of this item in the cart.
-    quantity: f64,
 }
 
 /// Contains shipping addresses and methods.
