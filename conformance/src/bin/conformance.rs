@@ -112,7 +112,7 @@ struct RunArgs {
     #[command(flatten)]
     common: CommonArgs,
     /// Golden files to compare with instead of the built-in snapshots/<release> (e.g. from `conformance record`).
-    #[arg(long)]
+    #[arg(long, env = "CONFORMANCE_GOLDEN")]
     golden: Option<PathBuf>,
     /// Cases per property check (at least 1).
     #[arg(long, env = "CONFORMANCE_CASES", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
@@ -149,26 +149,34 @@ struct DiffArgs {
     target_a: String,
     /// The second target.
     target_b: String,
-    /// Inbox, control API and accounts of target A.
+    /// Mailpit-compatible API base where target A's reset emails arrive.
     #[arg(long = "inbox-a")]
     inbox_a: Option<String>,
+    /// The mock's /__admin base of target A.
     #[arg(long = "admin-a")]
     admin_a: Option<String>,
+    /// An unlocked customer of target A, with --active-password-a.
     #[arg(long = "active-email-a")]
     active_email_a: Option<String>,
+    /// The password of --active-email-a.
     #[arg(long = "active-password-a")]
     active_password_a: Option<String>,
+    /// A locked customer of target A.
     #[arg(long = "locked-email-a")]
     locked_email_a: Option<String>,
-    /// Inbox, control API and accounts of target B.
+    /// Mailpit-compatible API base where target B's reset emails arrive.
     #[arg(long = "inbox-b")]
     inbox_b: Option<String>,
+    /// The mock's /__admin base of target B.
     #[arg(long = "admin-b")]
     admin_b: Option<String>,
+    /// An unlocked customer of target B, with --active-password-b.
     #[arg(long = "active-email-b")]
     active_email_b: Option<String>,
+    /// The password of --active-email-b.
     #[arg(long = "active-password-b")]
     active_password_b: Option<String>,
+    /// A locked customer of target B.
     #[arg(long = "locked-email-b")]
     locked_email_b: Option<String>,
     #[command(flatten)]
@@ -182,8 +190,10 @@ struct DiffArgs {
     /// Only the probes whose kind contains TEXT (`case/`, `request-email/`, `reset/`).
     #[arg(long)]
     filter: Option<String>,
+    /// Write a JUnit XML report (a testcase per kind of probe).
     #[arg(long)]
     junit: Option<PathBuf>,
+    /// Write a JSON report (every group with its example).
     #[arg(long)]
     json: Option<PathBuf>,
 }
