@@ -26,8 +26,9 @@ use super::cache_headers::CacheContext;
 use super::connection::{Peer, ResetSwitch};
 use super::request_headers::{RequestHeaders, bad_header};
 
-/// Bodies above this are refused with Magento's `Request body is too large.`
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// PHP's default `post_max_size` (8M). Magento has no limit of its own up to 2.4.8; PHP hands it
+/// an empty body for anything larger (docs/release-families.md, section 2.6).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Response {
     let peer = peer_of(&request);
@@ -39,8 +40,8 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
     let version = app.settings().magento_version;
     let bytes = match tokio::time::timeout(app.body_read_timeout(), to_bytes(body, MAX_BODY_BYTES)).await {
         Ok(Ok(bytes)) => bytes,
-        // Magento itself has no limit up to 2.4.8; PHP would drop a body over post_max_size.
-        Ok(Err(_)) => return request_failure(version, "Request body is too large."),
+        // Over post_max_size PHP reads no body at all: Magento sees an empty one.
+        Ok(Err(_)) => axum::body::Bytes::new(),
         // Not a Magento answer: its web server would have given up on the slow client too.
         Err(_) => {
             let message = "Request body was not received in time.";
