@@ -74,6 +74,8 @@ pub struct Inner {
     pub store_name: Option<String>,
     /// The password policy of the store (`storeConfig`), `(minimum length, character classes)`.
     pub policy: (usize, usize),
+    /// Magento's mode (`default`, `production`, `developer`): how many errors an answer keeps.
+    pub magento_mode: String,
     pub run_id: String,
     pub counter: AtomicU64,
     /// Against a plain throttling target, one successful reset request per run.

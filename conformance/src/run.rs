@@ -57,6 +57,9 @@ pub struct Options {
     pub concurrency: usize,
     /// How long one request may take.
     pub timeout: Duration,
+    /// The target's Magento mode (`default`, `production`, `developer`); `None`: the mock's setting
+    /// with `--admin`, else `default` (a fresh install's).
+    pub magento_mode: Option<String>,
 }
 
 impl Default for Options {
@@ -81,6 +84,7 @@ impl Default for Options {
             rate: None,
             concurrency: 16,
             timeout: crate::target::REQUEST_TIMEOUT,
+            magento_mode: None,
         }
     }
 }
@@ -208,6 +212,7 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
     );
     let mut throttles = options.throttle.unwrap_or(false);
     let mut can_create_customers = false;
+    let mut magento_mode = options.magento_mode.clone();
     if let Some(base) = &admin {
         let probe_ns = endpoint
             .with_header("x-mock-namespace", &format!("conformance-{run_id}-probe"))
@@ -223,6 +228,11 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
         {
             // The mock's `magento` and `off` leave GraphQL alone; `web-forms` throttles it.
             throttles = mode == "web-forms";
+        }
+        if let Some(settings) = client.settings().await.map_err(unreachable)?
+            && magento_mode.is_none()
+        {
+            magento_mode = settings["magento_mode"].as_str().map(str::to_owned);
         }
         let email = format!("conformance.{run_id}.probe@example.com");
         can_create_customers =
@@ -245,6 +255,7 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
         goldens,
         store_name,
         policy,
+        magento_mode: magento_mode.unwrap_or_else(|| "default".to_owned()),
         run_id,
         counter: AtomicU64::new(0),
         request_budget: AtomicUsize::new(1),

@@ -88,6 +88,9 @@ struct CommonArgs {
     /// store_group_name, Magento's default frontend name).
     #[arg(long)]
     store_name: Option<String>,
+    /// The target's Magento mode: default, production or developer (only developer mode answers every error).
+    #[arg(long, value_parser = ["default", "production", "developer"])]
+    magento_mode: Option<String>,
     /// Requests per second to the target (default: 5 for a target off this machine, unlimited on it; 0: unlimited).
     #[arg(long)]
     rate: Option<f64>,
@@ -257,6 +260,7 @@ fn options(target: &str, t: &TargetArgs, c: &CommonArgs) -> Result<Options, Stri
         concurrency: c.concurrency as usize,
         timeout: Duration::from_secs_f64(c.timeout),
         mail_timeout: Duration::from_secs_f64(c.mail_timeout),
+        magento_mode: c.magento_mode.clone(),
         ..Options::default()
     })
 }

@@ -42,16 +42,21 @@ pub fn documented_error(ctx: &Context, path: &str, message: &str) -> String {
 
 /// [`documented_error`] with another category (`graphql-authentication` for sign-in).
 pub fn documented_error_in(ctx: &Context, path: &str, message: &str, category: &str) -> String {
+    let error = error_object(ctx, path, message, category, 2);
+    format!(r#"{{"errors":[{error}],"data":{{{}:null}}}}"#, literal_json(path))
+}
+
+/// One resolver error object of the release's shape, for the field at `line`, column 3.
+pub fn error_object(ctx: &Context, path: &str, message: &str, category: &str, line: u32) -> String {
     let message = literal_json(message);
     let ext = format!(r#""extensions":{{"category":"{category}"}}"#);
-    let (locations, path_key) =
-        (r#""locations":[{"line":2,"column":3}]"#, format!(r#""path":[{}]"#, literal_json(path)));
-    let error = if ctx.release().new_shape() {
+    let locations = format!(r#""locations":[{{"line":{line},"column":3}}]"#);
+    let path_key = format!(r#""path":[{}]"#, literal_json(path));
+    if ctx.release().new_shape() {
         format!("{{\"message\":{message},{locations},{path_key},{ext}}}")
     } else {
         format!("{{\"message\":{message},{ext},{locations},{path_key}}}")
-    };
-    format!(r#"{{"errors":[{error}],"data":{{{}:null}}}}"#, literal_json(path))
+    }
 }
 
 fn literal_json(text: &str) -> String {

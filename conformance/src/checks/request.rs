@@ -109,6 +109,33 @@ pub fn checks() -> Vec<Check> {
             },
         ),
         Check::new(
+            "request/first-error-only-outside-developer-mode",
+            Area::Request,
+            "two failing fields: only the first error outside developer mode (since 2.4.3-p2), every error in it",
+            |ctx| async move {
+                let release = ctx.release();
+                if release.patch <= 3 {
+                    return Err(Stop::skip(format!(
+                        "the first-error cut's arrival in {release} depends on its patch level"
+                    )));
+                }
+                let mode = ctx.inner().magento_mode.clone();
+                ctx.clone()
+                    .with_session("first-error", |s| async move {
+                        let document = "mutation {\n  a: requestPasswordResetEmail(email: \"\")\n  b: requestPasswordResetEmail(email: \"not-an-email\")\n}";
+                        let answer = s.target.graphql(document).await?;
+                        let first = super::error_object(&s.ctx, "a", EMPTY_EMAIL, "graphql-input", 2);
+                        let errors = if mode == "developer" {
+                            format!("{first},{}", super::error_object(&s.ctx, "b", INVALID_EMAIL, "graphql-input", 3))
+                        } else {
+                            first
+                        };
+                        super::expect_body(&answer, 200, &format!(r#"{{"errors":[{errors}],"data":{{"a":null,"b":null}}}}"#))
+                    })
+                    .await
+            },
+        ),
+        Check::new(
             "request/lookup-ignores-case",
             Area::Request,
             "the account is found whatever the case of its email (MySQL's collation; seen on a real store)",

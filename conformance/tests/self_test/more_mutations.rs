@@ -277,6 +277,22 @@ pub fn all() -> Vec<Mutation> {
             }
         }),
         m(
+            "every-error-in-default-mode",
+            "error shape",
+            &["request/first-error-only-outside-developer-mode"],
+            |req, resp, _| {
+                if req.is_graphql() && req.document().contains("b: requestPasswordResetEmail(email: \"not-an-email\")")
+                {
+                    resp.replace(
+                        "}],\"data\"",
+                        &format!(
+                            "}},{{\"message\":\"{INVALID}\",\"locations\":[{{\"line\":3,\"column\":3}}],\"path\":[\"b\"],\"extensions\":{{\"category\":\"graphql-input\"}}}}],\"data\""
+                        ),
+                    );
+                }
+            },
+        ),
+        m(
             "slash-not-escaped",
             "error shape",
             &["snapshot/http-wrong-content-type"],
