@@ -2,8 +2,8 @@
 //! (`Magento\GraphQlCache\Controller\Plugin\GraphQl::afterRenderResult` and the built-in full-page
 //! cache's `BuiltinPlugin`; docs/release-families.md, section 6). The plugins run for every answer
 //! up to 2.4.6 and, from 2.4.7, for requests whose body does not mention `mutation`: they add
-//! `X-Magento-Cache-Id` (from 2.4.4) and `X-Magento-Tags: FPC`, except on a GET answered 200,
-//! which the built-in cache stores (and strips of its tags). Every answer gets no-cache headers.
+//! `X-Magento-Cache-Id` (from 2.4.4) and `X-Magento-Tags: FPC`, except on a GET the built-in cache
+//! stores (answered 200 without errors, every root field with a cache identity), which it strips of its tags. Every answer gets no-cache headers.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -13,6 +13,7 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
+use super::graphql::FullPageCacheable;
 use super::request_headers::RequestHeaders;
 use crate::magento::{CacheIdRule, MagentoVersion};
 
@@ -37,13 +38,15 @@ impl CacheContext {
     /// The answer with Magento's response headers added.
     pub fn apply(&self, mut response: Response) -> Response {
         let status = response.status();
+        let stored =
+            self.is_get && status == StatusCode::OK && response.extensions().get::<FullPageCacheable>().is_some();
         let headers = response.headers_mut();
         headers.insert("pragma", HeaderValue::from_static("no-cache"));
         headers.insert("expires", expires_now());
         if let Some(id) = &self.cache_id {
             headers.insert("x-magento-cache-id", id.clone());
         }
-        if self.page_cache && !(self.is_get && status == StatusCode::OK) {
+        if self.page_cache && !stored {
             headers.insert("x-magento-tags", HeaderValue::from_static("FPC"));
         }
         headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));

@@ -360,8 +360,25 @@ async fn execute(
     if plan.fault == Some(State::MalformedJson) {
         return json_response(status, faults::malformed(&body));
     }
-    json_response(status, body)
+    let mut response = json_response(status, body);
+    // Only a query whose every root field has a cache identity is stored by the full-page cache.
+    let cached =
+        errors.is_empty() && !calls.is_empty() && calls.iter().all(|c| has_cache_identity(&c.scenario.operation));
+    if cached {
+        response.extensions_mut().insert(FullPageCacheable);
+    }
+    response
 }
+
+/// Root fields whose schema declares `@cache(cacheIdentity: ...)` (StoreGraphQl's `storeConfig`
+/// and `availableStores`): the only answers Magento's built-in full-page cache stores.
+fn has_cache_identity(field: &str) -> bool {
+    matches!(field, "storeConfig" | "availableStores")
+}
+
+/// Marks an answer the full-page cache would store (see `cache_headers`).
+#[derive(Clone, Copy, Debug)]
+pub struct FullPageCacheable;
 
 /// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.
 fn unknown_store(app: &AppState, headers: &RequestHeaders, version: MagentoVersion) -> Option<Response> {
@@ -405,7 +422,12 @@ fn root_calls(operation: &OperationDefinition, variables: &Variables) -> Vec<Roo
                     (name.node.to_string(), value)
                 })
                 .collect();
-            let email = arguments.get("email").and_then(Value::as_str).map(str::to_owned);
+            // Sign-up and updates carry the email inside `input`.
+            let email = arguments
+                .get("email")
+                .or_else(|| arguments.get("input").and_then(|input| input.get("email")))
+                .and_then(Value::as_str)
+                .map(str::to_owned);
             RootCall {
                 scenario: FieldCall {
                     operation: field.name.node.to_string(),
