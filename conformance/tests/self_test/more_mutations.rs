@@ -317,8 +317,11 @@ pub fn all() -> Vec<Mutation> {
             }
         }),
         m("body-too-large-413", "HTTP status", &["snapshot/http-body-too-large"], |req, resp, _| {
-            if req.is_graphql() && resp.body.contains("Request body is too large.") {
+            // A front server's limit (nginx's 1m by default) where Magento has none.
+            if req.is_graphql() && req.body.len() > 1 << 20 {
                 resp.status = 413;
+                resp.content_type = "text/html".into();
+                resp.body = "<html><head><title>413 Request Entity Too Large</title></head></html>".into();
             }
         }),
         m("get-query-refused", "HTTP status", &["snapshot/http-get-query"], |req, resp, _| {
