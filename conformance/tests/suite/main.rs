@@ -142,3 +142,24 @@ async fn golden_files_through_insta() {
         assert_eq!(compared, conformance::golden::CASES.len());
     }
 }
+
+/// The mock imitating 2.4.7 against the golden files recorded from a real Magento 2.4.7-p3
+/// (`snapshots/2.4.7`, made by `conformance record`): every recorded case must pass. The cases a
+/// real store cannot be driven into (scripted states, the clock, a throttle GraphQL does not
+/// have) have no recording and are skipped with that reason.
+#[tokio::test]
+async fn the_mock_at_2_4_7_answers_as_the_recorded_real_store() {
+    if !builtin() {
+        return;
+    }
+    let mut options = options();
+    options.release = "2.4.7".parse().expect("a release");
+    let (ctx, _server) = prepare(&options).await.expect("the in-process mock starts");
+    let checks = conformance::checks::all().into_iter().filter(|c| c.area == Area::Snapshots).collect();
+    let outcomes = run_checks(&ctx, checks, None, 8).await;
+    let report = conformance::report::human(&outcomes, true);
+    let counts = conformance::report::counts(&outcomes);
+    assert_eq!(counts.failed, 0, "{report}");
+    assert!(counts.passed >= 39, "every recorded case compared:\n{report}");
+    assert!(counts.skipped <= 4, "only the cases a real store cannot be driven into are skipped:\n{report}");
+}
