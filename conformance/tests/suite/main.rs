@@ -31,10 +31,8 @@ fn options() -> Options {
         options.active.push(conformance::context::Account { email, password, name: None });
     }
     options.locked_email = env("CONFORMANCE_LOCKED_EMAIL");
-    // The in-process mock does not answer storeConfig.store_group_name yet: its frontend name is
-    // Magento's default, given as the flag would give it.
-    options.store_name = env("CONFORMANCE_STORE_NAME")
-        .or_else(|| (options.target == TargetSpec::Builtin).then(|| "Main Website Store".to_owned()));
+    // Otherwise learned from storeConfig.store_group_name.
+    options.store_name = env("CONFORMANCE_STORE_NAME");
     options.golden_dir = env("CONFORMANCE_GOLDEN").map(Into::into);
     options
 }
