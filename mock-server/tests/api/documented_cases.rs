@@ -399,12 +399,10 @@ async fn request_level_errors_of_section_8_4() {
         let answered = r#"{"data":{"storeConfig":{"store_name":"Default Store View"}}}"#;
         golden(version, "http-body-too-large", &too_large, StatusCode::OK, answered);
         // Over post_max_size (8M) PHP passes an empty body on.
-        let over_limit = TestApp::send(
-            app.post("/graphql").header("Content-Type", "application/json").body(format!(
-                r#"{{"query":"{{ storeConfig {{ store_name }} }}","variables":{{"pad":"{}"}}}}"#,
-                "x".repeat(9 << 20)
-            )),
-        )
+        let over_limit = TestApp::send(app.post("/graphql").header("Content-Type", "application/json").body(format!(
+            r#"{{"query":"{{ storeConfig {{ store_name }} }}","variables":{{"pad":"{}"}}}}"#,
+            "x".repeat(9 << 20)
+        )))
         .await;
         let empty_body_status = if mapped { StatusCode::BAD_REQUEST } else { StatusCode::INTERNAL_SERVER_ERROR };
         assert_eq!(over_limit.status, empty_body_status, "{version}: {}", over_limit.body);
