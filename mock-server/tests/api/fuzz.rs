@@ -29,20 +29,31 @@ fn check(
     let response = runtime.block_on(router(app.clone()).oneshot(request)).unwrap();
     let status = response.status();
     let bytes = runtime.block_on(axum::body::to_bytes(response.into_body(), usize::MAX)).unwrap();
+    // PHP's strict types refuse a body that is not a JSON object or list, or a `query` that is
+    // not a string: Bootstrap's plain-text 500, as on a real store.
+    if status == StatusCode::INTERNAL_SERVER_ERROR
+        && bytes.starts_with(b"An error has happened during application run.")
+    {
+        return Ok(());
+    }
     prop_assert!(
         [
             StatusCode::OK,
             StatusCode::BAD_REQUEST,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
             StatusCode::UNAUTHORIZED,
-            StatusCode::FORBIDDEN
+            StatusCode::FORBIDDEN,
+            StatusCode::INTERNAL_SERVER_ERROR
         ]
         .contains(&status),
         "status {status}"
     );
     let json: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| TestCaseError::fail(format!("{e}")))?;
     prop_assert!(json.get("errors").is_some() || json.get("data").is_some());
-    prop_assert!(!String::from_utf8_lossy(&bytes).contains("Internal server error"), "{json}");
+    // `Internal server error` comes only from before execution (PHP warnings in webonyx's lexer),
+    // never from a resolver: no error that has a path says it.
+    for error in json["errors"].as_array().into_iter().flatten() {
+        prop_assert!(!(error["message"] == "Internal server error" && error.get("path").is_some()), "{json}");
+    }
     Ok(())
 }
 
