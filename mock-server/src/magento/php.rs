@@ -82,20 +82,41 @@ pub fn php_float(value: f64) -> String {
         // json_encode refuses these (Magento would fail); 0 is what it writes with PARTIAL_OUTPUT.
         return "0".into();
     }
-    if value == 0.0 {
-        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
+    php_float_text(&format!("{value:e}"), 17, 'e')
+}
+
+/// PHP 8's `(string)` of a float: 14 significant digits (`precision`), scientific with `E` from
+/// 1.0E+14 and below 0.0001.
+pub fn php_float_string(value: f64) -> String {
+    if !value.is_finite() {
+        return if value.is_nan() {
+            "NAN".into()
+        } else if value > 0.0 {
+            "INF".into()
+        } else {
+            "-INF".into()
+        };
     }
-    // Rust's `{:e}` is the shortest round-trip form: "1.2345e17", "-1e-5".
-    let scientific = format!("{value:e}");
-    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+    php_float_text(&format!("{value:.13e}"), 14, 'E')
+}
+
+/// PHP's `smart_str_append_double`: `scientific` is Rust's `{:e}` of the value rounded as wanted
+/// (`-1.2345e17`); positional when the exponent is in `-4..positional_below`, otherwise
+/// `d.ddd<e>+x` with at least one fraction digit.
+fn php_float_text(scientific: &str, positional_below: i32, e: char) -> String {
+    let (mantissa, exponent) = scientific.split_once('e').unwrap_or((scientific, "0"));
     let exponent: i32 = exponent.parse().unwrap_or(0);
     let (sign, mantissa) = mantissa.strip_prefix('-').map_or(("", mantissa), |m| ("-", m));
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if !(-4..17).contains(&exponent) {
+    let digits = digits.trim_end_matches('0');
+    if digits.is_empty() {
+        return format!("{sign}0");
+    }
+    if !(-4..positional_below).contains(&exponent) {
         let (first, rest) = digits.split_at(1);
         let rest = if rest.is_empty() { "0" } else { rest };
         let exponent_sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{sign}{first}.{rest}e{exponent_sign}{}", exponent.abs());
+        return format!("{sign}{first}.{rest}{e}{exponent_sign}{}", exponent.abs());
     }
     let point = exponent + 1;
     if point <= 0 {

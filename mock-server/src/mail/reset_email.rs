@@ -105,7 +105,8 @@ fn php_urlencode(text: &str) -> String {
     out
 }
 
-fn escape_html(text: &str) -> String {
+/// HTML escaping as Magento's templates apply it to `{{var}}` values.
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

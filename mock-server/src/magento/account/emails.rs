@@ -4,6 +4,7 @@
 //! the store's email layout (`emails/layout.html`); each has its own content. They reach the inbox
 //! as mail from outside does, as RFC 5322 bytes, so every inbox route shows them as Mailpit would.
 
+use crate::mail::reset_email::escape_html;
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
 use mail_builder::headers::content_type::ContentType;
@@ -120,21 +121,6 @@ pub fn send(ctx: &RequestContext, kind: Kind, recipient: Mailbox) -> Result<Stri
     ctx.app
         .capture(&ctx.namespace, Some(message_id), Content::Received(Box::new(received)))
         .map_err(|_| MagentoError::Internal)
-}
-
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -26,52 +26,12 @@ pub fn string_from_json(value: &Json) -> Option<String> {
         Json::Bool(false) => String::new(),
         Json::Number(number) => match (number.as_i64(), number.as_u64(), number.as_f64()) {
             (Some(int), _, _) => int.to_string(),
-            (None, Some(int), _) => php_float_string(int as f64),
-            (None, None, Some(float)) => php_float_string(float),
+            (None, Some(int), _) => crate::magento::php::php_float_string(int as f64),
+            (None, None, Some(float)) => crate::magento::php::php_float_string(float),
             _ => return None,
         },
         Json::Null | Json::Array(_) | Json::Object(_) => return None,
     })
-}
-
-/// PHP 8's `(string)` of a float: 14 significant digits (`precision`), scientific with `E` from
-/// 1.0E+14 and below 0.0001.
-pub fn php_float_string(value: f64) -> String {
-    if value == 0.0 {
-        return if value.is_sign_negative() { "-0".into() } else { "0".into() };
-    }
-    if !value.is_finite() {
-        return if value.is_nan() {
-            "NAN".into()
-        } else if value > 0.0 {
-            "INF".into()
-        } else {
-            "-INF".into()
-        };
-    }
-    let rounded = format!("{value:.13e}");
-    let (mantissa, exponent) = rounded.split_once('e').unwrap_or((&rounded, "0"));
-    let exponent: i32 = exponent.parse().unwrap_or(0);
-    let (sign, mantissa) = mantissa.strip_prefix('-').map_or(("", mantissa), |m| ("-", m));
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let digits = digits.trim_end_matches('0');
-    let digits = if digits.is_empty() { "0" } else { digits };
-    if !(-4..14).contains(&exponent) {
-        let (first, rest) = digits.split_at(1);
-        let rest = if rest.is_empty() { "0" } else { rest };
-        let exponent_sign = if exponent < 0 { '-' } else { '+' };
-        return format!("{sign}{first}.{rest}E{exponent_sign}{}", exponent.abs());
-    }
-    let point = exponent + 1;
-    if point <= 0 {
-        return format!("{sign}0.{}{digits}", "0".repeat(point.unsigned_abs() as usize));
-    }
-    let point = point as usize;
-    if digits.len() <= point {
-        format!("{sign}{digits}{}", "0".repeat(point - digits.len()))
-    } else {
-        format!("{sign}{}.{}", &digits[..point], &digits[point..])
-    }
 }
 
 /// Rewrites the non-string literals in `String` arguments into the strings Magento passes on, so
@@ -172,7 +132,7 @@ mod tests {
             (0.0001, "0.0001"),
         ];
         for (value, php) in cases {
-            assert_eq!(php_float_string(value), php, "{value:e}");
+            assert_eq!(crate::magento::php::php_float_string(value), php, "{value:e}");
         }
     }
 

@@ -9,8 +9,8 @@ use serde_json::{Map, Value as Json};
 
 use super::ValidationError;
 use super::literal::{self, Literal};
-use super::magento_scalars::php_float_string;
 use super::schema_index::named_type;
+use crate::magento::php::php_float_string;
 use crate::magento::{ErrorShape, MagentoVersion};
 
 pub fn coerce_variables(
