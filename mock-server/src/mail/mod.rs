@@ -4,6 +4,7 @@
 pub mod compose;
 pub mod inbox;
 pub mod links;
+pub mod luma;
 pub mod mailpit;
 pub mod received;
 pub mod reset_email;

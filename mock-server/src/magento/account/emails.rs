@@ -4,7 +4,7 @@
 //! the store's email layout (`emails/layout.html`); each has its own content. They reach the inbox
 //! as mail from outside does, as RFC 5322 bytes, so every inbox route shows them as Mailpit would.
 
-use crate::mail::reset_email::escape_html;
+use crate::mail::luma::{self, Fields};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
 use mail_builder::headers::content_type::ContentType;
@@ -73,15 +73,14 @@ impl AccountEmail {
             Kind::PasswordChanged => (include_str!("emails/password_changed.html"), ""),
             Kind::NewsletterSuccess => (include_str!("emails/newsletter_success.html"), ""),
         };
-        let store_base = self.link_base.strip_suffix("index.php/").unwrap_or(&self.link_base);
-        include_str!("emails/layout.html")
-            .replace("{{content}}", content)
-            .replace("{{link}}", &escape_html(link))
-            .replace("{{link_base}}", &escape_html(&self.link_base))
-            .replace("{{store_base}}", &escape_html(store_base))
-            .replace("{{store}}", &escape_html(&self.store_name))
-            .replace("{{name}}", &escape_html(&self.recipient.name))
-            .replace("{{email}}", &escape_html(&self.recipient.address))
+        let fields = Fields {
+            link_base: &self.link_base,
+            store: &self.store_name,
+            name: &self.recipient.name,
+            email: &self.recipient.address,
+            link,
+        };
+        luma::render(content, &fields)
     }
 
     /// The RFC 5322 source: one `text/html` part, as Magento sends it.
@@ -130,10 +129,7 @@ mod tests {
     /// The HTML of a recorded email, its redacted token replaced by `token` (and the line break
     /// the transport encoding ends it with as a plain newline).
     fn recorded(file: &str, token: &str) -> String {
-        let path = format!("{}/../fixtures/real-store/{file}", env!("CARGO_MANIFEST_DIR"));
-        let raw = std::fs::read(path).expect("the recorded email");
-        let message = mail_parser::MessageParser::default().parse(&raw).expect("a message");
-        message.body_html(0).expect("an HTML body").replace("<TOKEN>", token).replace("\r\n", "\n")
+        luma::recorded_html(file).replace("<TOKEN>", token)
     }
 
     fn email(kind: Kind, name: &str, address: &str) -> AccountEmail {
