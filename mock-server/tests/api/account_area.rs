@@ -11,10 +11,10 @@
 use std::collections::HashMap;
 
 use reqwest::Method;
-use serde::Deserialize;
 use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_configured};
+use crate::recordings::{self, Recording};
 
 const RECORDINGS: &str = include_str!("../../../fixtures/real-store/2.4.7-p3-account-area.jsonl");
 
@@ -32,31 +32,8 @@ const NOT_YET: &[(&str, &str)] = &[
 const INPUT_OBJECT_VARIABLE: &str = "webonyx coerces an input object variable field by field (`Variable \"$input\" got invalid value ...; Field \"firstname\" of required type \"String!\" was not provided.`); validation/variables.rs does not look inside input objects yet";
 const INPUT_OBJECT_LITERAL: &str = "an unknown field in an input object literal is a validation error (`Field \"email\" is not defined by type \"CustomerUpdateInput\".`); validation does not check input object literals' fields yet";
 
-#[derive(Deserialize)]
-struct Recording {
-    name: String,
-    request: RecordedRequest,
-    response: RecordedResponse,
-}
-
-#[derive(Deserialize)]
-struct RecordedRequest {
-    method: String,
-    path: String,
-    headers: serde_json::Map<String, Value>,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RecordedResponse {
-    status: u16,
-    headers: serde_json::Map<String, Value>,
-    body: String,
-}
-
 fn recordings() -> Vec<Recording> {
-    RECORDINGS.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a recording")).collect()
+    recordings::parse(RECORDINGS)
 }
 
 /// Placeholders and what the mock answered for them.
@@ -170,28 +147,7 @@ async fn replay(app: &TestApp, recording: &Recording, bindings: &mut Bindings) -
     let body = response.text().await.expect("a body");
     let expected = &recording.response;
 
-    let mut problems = Vec::new();
-    if status != expected.status {
-        problems.push(format!("status {status}, recorded {}", expected.status));
-    }
-    for (name, recorded) in &expected.headers {
-        let recorded = recorded.as_str().unwrap_or_default();
-        let ours = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
-        let same = match (name.to_ascii_lowercase().as_str(), ours) {
-            ("x-magento-cache-id", Some(ours)) => ours.len() == 64 && ours.bytes().all(|b| b.is_ascii_hexdigit()),
-            (_, Some(ours)) => ours == recorded,
-            (_, None) => false,
-        };
-        if !same {
-            problems.push(format!("header {name}: {ours:?}, recorded {recorded:?}"));
-        }
-    }
-    for unexpected in ["x-magento-cache-id", "x-magento-tags"] {
-        let recorded = expected.headers.keys().any(|k| k.eq_ignore_ascii_case(unexpected));
-        if !recorded && headers.contains_key(unexpected) {
-            problems.push(format!("header {unexpected} sent, but the store sent none"));
-        }
-    }
+    let mut problems = recordings::status_and_header_differences(expected, status, &headers);
     if let (Ok(recorded), Ok(ours)) =
         (serde_json::from_str::<Value>(&expected.body), serde_json::from_str::<Value>(&body))
     {

@@ -15,6 +15,7 @@ mod journey;
 mod mailpit;
 mod namespaces;
 mod real_store;
+mod recordings;
 mod releases;
 mod robustness;
 mod scenarios;

@@ -5,10 +5,10 @@
 //! error page's log record number) is normalised.
 
 use reqwest::Method;
-use serde::Deserialize;
 use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_configured};
+use crate::recordings::{self, Recording};
 
 const RECORDINGS: &str = include_str!("../../../fixtures/real-store/2.4.7-p3-answers.jsonl");
 
@@ -19,31 +19,8 @@ const ACTIVE_PASSWORD: &str = "Roni-Cost3!x";
 /// The base URL the recording's store had (URL rewrites off, so with `index.php/`).
 const STORE_BASE: &str = "http://127.0.0.1:8080/index.php/";
 
-#[derive(Deserialize)]
-struct Recording {
-    name: String,
-    request: RecordedRequest,
-    response: RecordedResponse,
-}
-
-#[derive(Deserialize)]
-struct RecordedRequest {
-    method: String,
-    path: String,
-    headers: serde_json::Map<String, serde_json::Value>,
-    #[serde(default)]
-    body: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct RecordedResponse {
-    status: u16,
-    headers: serde_json::Map<String, serde_json::Value>,
-    body: String,
-}
-
 fn recordings() -> Vec<Recording> {
-    RECORDINGS.lines().filter(|l| !l.trim().is_empty()).map(|l| serde_json::from_str(l).expect("a recording")).collect()
+    recordings::parse(RECORDINGS)
 }
 
 async fn store_like_app() -> TestApp {
@@ -85,28 +62,7 @@ async fn the_mock_answers_what_the_real_2_4_7_p3_store_answered() {
         let body = response.text().await.expect("a body");
         let expected = &recording.response;
 
-        let mut problems = Vec::new();
-        if status != expected.status {
-            problems.push(format!("status {status}, recorded {}", expected.status));
-        }
-        for (name, recorded) in &expected.headers {
-            let recorded = recorded.as_str().unwrap_or_default();
-            let ours = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
-            let same = match (name.to_ascii_lowercase().as_str(), ours) {
-                ("x-magento-cache-id", Some(ours)) => ours.len() == 64 && ours.bytes().all(|b| b.is_ascii_hexdigit()),
-                (_, Some(ours)) => ours == recorded,
-                (_, None) => false,
-            };
-            if !same {
-                problems.push(format!("header {name}: {ours:?}, recorded {recorded:?}"));
-            }
-        }
-        for unexpected in ["x-magento-cache-id", "x-magento-tags"] {
-            let recorded = expected.headers.keys().any(|k| k.eq_ignore_ascii_case(unexpected));
-            if !recorded && headers.contains_key(unexpected) {
-                problems.push(format!("header {unexpected} sent, but the store sent none"));
-            }
-        }
+        let mut problems = recordings::status_and_header_differences(expected, status, &headers);
         if let Some(token) = customer_token(&body)
             && !is_jwt_shaped(&token)
         {
