@@ -249,6 +249,9 @@ fn the_route_parser_reads_wrapped_calls_and_ignores_handler_names() {
     "#;
     assert_eq!(
         route_calls(source),
-        vec![("/a".to_owned(), vec!["GET".to_owned(), "DELETE".to_owned()]), ("/b/{id}".to_owned(), vec!["POST".to_owned()])]
+        vec![
+            ("/a".to_owned(), vec!["GET".to_owned(), "DELETE".to_owned()]),
+            ("/b/{id}".to_owned(), vec!["POST".to_owned()])
+        ]
     );
 }
