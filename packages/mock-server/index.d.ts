@@ -143,6 +143,8 @@ export class MockClient {
   graphqlResponse(query: string, variables?: Record<string, unknown>, options?: GraphQLOptions): Promise<Response>;
   /** A control-API call (path under /__admin); throws MockServerError on 4xx/5xx. */
   admin<T = unknown>(method: string, path: string, body?: unknown): Promise<T>;
+  /** The same, answering the status and the body (parsed when JSON) whatever the status. */
+  adminResponse(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }>;
   /** The newest reset email's link; waits (no polling) until one arrives or `timeout` ms pass (default 5000). */
   waitForResetLink(email: string, options?: { timeout?: number }): Promise<ResetLink>;
   scenario(rule: ScenarioRule): Promise<{ id: string; remove(): Promise<void> }>;

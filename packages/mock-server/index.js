@@ -211,7 +211,25 @@ export class MockClient {
   }
 
   /** A control-API call; throws MockServerError on a 4xx/5xx. */
-  async admin(method, path, body, { allow = [] } = {}) {
+  async admin(method, path, body) {
+    const { status, text, url } = await this.adminCall(method, path, body);
+    if (status >= 400) throw new MockServerError(method, url, status, text);
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** The same, answering { status, body } whatever the status. */
+  async adminResponse(method, path, body) {
+    const { status, text } = await this.adminCall(method, path, body);
+    let parsed = text;
+    try {
+      parsed = text ? JSON.parse(text) : null;
+    } catch {
+      // not JSON: kept as text
+    }
+    return { status, body: parsed };
+  }
+
+  async adminCall(method, path, body) {
     const url = `${this.adminUrl}${path}`;
     const init = { method, headers: this.headers() };
     if (body !== undefined) {
@@ -219,10 +237,7 @@ export class MockClient {
       init.body = JSON.stringify(body);
     }
     const response = await fetch(url, init);
-    const text = await response.text();
-    if (!response.ok && !allow.includes(response.status)) throw new MockServerError(method, url, response.status, text);
-    if (allow.includes(response.status)) return { status: response.status, body: text ? JSON.parse(text) : null };
-    return text ? JSON.parse(text) : null;
+    return { status: response.status, text: await response.text(), url };
   }
 
   /**
@@ -239,10 +254,12 @@ export class MockClient {
       const left = deadline - Date.now();
       if (left <= 0) break;
       const query = { ...filter, timeout_ms: Math.min(left, MAX_WAIT_MS), ...(after !== undefined && { after }) };
-      const waited = await this.admin('GET', `/requests/wait?${new URLSearchParams(query)}`, undefined, { allow: [408] });
-      if (waited.status === 408) break;
-      after = waited.id;
-      if (waited.message_id) entry = waited;
+      const path = `/requests/wait?${new URLSearchParams(query)}`;
+      const { status, body } = await this.adminResponse('GET', path);
+      if (status === 408) break;
+      if (status !== 200) throw new MockServerError('GET', `${this.adminUrl}${path}`, status, JSON.stringify(body));
+      after = body.id;
+      if (body.message_id) entry = body;
     }
     if (!entry) {
       const answers = (await this.journal(filter)).map((e) => e.error ?? JSON.stringify(e.result));
@@ -306,7 +323,10 @@ export class MockClient {
   /** Frees this namespace on the server (for clean-up after a test). */
   async forget() {
     const name = this.namespaceName || '_';
-    await this.admin('DELETE', `/namespaces/${encodeURIComponent(name)}`, undefined, { allow: [404] });
+    const path = `/namespaces/${encodeURIComponent(name)}`;
+    const { status, body } = await this.adminResponse('DELETE', path);
+    // 404: never used, so nothing to free.
+    if (status !== 204 && status !== 404) throw new MockServerError('DELETE', `${this.adminUrl}${path}`, status, JSON.stringify(body));
   }
 
   /** The inbox, as Mailpit's GET /api/v1/messages. */
