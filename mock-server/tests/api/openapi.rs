@@ -4,6 +4,10 @@
 //! (The bodies are validated against the documented schemas in JavaScript, with Ajv, in
 //! `tests/openapi/`: the `jsonschema` crate would add 29 crates to the build, fancy-regex and
 //! num-bigint among them.)
+//!
+//! A new API route: describe it in `assets/openapi/admin.json` or `inbox.json`, with examples of
+//! its parameters and body that succeed in a namespace where Roni has just asked for a reset, or
+//! with `x-example-answer` saying what the example gets instead.
 
 use std::collections::BTreeSet;
 use std::path::Path;
