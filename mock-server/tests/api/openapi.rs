@@ -258,3 +258,14 @@ fn the_route_parser_reads_wrapped_calls_and_ignores_handler_names_and_comments()
         ]
     );
 }
+
+/// The walk above sends a plain GET to `/api/events`; the upgrade it documents is checked here.
+#[tokio::test]
+async fn the_events_route_upgrades_to_a_websocket_as_documented() {
+    let app = spawn_app("2.4.8").await;
+    let [_, (_, inbox)] = documents();
+    assert!(inbox.pointer("/paths/~1api~1events/get/responses/101").is_some());
+    let url = format!("{}/api/events?namespace=openapi-events", app.base.replacen("http://", "ws://", 1));
+    let (_, response) = tokio_tungstenite::connect_async(url).await.expect("the WebSocket opens");
+    assert_eq!(response.status().as_u16(), 101);
+}
