@@ -14,6 +14,7 @@ mod inbox_api;
 mod journey;
 mod mailpit;
 mod namespaces;
+mod openapi;
 mod real_store;
 mod recordings;
 mod releases;
