@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use serde::{Deserialize, Serialize};
+use clap::{Args, Parser, Subcommand};
 
 use crate::fixtures::{Fixtures, FixturesError};
+pub use crate::magento::settings::Throttle;
 use crate::magento::{MagentoMode, MagentoVersion};
 use crate::scenarios::rules::{Rule, parse_scenarios_file};
 
@@ -108,27 +108,6 @@ fn parse_smtp_listen(text: &str) -> Result<SmtpListen, String> {
         return Ok(SmtpListen(None));
     }
     text.parse().map(|a| SmtpListen(Some(a))).map_err(|_| format!("{text:?} is neither an address (IP:PORT) nor off"))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Throttle {
-    /// As Magento: Magento_Security's reset throttle runs only in the storefront's web area
-    /// (`Magento\Security\Model\Plugin\AccountManagement`), so GraphQL requests are never throttled.
-    Magento,
-    Off,
-    /// The web forms' limits applied to GraphQL too (10 minutes apart, 5 an hour, by IP or
-    /// email), for a store whose extension throttles GraphQL.
-    #[value(name = "web-forms")]
-    #[serde(rename = "web-forms")]
-    WebForms,
-}
-
-impl Throttle {
-    /// Whether reset requests over GraphQL are throttled at all.
-    pub const fn throttles_graphql(self) -> bool {
-        matches!(self, Self::WebForms)
-    }
 }
 
 /// Everything the server needs to start, validated.

@@ -25,6 +25,7 @@ use crate::state::{AppState, Namespace};
 use super::cache_headers::CacheContext;
 use super::connection::{Peer, ResetSwitch};
 use super::request_headers::{RequestHeaders, bad_header};
+use super::services::Live;
 
 /// PHP's default `post_max_size` (8M). Magento has no limit of its own up to 2.4.8; PHP hands it
 /// an empty body for anything larger (docs/release-families.md, section 2.6).
@@ -300,16 +301,14 @@ async fn execute(
         None => {}
     }
 
-    let context = RequestContext {
-        app: app.clone(),
-        namespace: Arc::clone(&namespace),
+    let context: Arc<RequestContext> = Arc::new(RequestContext {
         settings,
         client_ip: peer.address.ip(),
         bearer_token: headers.bearer_token.clone(),
         field_states: plan.field_states.clone(),
         captured: Mutex::new(Vec::new()),
-    };
-    let context = Arc::new(context);
+        services: Live { app: app.clone(), namespace: Arc::clone(&namespace) },
+    });
     let mut executable = ExecutableDocument::clone(document);
     cast_string_literals(&mut executable, &params.query, app.schema_index());
     // Only a document with a directive can skip fields (see `validation::fill_skipped`).

@@ -9,6 +9,7 @@ pub mod mailpit;
 pub mod request_headers;
 pub mod scope;
 pub mod server;
+mod services;
 pub mod web;
 
 use axum::http::{Method, StatusCode};

@@ -13,8 +13,11 @@ pub mod php;
 pub mod release;
 pub mod render;
 pub mod schema;
+pub mod settings;
 pub mod sign_in;
 pub mod store;
+#[cfg(test)]
+mod testing;
 pub mod validation;
 
 pub use errors::{Category, MagentoError};

@@ -68,9 +68,9 @@ pub fn change_password(
     }
     let id = require_customer(ctx)?;
     check_specified(current_password, new_password)?;
-    let now = ctx.namespace.clock.now();
-    let policy = ctx.app.fixtures().store.password_policy();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let policy = ctx.services.store().password_policy();
+    let mut accounts = ctx.services.accounts();
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
     if !customer.password_matches(current_password) {
         accounts.record_authentication_failure(&customer.email, now);
@@ -85,7 +85,7 @@ pub fn change_password(
         let recipient = Mailbox { name: customer.name(), address: customer.email };
         emails::send(ctx, Kind::PasswordChanged, recipient)?;
     }
-    let customer = get_customer(&ctx.namespace.accounts(), id, now)?;
+    let customer = get_customer(&ctx.services.accounts(), id, now)?;
     Ok(CustomerView::of(&customer))
 }
 

@@ -138,10 +138,10 @@ pub fn create_customer(
     if scripted == Some(State::InternalError) {
         return Err(MagentoError::Internal);
     }
-    let policy = ctx.app.fixtures().store.password_policy();
+    let policy = ctx.services.store().password_policy();
     let mut sign_up = check_sign_up(input, policy, Required::of(ctx.settings.magento_version))?;
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     if accounts.find(&sign_up.email).is_some() {
         return Err(MagentoError::EmailTakenOnCreate);
     }
@@ -150,7 +150,7 @@ pub fn create_customer(
     // Without a password nobody can sign in until a reset sets one.
     let password = match sign_up.password.take() {
         Some(password) => password,
-        None => ctx.app.random().alphanumeric(32).map_err(|_| MagentoError::Internal)?,
+        None => ctx.services.random().alphanumeric(32).map_err(|_| MagentoError::Internal)?,
     };
     let new = NewCustomer {
         email: sign_up.email.clone(),
@@ -174,10 +174,10 @@ pub fn create_customer(
     }
     // The welcome email's link carries a fresh reset token: "Forgot your account password?", or
     // the way to set a first one.
-    let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+    let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
     accounts.store_reset_token(&customer.email, token.clone(), now);
     drop(accounts);
-    let link_base = ctx.app.storefront_url();
+    let link_base = ctx.services.storefront_url();
     let reset_link = reset_link(link_base, ctx.settings.magento_version.reset_link(), id, &customer.email, &token);
     let kind = if has_password { Kind::Welcome { reset_link } } else { Kind::WelcomeNoPassword { reset_link } };
     let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };

@@ -29,7 +29,7 @@ pub fn customer(ctx: &RequestContext, scripted: Option<State>) -> Result<Custome
         _ => {}
     }
     let id = require_customer(ctx)?;
-    let now = ctx.namespace.clock.now();
-    let customer = get_customer(&ctx.namespace.accounts(), id, now)?;
+    let now = ctx.services.now();
+    let customer = get_customer(&ctx.services.accounts(), id, now)?;
     Ok(CustomerView::of(&customer))
 }

@@ -56,8 +56,8 @@ pub fn update_customer(
     if is_empty(&input) {
         return Err(MagentoError::InputRequired);
     }
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     let customer = get_customer(&accounts, id, now)?;
     let required = Required::of(ctx.settings.magento_version);
     let updated = update_account(&mut accounts, &customer, input, now, required)?;

@@ -40,8 +40,8 @@ pub fn update_customer_email(
         _ => {}
     }
     let id = require_customer(ctx)?;
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     let customer = get_customer(&accounts, id, now)?;
     let input = CustomerInput { email: Some(email), password: Some(password), ..CustomerInput::default() };
     let updated = update_account(&mut accounts, &customer, input, now, Required::of(ctx.settings.magento_version))?;

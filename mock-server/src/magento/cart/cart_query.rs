@@ -36,7 +36,7 @@ pub fn cart(ctx: &RequestContext, cart_id: &str, scripted: Option<State>) -> Res
         return Err(MagentoError::RequiredParameter("cart_id"));
     }
     let customer_id = signed_in_id(ctx);
-    let accounts = ctx.namespace.accounts();
+    let accounts = ctx.services.accounts();
     let cart = cart_for_user(&accounts, cart_id, customer_id)?;
     let email = cart.customer_id.and_then(|id| accounts.by_id(id)).map(|c| c.email.clone());
     Ok(CartView::empty(&cart, email))

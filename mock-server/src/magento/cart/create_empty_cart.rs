@@ -58,7 +58,7 @@ pub fn create_empty_cart(
         return Err(MagentoError::Internal);
     }
     let customer_id = signed_in_id(ctx);
-    let mut accounts = ctx.namespace.accounts();
+    let mut accounts = ctx.services.accounts();
     if let Some(wanted) = &wanted {
         check_wanted_id(&accounts, wanted)?;
     }

@@ -28,7 +28,7 @@ pub fn customer_cart(ctx: &RequestContext, scripted: Option<State>) -> Result<Ca
         _ => {}
     }
     let customer_id = signed_in_id(ctx).ok_or(MagentoError::LoggedInCustomerOnly)?;
-    let mut accounts = ctx.namespace.accounts();
+    let mut accounts = ctx.services.accounts();
     let cart = super::customer_cart(ctx, &mut accounts, customer_id)?;
     let email = accounts.by_id(customer_id).map(|c| c.email.clone());
     Ok(CartView::empty(&cart, email))

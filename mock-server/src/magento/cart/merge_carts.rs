@@ -55,7 +55,7 @@ pub fn merge_carts(
         _ => {}
     }
     let customer_id = check_arguments(source, signed_in_id(ctx), destination)?;
-    let mut accounts = ctx.namespace.accounts();
+    let mut accounts = ctx.services.accounts();
     let destination = match destination {
         Some(id) => id.to_owned(),
         None => customer_cart(ctx, &mut accounts, customer_id)?.masked_id,

@@ -46,7 +46,7 @@ pub fn open_cart(
 ) -> Result<Cart, MagentoError> {
     let masked_id = match masked_id {
         Some(id) => id,
-        None => ctx.app.random().alphanumeric(MASKED_ID_LENGTH).map_err(|_| MagentoError::Internal)?,
+        None => ctx.services.random().alphanumeric(MASKED_ID_LENGTH).map_err(|_| MagentoError::Internal)?,
     };
     accounts.carts.open(masked_id, customer_id).cloned().map_err(|_| MagentoError::Internal)
 }

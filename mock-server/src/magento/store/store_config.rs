@@ -25,14 +25,14 @@ pub fn store_config(ctx: &RequestContext, scripted: Option<State>) -> Result<Sto
     if scripted == Some(State::InternalError) {
         return Err(MagentoError::Internal);
     }
-    let store = &ctx.app.fixtures().store;
-    let token_hours = ctx.namespace.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0;
+    let store = ctx.services.store();
+    let token_hours = ctx.services.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0;
     Ok(StoreConfig::fresh_install(
         &store.code,
         &store.name,
         &store.view_name,
         (store.minimum_password_length, store.required_character_classes_number),
-        &media_url(ctx.app.storefront_url()),
+        &media_url(ctx.services.storefront_url()),
         token_hours,
     ))
 }
