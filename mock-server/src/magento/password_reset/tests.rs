@@ -8,7 +8,7 @@ use crate::magento::context::{RequestContext, Services};
 use crate::magento::errors::MagentoError::{self, *};
 use crate::magento::settings::{Enumeration, Throttle};
 use crate::magento::testing::{Fake, defaults, request};
-use crate::mail::inbox::Content;
+use crate::mail::stored::Content;
 use crate::scenarios::State;
 
 const RONI: &str = "roni_cost@example.com";
@@ -66,37 +66,17 @@ fn given(given: Given, email: &str) -> RequestContext<Fake> {
 #[test]
 fn a_reset_request_answers_the_first_check_that_fails() {
     type Row = (&'static str, Given, &'static str, Option<State>, Result<bool, MagentoError>, usize);
+    #[rustfmt::skip]
     let rows: [Row; 18] = [
         ("an empty email", Given::Fixtures, "", None, Err(EmailRequired), 0),
         ("\"0\", empty to PHP", Given::Fixtures, "0", None, Err(EmailRequired), 0),
         ("an invalid email", Given::Fixtures, "plainaddress", None, Err(EmailInvalid), 0),
-        (
-            "an invalid email, scripted locked",
-            Given::Fixtures,
-            "plainaddress",
-            Some(State::Locked),
-            Err(EmailInvalid),
-            0,
-        ),
+        ("an invalid email, scripted locked", Given::Fixtures, "plainaddress", Some(State::Locked), Err(EmailInvalid), 0),
         ("an unknown email", Given::Fixtures, NOBODY, None, Err(CannotResetPassword), 0),
         ("an unknown email, enumeration hidden", Given::Uniform, NOBODY, None, Ok(true), 0),
         ("a locked account", Given::Fixtures, LOCKED, None, Err(AccountLocked), 0),
-        (
-            "a second request within 10 minutes, web-forms throttle",
-            Given::WebFormsThrottleAfterARequest,
-            RONI,
-            None,
-            Err(CannotResetPassword),
-            0,
-        ),
-        (
-            "a second request within 10 minutes, as Magento",
-            Given::MagentoThrottleAfterARequest,
-            RONI,
-            None,
-            Ok(true),
-            1,
-        ),
+        ("a second request within 10 minutes, web-forms throttle", Given::WebFormsThrottleAfterARequest, RONI, None, Err(CannotResetPassword), 0),
+        ("a second request within 10 minutes, as Magento", Given::MagentoThrottleAfterARequest, RONI, None, Ok(true), 1),
         ("a known, unlocked account", Given::Fixtures, RONI, None, Ok(true), 1),
         ("scripted unknown", Given::Fixtures, RONI, Some(State::Unknown), Err(CannotResetPassword), 0),
         ("scripted unknown, enumeration hidden", Given::Uniform, RONI, Some(State::Unknown), Ok(true), 0),
@@ -130,6 +110,7 @@ fn a_failed_mail_still_replaces_the_reset_token() {
 fn a_password_reset_answers_the_first_check_that_fails() {
     type Row = (&'static str, Given, [&'static str; 3], Option<State>, Result<bool, MagentoError>);
     let good = "N3w-Passw0rd!";
+    #[rustfmt::skip]
     let rows: [Row; 22] = [
         ("an empty email", Given::StoredToken, ["", STORED, good], None, Err(EmailRequired)),
         ("an invalid email", Given::StoredToken, ["plainaddress", STORED, good], None, Err(EmailInvalid)),
@@ -143,33 +124,15 @@ fn a_password_reset_answers_the_first_check_that_fails() {
         ("another token", Given::StoredToken, [RONI, "wrong", good], None, Err(TokenMismatched)),
         ("an expired token", Given::ExpiredToken, [RONI, STORED, good], None, Err(TokenExpired)),
         ("an expired token and a weak password", Given::ExpiredToken, [RONI, STORED, "new_"], None, Err(TokenExpired)),
-        (
-            "the email as password",
-            Given::StoredToken,
-            [RONI, STORED, "Roni_Cost@Example.com"],
-            None,
-            Err(PasswordSameAsEmail),
-        ),
+        ("the email as password", Given::StoredToken, [RONI, STORED, "Roni_Cost@Example.com"], None, Err(PasswordSameAsEmail)),
         ("a short password", Given::StoredToken, [RONI, STORED, "new_"], None, Err(PasswordTooShort { minimum: 8 })),
         ("a space at the end", Given::StoredToken, [RONI, STORED, "N3w-Passw0rd! "], None, Err(PasswordEdgeWhitespace)),
-        (
-            "two character classes",
-            Given::StoredToken,
-            [RONI, STORED, "new_password"],
-            None,
-            Err(PasswordTooFewClasses { required: 3 }),
-        ),
+        ("two character classes", Given::StoredToken, [RONI, STORED, "new_password"], None, Err(PasswordTooFewClasses { required: 3 })),
         ("the stored token and a good password", Given::StoredToken, [RONI, STORED, good], None, Ok(true)),
         ("another token, on 2.4.1", Given::StoredTokenOn241, [RONI, "wrong", good], None, Err(CannotSetPassword)),
         ("scripted unknown", Given::StoredToken, [RONI, STORED, good], Some(State::Unknown), Err(CannotSetPassword)),
         ("scripted locked", Given::StoredToken, [RONI, STORED, good], Some(State::Locked), Err(AccountLocked)),
-        (
-            "scripted internal error",
-            Given::StoredToken,
-            [RONI, STORED, good],
-            Some(State::InternalError),
-            Err(Internal),
-        ),
+        ("scripted internal error", Given::StoredToken, [RONI, STORED, good], Some(State::InternalError), Err(Internal)),
         ("scripted success with any token", Given::Fixtures, [RONI, "anything", good], Some(State::Ok), Ok(true)),
     ];
     for (situation, before, [email, token, password], scripted, expected) in rows {

@@ -37,26 +37,15 @@ fn given(given: Given) -> RequestContext<Fake> {
 #[test]
 fn a_sign_in_answers_the_first_check_that_fails() {
     type Row = (&'static str, Given, [&'static str; 2], Option<State>, Result<(), MagentoError>);
+    #[rustfmt::skip]
     let rows: [Row; 16] = [
         ("an empty email", Given::Fixtures, ["", PASSWORD], None, Err(SpecifyValue { field: "email" })),
         ("empty email and password", Given::Fixtures, ["", ""], None, Err(SpecifyValue { field: "email" })),
         ("\"0\" as email, empty to PHP", Given::Fixtures, ["0", PASSWORD], None, Err(SpecifyValue { field: "email" })),
         ("an empty password", Given::Fixtures, [JANE, ""], None, Err(SpecifyValue { field: "password" })),
-        (
-            "an invalid email: not checked, just unknown",
-            Given::Fixtures,
-            ["plainaddress", PASSWORD],
-            None,
-            Err(SignInIncorrect),
-        ),
+        ("an invalid email: not checked, just unknown", Given::Fixtures, ["plainaddress", PASSWORD], None, Err(SignInIncorrect)),
         ("an unknown email", Given::Fixtures, ["nobody@example.com", PASSWORD], None, Err(SignInIncorrect)),
-        (
-            "a locked account, right password",
-            Given::Fixtures,
-            ["locked@example.com", "Password1!"],
-            None,
-            Err(SignInIncorrect),
-        ),
+        ("a locked account, right password", Given::Fixtures, ["locked@example.com", "Password1!"], None, Err(SignInIncorrect)),
         ("a wrong password", Given::Fixtures, [JANE, "wrong"], None, Err(SignInIncorrect)),
         ("the right password", Given::Fixtures, [JANE, PASSWORD], None, Ok(())),
         ("the email in another case", Given::Fixtures, ["Jane.Doe@Example.com", PASSWORD], None, Ok(())),
@@ -64,20 +53,8 @@ fn a_sign_in_answers_the_first_check_that_fails() {
         ("the right password half an hour after them", Given::SixFailuresHalfAnHourAgo, [JANE, PASSWORD], None, Ok(())),
         ("scripted internal error", Given::Fixtures, [JANE, PASSWORD], Some(State::InternalError), Err(Internal)),
         ("scripted locked", Given::Fixtures, [JANE, PASSWORD], Some(State::Locked), Err(SignInIncorrect)),
-        (
-            "scripted unknown, arguments checked first",
-            Given::Fixtures,
-            [JANE, ""],
-            Some(State::Unknown),
-            Err(SpecifyValue { field: "password" }),
-        ),
-        (
-            "scripted success, wrong password: the account decides",
-            Given::Fixtures,
-            [JANE, "wrong"],
-            Some(State::Ok),
-            Err(SignInIncorrect),
-        ),
+        ("scripted unknown, arguments checked first", Given::Fixtures, [JANE, ""], Some(State::Unknown), Err(SpecifyValue { field: "password" })),
+        ("scripted success, wrong password: the account decides", Given::Fixtures, [JANE, "wrong"], Some(State::Ok), Err(SignInIncorrect)),
     ];
     for (situation, before, [email, password], scripted, expected) in rows {
         let ctx = given(before);
@@ -109,6 +86,7 @@ fn a_token_expires_after_its_lifetime() {
 #[test]
 fn email_availability_is_revealed_only_before_2_4_7() {
     type Row = (&'static str, &'static str, &'static str, Result<bool, MagentoError>);
+    #[rustfmt::skip]
     let rows: [Row; 6] = [
         ("an empty email", "2.4.8", "", Err(IsEmailAvailableEmailRequired)),
         ("an invalid email", "2.4.8", "plainaddress", Err(IsEmailAvailableEmailInvalid)),
