@@ -64,7 +64,17 @@ pub fn change_password(
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
         Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        _ => {}
+        // The account decides (a mail failure matters only where mail is sent).
+        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let id = require_customer(ctx)?;
     check_specified(current_password, new_password)?;
@@ -81,7 +91,7 @@ pub fn change_password(
     drop(accounts);
     // The password is saved and the change mailed even for a locked account; GetCustomer then
     // refuses it.
-    if scripted != Some(State::MailFailure) {
+    if !scripted.is_some_and(State::fails_mail) {
         let recipient = Mailbox { name: customer.name(), address: customer.email };
         emails::send(ctx, Kind::PasswordChanged, recipient)?;
     }

@@ -135,8 +135,19 @@ pub fn create_customer(
     input: CustomerInput,
     scripted: Option<State>,
 ) -> Result<Created, MagentoError> {
-    if scripted == Some(State::InternalError) {
-        return Err(MagentoError::Internal);
+    match scripted {
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        // A new account cannot be unknown, locked or throttled; mail is decided below.
+        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let policy = ctx.services.store().password_policy();
     let mut sign_up = check_sign_up(input, policy, Required::of(ctx.settings.magento_version))?;
@@ -168,7 +179,7 @@ pub fn create_customer(
     accounts.update(id, |customer| customer.profile = profile);
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
     let output = CustomerOutput { customer: CustomerView::of(&customer) };
-    if scripted == Some(State::MailFailure) {
+    if scripted.is_some_and(State::fails_mail) {
         // Magento logs a failed transport and still answers the account.
         return Ok(Created { output, message_id: None });
     }

@@ -50,7 +50,17 @@ pub fn update_customer(
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
         Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        _ => {}
+        // The account decides (a mail failure matters only where mail is sent).
+        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let id = require_customer(ctx)?;
     if is_empty(&input) {
@@ -63,7 +73,7 @@ pub fn update_customer(
     let updated = update_account(&mut accounts, &customer, input, now, required)?;
     drop(accounts);
     // Subscribing mails the newsletter's confirmation; staying subscribed mails nothing.
-    if updated.profile.is_subscribed && !customer.profile.is_subscribed && scripted != Some(State::MailFailure) {
+    if updated.profile.is_subscribed && !customer.profile.is_subscribed && !scripted.is_some_and(State::fails_mail) {
         let recipient = Mailbox { name: String::new(), address: updated.email.clone() };
         emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
     }

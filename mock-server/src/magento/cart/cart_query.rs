@@ -30,7 +30,17 @@ pub fn cart(ctx: &RequestContext, cart_id: &str, scripted: Option<State>) -> Res
     match scripted {
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CartNotFound(cart_id.to_owned())),
-        _ => {}
+        // Carts have no lock, throttle or mail: the cart decides.
+        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     if php::is_empty(cart_id) {
         return Err(MagentoError::RequiredParameter("cart_id"));

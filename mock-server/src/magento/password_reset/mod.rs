@@ -2,8 +2,8 @@
 //! (`magento-behaviour.md` sections 2 and 3).
 
 use super::settings::Enumeration;
-use crate::mail::inbox::Content;
 use crate::mail::reset_email::reset_link;
+use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
 use crate::scenarios::State;
 
@@ -89,7 +89,7 @@ pub fn request_reset_email(
         accounts.store_reset_token(email, token.clone(), now);
         (recipient, customer_id, token)
     };
-    if scripted == Some(State::MailFailure) {
+    if scripted.is_some_and(State::fails_mail) {
         // Magento logs the transport's exception and answers false, with no error.
         return Ok(ResetRequested { sent: false, message_id: None });
     }
