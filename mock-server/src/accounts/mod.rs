@@ -68,12 +68,12 @@ pub struct NewCustomer {
 
 impl NewCustomer {
     /// What every account must have, wherever it comes from (fixtures, the control API).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), CustomerError> {
         if !crate::magento::email_address::is_valid_email(&self.email) {
-            return Err(format!("customer email {:?} is not a valid email address", self.email));
+            return Err(CustomerError::InvalidEmail(self.email.clone()));
         }
         if self.password.is_empty() {
-            return Err(format!("customer {:?} has an empty password", self.email));
+            return Err(CustomerError::EmptyPassword(self.email.clone()));
         }
         Ok(())
     }
@@ -126,6 +126,15 @@ pub struct Accounts {
     sessions: Sessions,
     /// The namespace's carts (guests' and customers').
     pub carts: Carts,
+}
+
+/// A customer no account may be made from.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CustomerError {
+    #[error("customer email {0:?} is not a valid email address")]
+    InvalidEmail(String),
+    #[error("customer {0:?} has an empty password")]
+    EmptyPassword(String),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

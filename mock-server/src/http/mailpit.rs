@@ -15,10 +15,10 @@ use serde_json::json;
 use tokio::sync::broadcast::error::RecvError;
 
 use crate::mail::compose::SendRequest;
-use crate::mail::inbox::Content;
 use crate::mail::mailpit::{Message, MessageSummary, MessagesSummary};
 use crate::mail::received::Received;
 use crate::mail::search::Query as SearchQuery;
+use crate::mail::stored::Content;
 use crate::mail::{StoredMessage, links};
 use crate::state::{AppState, Namespace};
 
@@ -240,7 +240,7 @@ pub async fn send(State(app): State<AppState>, InboxScope(namespace): InboxScope
     };
     let (raw, envelope) = match request.build(&message_id, namespace.clock.now().unix_timestamp()) {
         Ok(built) => built,
-        Err(reason) => return send_error(StatusCode::BAD_REQUEST, reason),
+        Err(reason) => return send_error(StatusCode::BAD_REQUEST, reason.to_string()),
     };
     if raw.len() > app.max_message_bytes() {
         return send_error(StatusCode::BAD_REQUEST, format!("message exceeds {} bytes", app.max_message_bytes()));
@@ -382,7 +382,7 @@ pub async fn events(
     };
     let name = match name {
         Ok(name) => name,
-        Err(message) => return text_error(StatusCode::BAD_REQUEST, &message),
+        Err(error) => return text_error(StatusCode::BAD_REQUEST, &error.to_string()),
     };
     let receiver = match app.events(&name) {
         Ok(events) => events.subscribe(),
