@@ -14,8 +14,8 @@ use crate::journal::{Entry, Journal};
 use crate::magento::schema::{MagentoSchema, build_schema};
 pub use crate::magento::settings::{Enumeration, Settings};
 use crate::magento::validation::{DocumentCache, SchemaIndex};
-use crate::mail::inbox::{Content, Events};
-use crate::mail::{Inbox, StoredMessage};
+use crate::mail::inbox::Events;
+use crate::mail::{Content, Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
 

@@ -1,6 +1,7 @@
 //! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
 
 pub mod admin;
+mod answer;
 mod cache_headers;
 pub mod connection;
 mod error_page;

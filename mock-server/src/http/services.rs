@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 use crate::accounts::Accounts;
 use crate::fixtures::Store;
 use crate::magento::context::Services;
-use crate::mail::inbox::Content;
+use crate::mail::stored::Content;
 use crate::random::{Random, RandomError};
 use crate::state::{AppState, Namespace};
 

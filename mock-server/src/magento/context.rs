@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 
 use crate::accounts::Accounts;
 use crate::fixtures::Store;
-use crate::mail::inbox::Content;
+use crate::mail::stored::Content;
 use crate::random::{Random, RandomError};
 use crate::scenarios::State;
 

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use crate::accounts::{Accounts, SecuritySettings};
 use crate::clock::Clock;
 use crate::fixtures::{Fixtures, Store};
-use crate::mail::inbox::Content;
+use crate::mail::stored::Content;
 use crate::random::{Random, RandomError};
 
 use super::context::{RequestContext, Services};

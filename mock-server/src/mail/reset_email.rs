@@ -8,8 +8,8 @@ use mail_builder::headers::content_type::ContentType;
 use mail_builder::mime::MimePart;
 use time::OffsetDateTime;
 
-use super::inbox::Mailbox;
 use super::luma::{self, Fields};
+use super::message::Mailbox;
 use crate::magento::ResetLink;
 
 /// The store's "Customer Support" identity (`trans_email/ident_support`), Magento's defaults.

@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::mail::Mailbox;
-use crate::mail::inbox::Content;
 use crate::mail::received::Received;
 use crate::mail::reset_email::{SUPPORT_EMAIL, SUPPORT_NAME};
+use crate::mail::stored::Content;
 
 /// The store's "General Contact" identity (`trans_email/ident_general`), Magento's defaults.
 pub const GENERAL_NAME: &str = "Owner";

@@ -9,7 +9,7 @@
 
 use async_graphql::{Enum, ID, Interface, SimpleObject};
 
-use super::types::Money;
+use super::money::Money;
 
 /// An interface for products in a cart.
 // Clippy reads two interface fields of the same type as one attribute written twice.

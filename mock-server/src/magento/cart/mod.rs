@@ -7,6 +7,7 @@ pub mod create_empty_cart;
 pub mod customer_cart;
 pub mod items;
 pub mod merge_carts;
+pub mod money;
 pub mod types;
 
 use crate::accounts::{Accounts, Cart};
