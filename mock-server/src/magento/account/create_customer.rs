@@ -11,9 +11,9 @@ use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
 use crate::magento::password_reset::TOKEN_LENGTH;
+use crate::magento::reset_link::reset_link;
 use crate::magento::schema::answer;
 use crate::mail::Mailbox;
-use crate::mail::reset_email::reset_link;
 use crate::scenarios::State;
 
 #[derive(Default)]

@@ -2,7 +2,7 @@
 //! (`magento-behaviour.md` sections 2 and 3).
 
 use super::settings::Enumeration;
-use crate::mail::reset_email::reset_link;
+use crate::magento::reset_link::reset_link;
 use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
 use crate::scenarios::State;
