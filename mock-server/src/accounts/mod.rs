@@ -15,11 +15,10 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
-pub use carts::{Cart, CartError, Carts};
+pub use carts::{Cart, Carts};
 use password::PasswordHash;
 pub use profile::Profile;
-pub use security::{ResetProtection, SecuritySettings};
-pub use sessions::Session;
+pub use security::SecuritySettings;
 use sessions::Sessions;
 use throttle::{ResetThrottle, SignInThrottle};
 

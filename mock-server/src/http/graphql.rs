@@ -22,7 +22,7 @@ use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
 
-pub use super::answer::json_response;
+use super::answer::json_response;
 use super::cache_headers::{CacheContext, FullPageCacheable};
 use super::connection::{Peer, ResetSwitch};
 use super::request_headers::{RequestHeaders, bad_header};

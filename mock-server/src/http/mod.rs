@@ -1,17 +1,17 @@
 //! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
 
-pub mod admin;
+mod admin;
 mod answer;
 mod cache_headers;
-pub mod connection;
+mod connection;
 mod error_page;
-pub mod graphql;
-pub mod mailpit;
-pub mod request_headers;
-pub mod scope;
-pub mod server;
+mod graphql;
+mod mailpit;
+mod request_headers;
+mod scope;
+pub(crate) mod server;
 mod services;
-pub mod web;
+mod web;
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;

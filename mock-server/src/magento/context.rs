@@ -59,20 +59,6 @@ pub struct RequestContext<S: ?Sized + Services = dyn Services> {
     pub services: S,
 }
 
-impl<S: Services> RequestContext<S> {
-    /// A context with no token, no scripted states and nothing captured yet.
-    pub fn new(settings: Settings, client_ip: IpAddr, services: S) -> Self {
-        Self {
-            settings,
-            client_ip,
-            bearer_token: None,
-            field_states: HashMap::new(),
-            captured: Mutex::new(Vec::new()),
-            services,
-        }
-    }
-}
-
 impl<S: ?Sized + Services> RequestContext<S> {
     pub fn scripted_state(&self, response_key: &str) -> Option<State> {
         self.field_states.get(response_key).copied()

@@ -1,6 +1,7 @@
 //! [`Services`] with no server, for unit tests of the checks: the built-in fixtures' store and
 //! customers, a seeded generator, a clock the test moves, and an outbox instead of an inbox.
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -89,7 +90,14 @@ pub fn defaults() -> Settings {
     }
 }
 
-/// A request from 192.0.2.1 over `fake`.
+/// A request from 192.0.2.1 over `fake`, with no token, no scripted states, nothing captured.
 pub fn request(settings: Settings, fake: Fake) -> RequestContext<Fake> {
-    RequestContext::new(settings, IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)), fake)
+    RequestContext {
+        settings,
+        client_ip: IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)),
+        bearer_token: None,
+        field_states: HashMap::new(),
+        captured: Mutex::new(Vec::new()),
+        services: fake,
+    }
 }
