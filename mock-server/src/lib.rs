@@ -14,7 +14,7 @@
 //! - [`config`]: the command line, every flag with an environment twin.
 //! - [`magento`]: the imitation: releases, error catalogue, checks in Magento's order, the
 //!   schema, webonyx-style validation and the rendering of answers. It names nothing of the
-//!   server: resolvers are given narrow [`magento::context::Services`].
+//!   server: resolvers are given narrow `Services` (`magento/context.rs`).
 //! - `accounts`: customers, reset tokens, locks, throttles and sessions.
 //! - `mail`: the store's emails and the inbox.
 //! - `scenarios`: scripted states, rules and transport faults.

@@ -2,8 +2,7 @@
 //! the namespace's clock, accounts and inbox, the one source of randomness, and the store.
 //!
 //! The imitation names nothing of the server: `http` builds a [`RequestContext`] per request
-//! from its shared state, and unit tests build one from [`testing::Fake`](super::testing) with
-//! no server at all.
+//! from its shared state, and unit tests build one from `testing::Fake` with no server at all.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
