@@ -28,6 +28,8 @@ use super::money::Money;
     ty = "&Option<Vec<CartItemError>>",
     desc = "An array of errors encountered while loading the cart item"
 ))]
+// The variants are the schema's type names.
+#[allow(clippy::enum_variant_names)]
 pub enum CartItemInterface {
     SimpleCartItem(SimpleCartItem),
     ConfigurableCartItem(ConfigurableCartItem),
