@@ -4,7 +4,7 @@
 use reqwest::{Method, StatusCode, Url};
 use serde_json::{Value, json};
 
-use crate::check::Stop;
+use crate::outcome::Stop;
 use crate::target::{Answer, Endpoint};
 
 /// The control API of one namespace.

@@ -9,81 +9,8 @@ use std::sync::Arc;
 use similar::TextDiff;
 
 use crate::context::Context;
-use crate::target::Answer;
-
-/// The areas of the report, in the order it lists them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Area {
-    Snapshots,
-    Request,
-    Reset,
-    Transport,
-    Email,
-    Lifecycle,
-    Properties,
-    Corpus,
-}
-
-impl Area {
-    pub fn name(self) -> &'static str {
-        match self {
-            Area::Snapshots => "snapshots",
-            Area::Request => "request",
-            Area::Reset => "reset",
-            Area::Transport => "transport",
-            Area::Email => "email",
-            Area::Lifecycle => "lifecycle",
-            Area::Properties => "properties",
-            Area::Corpus => "corpus",
-        }
-    }
-}
-
-impl fmt::Display for Area {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// A deviation: what was expected, and the exchange that shows it.
-#[derive(Clone, Debug)]
-pub struct Failure {
-    pub summary: String,
-    /// A diff of expected and actual, or other detail.
-    pub detail: Option<String>,
-    pub answer: Option<Answer>,
-}
-
-/// Why a check stopped before passing.
-#[derive(Clone, Debug)]
-pub enum Stop {
-    Deviation(Box<Failure>),
-    Skip(String),
-}
-
-impl Stop {
-    pub fn deviation(answer: &Answer, summary: impl Into<String>, detail: Option<String>) -> Self {
-        Stop::Deviation(Box::new(Failure { summary: summary.into(), detail, answer: Some(answer.clone()) }))
-    }
-
-    /// A deviation not tied to one answer (or a failure of the suite's own set-up).
-    pub fn error(summary: impl Into<String>) -> Self {
-        Stop::Deviation(Box::new(Failure { summary: summary.into(), detail: None, answer: None }))
-    }
-
-    pub fn skip(reason: impl Into<String>) -> Self {
-        Stop::Skip(reason.into())
-    }
-
-    pub fn transport(request: &str, error: &reqwest::Error) -> Self {
-        let kind = if error.is_timeout() { "timed out" } else { "failed" };
-        Stop::Deviation(Box::new(Failure {
-            summary: format!("the request {kind}: {error}"),
-            detail: Some(format!("request: {request}")),
-            answer: None,
-        }))
-    }
-}
+use crate::outcome::describe;
+pub use crate::outcome::{Answer, Area, CheckResult, Failure, Stop, Verdict, first_message};
 
 /// Collects the parts of a check: every failing part is reported, not only the first (so one
 /// wrong expectation cannot mask another deviation), and a part that cannot run is noted as
@@ -133,7 +60,7 @@ impl Parts {
                 );
                 let detail = failures
                     .iter()
-                    .map(|(part, failure)| format!("[{part}] {}", crate::report::describe(failure)))
+                    .map(|(part, failure)| format!("[{part}] {}", describe(failure)))
                     .collect::<Vec<_>>()
                     .join("\n");
                 // Each part's request and answer are in the detail.
@@ -143,15 +70,6 @@ impl Parts {
     }
 }
 
-/// What a check concluded.
-#[derive(Clone, Debug)]
-pub enum Verdict {
-    Passed,
-    Failed(Box<Failure>),
-    Skipped(String),
-}
-
-pub type CheckResult = Result<(), Stop>;
 /// Checks run on one thread (a `LocalSet`): proptest's value trees are not `Send`.
 pub type CheckFuture = Pin<Box<dyn Future<Output = CheckResult>>>;
 pub type CheckFn = Arc<dyn Fn(Context) -> CheckFuture + Send + Sync>;
@@ -211,11 +129,4 @@ pub fn expect_text(answer: &Answer, what: &str, expected: &str, actual: &str) ->
 /// Fails with `summary` unless `condition`.
 pub fn ensure(condition: bool, answer: &Answer, summary: impl FnOnce() -> String) -> CheckResult {
     if condition { Ok(()) } else { Err(Stop::deviation(answer, summary(), None)) }
-}
-
-/// The first error message of a golden text (`HTTP <status>\n<body>`) or a body.
-pub fn first_message(text: &str) -> Option<String> {
-    let body = text.split_once('\n').map_or(text, |(first, rest)| if first.starts_with("HTTP ") { rest } else { text });
-    let json: serde_json::Value = serde_json::from_str(body).ok()?;
-    json["errors"][0]["message"].as_str().map(str::to_owned)
 }

@@ -9,8 +9,9 @@ use reqwest::Url;
 use reqwest::header::HeaderMap;
 
 use crate::admin::Admin;
-use crate::check::{CheckResult, Stop};
+use crate::error::SetupError;
 use crate::inbox::Inbox;
+use crate::outcome::{CheckResult, Skipped, Stop};
 use crate::release::Release;
 use crate::target::Endpoint;
 
@@ -337,10 +338,10 @@ impl Session {
 
     /// A locked account when the run has one; `None` (with the reason) when it has not. Errors
     /// other than a missing prerequisite stop the check.
-    pub async fn locked_email_if_any(&self) -> Result<Result<String, String>, Stop> {
+    pub async fn locked_email_if_any(&self) -> Result<Result<String, Skipped>, Stop> {
         match self.locked_email().await {
             Ok(email) => Ok(Ok(email)),
-            Err(Stop::Skip(reason)) => Ok(Err(reason)),
+            Err(Stop::Skip(reason)) => Ok(Err(Skipped(reason))),
             Err(other) => Err(other),
         }
     }
@@ -429,14 +430,13 @@ impl Session {
 }
 
 /// Builds a header map from `Name: value` lines.
-pub fn header_map(headers: &[String]) -> Result<HeaderMap, String> {
+pub fn header_map(headers: &[String]) -> Result<HeaderMap, SetupError> {
     let mut map = HeaderMap::new();
     for line in headers {
-        let (name, value) = line.split_once(':').ok_or_else(|| format!("--header {line:?} is not 'Name: value'"))?;
-        let name = reqwest::header::HeaderName::from_bytes(name.trim().as_bytes())
-            .map_err(|e| format!("--header {line:?}: {e}"))?;
-        let value =
-            reqwest::header::HeaderValue::from_str(value.trim()).map_err(|e| format!("--header {line:?}: {e}"))?;
+        let (name, value) = line.split_once(':').ok_or_else(|| SetupError::HeaderShape(line.clone()))?;
+        let bad = |e: &dyn std::fmt::Display| SetupError::Header { line: line.clone(), reason: e.to_string() };
+        let name = reqwest::header::HeaderName::from_bytes(name.trim().as_bytes()).map_err(|e| bad(&e))?;
+        let value = reqwest::header::HeaderValue::from_str(value.trim()).map_err(|e| bad(&e))?;
         map.append(name, value);
     }
     Ok(map)

@@ -19,6 +19,7 @@ use crate::checks::request::VARIABLE_FORM;
 use crate::checks::snapshots::produce;
 use crate::context::{Context, Session};
 use crate::golden::CASES;
+use crate::outcome::Skipped;
 use crate::record::redact;
 use crate::strategies::{INVALID_CLASSES, invalid_email, password, token, unregistered_email_of};
 use crate::target::Answer;
@@ -145,7 +146,7 @@ fn body_shape_difference(a: &str, b: &str) -> String {
 }
 
 /// The answer normalised for comparison, with the session's accounts redacted.
-async fn seen(session: &Session, result: Result<Answer, Stop>) -> Result<Seen, String> {
+async fn seen(session: &Session, result: Result<Answer, Stop>) -> Result<Seen, Skipped> {
     let mut accounts = Vec::new();
     if let Some(account) = session.known_account() {
         accounts.push((account.email, "active@example.com"));
@@ -155,30 +156,42 @@ async fn seen(session: &Session, result: Result<Answer, Stop>) -> Result<Seen, S
     }
     match result {
         Ok(answer) => Ok(Seen::Answer(redact(&answer.golden(), &accounts))),
-        Err(Stop::Skip(reason)) => Err(reason),
+        Err(Stop::Skip(reason)) => Err(Skipped(reason)),
         Err(Stop::Deviation(failure)) => Ok(Seen::NoAnswer(failure.summary)),
     }
 }
 
+/// Why a probe could not be compared: a side has no answer to compare.
+#[derive(Debug, thiserror::Error)]
+enum Unpaired {
+    #[error("no session")]
+    NoSession,
+    #[error("{side}: could not clean up: {summary}")]
+    CleanUp { side: &'static str, summary: String },
+    #[error("{side}: {reason}")]
+    Skipped { side: &'static str, reason: Skipped },
+}
+
 /// Sends `probe` in a session of its own on each side, at the same time.
-async fn both<F, Fut>(a: &Context, b: &Context, name: &str, probe: F) -> Result<(Seen, Seen), String>
+async fn both<F, Fut>(a: &Context, b: &Context, name: &str, probe: F) -> Result<(Seen, Seen), Unpaired>
 where
     F: Fn(Session) -> Fut,
     Fut: std::future::Future<Output = Result<Answer, Stop>>,
 {
-    let (sa, sb) = (a.session(name).map_err(|_| "no session")?, b.session(name).map_err(|_| "no session")?);
+    let (sa, sb) =
+        (a.session(name).map_err(|_| Unpaired::NoSession)?, b.session(name).map_err(|_| Unpaired::NoSession)?);
     let (ra, rb) = tokio::join!(probe(sa.clone()), probe(sb.clone()));
     let (seen_a, seen_b) = (seen(&sa, ra).await, seen(&sb, rb).await);
     let (fa, fb) = tokio::join!(sa.finish(), sb.finish());
     for (side, finished) in [("A", fa), ("B", fb)] {
         if let Err(Stop::Deviation(f)) = finished {
-            return Err(format!("{side}: could not clean up: {}", f.summary));
+            return Err(Unpaired::CleanUp { side, summary: f.summary });
         }
     }
     match (seen_a, seen_b) {
         (Ok(x), Ok(y)) => Ok((x, y)),
-        (Err(reason), _) => Err(format!("A: {reason}")),
-        (_, Err(reason)) => Err(format!("B: {reason}")),
+        (Err(reason), _) => Err(Unpaired::Skipped { side: "A", reason }),
+        (_, Err(reason)) => Err(Unpaired::Skipped { side: "B", reason }),
     }
 }
 
@@ -197,7 +210,7 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
         let kind = format!("case/{case}");
         match both(a, b, &kind, |s| async move { produce(&s, case).await }).await {
             Ok((x, y)) => report.add(&kind, case, x, y),
-            Err(reason) => report.skipped.push((kind, reason)),
+            Err(reason) => report.skipped.push((kind, reason.to_string())),
         }
         if a.recaptcha().is_some() || b.recaptcha().is_some() {
             return report;
@@ -211,7 +224,7 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
         .await;
         match result {
             Ok((x, y)) => report.add("transport/options", "OPTIONS /graphql", x, y),
-            Err(reason) => report.skipped.push(("transport/options".into(), reason)),
+            Err(reason) => report.skipped.push(("transport/options".into(), reason.to_string())),
         }
     }
     if wanted("sign-in/unknown-account") {
@@ -222,13 +235,13 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
         .await;
         match result {
             Ok((x, y)) => report.add("sign-in/unknown-account", "nobody.conformance@example.com", x, y),
-            Err(reason) => report.skipped.push(("sign-in/unknown-account".into(), reason)),
+            Err(reason) => report.skipped.push(("sign-in/unknown-account".into(), reason.to_string())),
         }
     }
     if wanted("email/reset-email") {
         match both_emails(a, b).await {
             Ok((x, y)) => report.add("email/reset-email", "a reset request for the account", x, y),
-            Err(reason) => report.skipped.push(("email/reset-email".into(), reason)),
+            Err(reason) => report.skipped.push(("email/reset-email".into(), reason.to_string())),
         }
     }
     let emails: Vec<(String, String)> = {
@@ -271,7 +284,7 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
         .await;
         match result {
             Ok((x, y)) => report.add(&kind, &format!("{email:?}"), x, y),
-            Err(reason) => report.skipped.push((kind, reason)),
+            Err(reason) => report.skipped.push((kind, reason.to_string())),
         }
     }
     if wanted("reset/random-token") {
@@ -287,7 +300,7 @@ pub async fn diff(a: &Context, b: &Context, cases: u32, seed: u64, filter: Optio
             match result {
                 Ok((x, y)) => report.add("reset/random-token", &token, x, y),
                 Err(reason) => {
-                    report.skipped.push(("reset/random-token".into(), reason));
+                    report.skipped.push(("reset/random-token".into(), reason.to_string()));
                     break;
                 }
             }
@@ -336,14 +349,16 @@ parts: {}",
     )))
 }
 
-async fn both_emails(a: &Context, b: &Context) -> Result<(Seen, Seen), String> {
-    let (sa, sb) =
-        (a.session("diff-email").map_err(|_| "no session")?, b.session("diff-email").map_err(|_| "no session")?);
+async fn both_emails(a: &Context, b: &Context) -> Result<(Seen, Seen), Unpaired> {
+    let (sa, sb) = (
+        a.session("diff-email").map_err(|_| Unpaired::NoSession)?,
+        b.session("diff-email").map_err(|_| Unpaired::NoSession)?,
+    );
     let (ra, rb) = tokio::join!(email_shape(&sa), email_shape(&sb));
     let _ = tokio::join!(sa.finish(), sb.finish());
-    let unwrap = |side: &str, r: Result<Seen, Stop>| match r {
+    let unwrap = |side: &'static str, r: Result<Seen, Stop>| match r {
         Ok(seen) => Ok(seen),
-        Err(Stop::Skip(reason)) => Err(format!("{side}: {reason}")),
+        Err(Stop::Skip(reason)) => Err(Unpaired::Skipped { side, reason: Skipped(reason) }),
         Err(Stop::Deviation(f)) => Ok(Seen::NoAnswer(f.summary)),
     };
     Ok((unwrap("A", ra)?, unwrap("B", rb)?))
@@ -452,7 +467,7 @@ pub fn json_report(report: &Report, run: &Value) -> Value {
 }
 
 /// JUnit XML: one testsuite `diff`, one testcase per kind of probe, failing with its groups.
-pub fn junit(report: &Report) -> Result<String, String> {
+pub fn junit(report: &Report) -> Result<String, crate::error::SetupError> {
     use quick_junit::{NonSuccessKind, Report as JUnit, TestCase, TestCaseStatus, TestSuite};
     let mut kinds: BTreeMap<String, Vec<&Group>> = BTreeMap::new();
     for group in &report.groups {
@@ -479,7 +494,7 @@ pub fn junit(report: &Report) -> Result<String, String> {
     }
     let mut junit = JUnit::new("conformance-diff");
     junit.add_test_suite(suite);
-    junit.to_string().map_err(|e| format!("cannot write the JUnit report: {e}"))
+    Ok(junit.to_string()?)
 }
 
 #[cfg(test)]

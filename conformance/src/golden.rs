@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::error::SetupError;
 use crate::release::Release;
 
 include!(concat!(env!("OUT_DIR"), "/golden_files.rs"));
@@ -75,19 +76,19 @@ impl Set {
     }
 
     /// Every `<case>.snap` of `dir`.
-    pub fn from_dir(dir: &Path) -> Result<Set, String> {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read --golden {}: {e}", dir.display()))?;
+    pub fn from_dir(dir: &Path) -> Result<Set, SetupError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| SetupError::Read { path: dir.to_owned(), source })?;
         let mut files = BTreeMap::new();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(case) = name.strip_suffix(".snap") {
                 let text = std::fs::read_to_string(entry.path())
-                    .map_err(|e| format!("cannot read {}: {e}", entry.path().display()))?;
+                    .map_err(|source| SetupError::Read { path: entry.path(), source })?;
                 files.insert(case.to_owned(), text);
             }
         }
         if files.is_empty() {
-            return Err(format!("--golden {} holds no .snap file", dir.display()));
+            return Err(SetupError::NoGoldenFile(dir.to_owned()));
         }
         Ok(Set { origin: dir.display().to_string(), files })
     }
@@ -96,7 +97,7 @@ impl Set {
     pub fn expected(&self, case: &str, release: Release) -> Option<String> {
         let mut text = contents(self.files.get(case)?).to_owned();
         if release.hides_reset_failures() && HIDDEN_ON_2_4_0.contains(&case) {
-            let message = crate::check::first_message(&text)?;
+            let message = crate::outcome::first_message(&text)?;
             text = text.replace(
                 &format!("\"message\":{}", serde_json::to_string(&message).ok()?),
                 &format!("\"message\":{}", serde_json::to_string(crate::messages::CANNOT_SET).ok()?),

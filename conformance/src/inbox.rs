@@ -7,7 +7,7 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 
 use crate::admin::join;
-use crate::check::Stop;
+use crate::outcome::Stop;
 use crate::target::{Answer, Endpoint};
 
 /// How long to wait for a reset email to arrive, by default.

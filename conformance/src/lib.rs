@@ -19,7 +19,7 @@
 //!
 //! # Example
 //! ```no_run
-//! # async fn demo() -> Result<(), String> {
+//! # async fn demo() -> Result<(), conformance::error::SetupError> {
 //! let options = conformance::run::Options::default(); // --target builtin
 //! let (ctx, _server) = conformance::run::prepare(&options).await?;
 //! let outcomes = conformance::run::run_checks(&ctx, conformance::checks::all(), None, 8).await;
@@ -33,9 +33,11 @@ pub mod check;
 pub mod checks;
 pub mod context;
 pub mod diff;
+pub mod error;
 pub mod golden;
 pub mod inbox;
 pub mod messages;
+pub mod outcome;
 pub mod plan;
 pub mod property;
 pub mod record;

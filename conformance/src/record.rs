@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::check::Stop;
 use crate::checks::snapshots::{flip_case, produce};
 use crate::context::Context;
+use crate::error::SetupError;
 use crate::golden::{CASES, normalise};
 
 /// Where the recording comes from, written into each file.
@@ -72,12 +73,12 @@ pub fn redact(text: &str, accounts: &[(String, &str)]) -> String {
 }
 
 /// Records every documented case into `dir` (created when missing).
-pub async fn record(ctx: &Context, dir: &Path, provenance: &Provenance) -> Result<Recorded, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+pub async fn record(ctx: &Context, dir: &Path, provenance: &Provenance) -> Result<Recorded, SetupError> {
+    std::fs::create_dir_all(dir).map_err(|source| SetupError::CreateDir { path: dir.to_owned(), source })?;
     let date = today();
     let mut recorded = Recorded::default();
     for case in CASES {
-        let session = ctx.session(&format!("record-{case}")).map_err(|_| "cannot open a session".to_owned())?;
+        let session = ctx.session(&format!("record-{case}")).map_err(|_| SetupError::Session((*case).to_owned()))?;
         let answer = produce(&session, case).await;
         let mut accounts = Vec::new();
         if let Some(account) = session.known_account() {
@@ -91,7 +92,7 @@ pub async fn record(ctx: &Context, dir: &Path, provenance: &Provenance) -> Resul
             (Ok(answer), Ok(())) => {
                 let path = dir.join(format!("{case}.snap"));
                 let text = file_text(case, &redact(&answer.golden(), &accounts), provenance, &date);
-                std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                std::fs::write(&path, text).map_err(|source| SetupError::Write { path: path.clone(), source })?;
                 recorded.written.push(path);
             }
             (Err(Stop::Skip(reason)), _) => recorded.left_out.push(((*case).to_owned(), reason)),
@@ -101,7 +102,7 @@ pub async fn record(ctx: &Context, dir: &Path, provenance: &Provenance) -> Resul
             (_, Err(Stop::Skip(reason))) => recorded.left_out.push(((*case).to_owned(), reason)),
         }
         if let Some(request) = ctx.recaptcha() {
-            return Err(crate::run::recaptcha_message(&request));
+            return Err(SetupError::Recaptcha(crate::run::recaptcha_message(&request)));
         }
     }
     Ok(recorded)

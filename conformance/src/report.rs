@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{Value, json};
 
-use crate::check::{Area, Failure, Verdict};
-use crate::run::Outcome;
+use crate::error::SetupError;
+pub use crate::outcome::describe;
+use crate::outcome::{Area, Outcome, Verdict};
 
 /// Counts of passed, failed and skipped checks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -49,21 +50,6 @@ fn indent(text: &str, by: &str) -> String {
     text.lines().map(|line| format!("{by}{line}\n")).collect()
 }
 
-/// The failure in words: summary, detail, request and answer.
-pub fn describe(failure: &Failure) -> String {
-    let mut out = format!("{}\n", failure.summary);
-    if let Some(detail) = &failure.detail {
-        out.push_str(detail.trim_end());
-        out.push('\n');
-    }
-    if let Some(answer) = &failure.answer {
-        let _ = writeln!(out, "request: {}", answer.request.trim_end());
-        let body: String = answer.body.chars().take(2000).collect();
-        let _ = writeln!(out, "answer: HTTP {} ({})\n{body}", answer.status, answer.content_type);
-    }
-    out
-}
-
 /// The human report, grouped by area with each area's counts; the closing count line is
 /// [`summary_line`], printed by the caller last.
 pub fn human(outcomes: &[Outcome], verbose: bool) -> String {
@@ -98,7 +84,7 @@ pub fn human(outcomes: &[Outcome], verbose: bool) -> String {
 }
 
 /// JUnit XML: a testsuite per area, a testcase per check (failures with their description).
-pub fn junit(outcomes: &[Outcome]) -> Result<String, String> {
+pub fn junit(outcomes: &[Outcome]) -> Result<String, SetupError> {
     let mut report = Report::new("conformance");
     for area in areas(outcomes) {
         let mut suite = TestSuite::new(area.name());
@@ -125,7 +111,7 @@ pub fn junit(outcomes: &[Outcome]) -> Result<String, String> {
         }
         report.add_test_suite(suite);
     }
-    report.to_string().map_err(|e| format!("cannot write the JUnit report: {e}"))
+    Ok(report.to_string()?)
 }
 
 /// The JSON report: the counts and one object per check.

@@ -9,8 +9,10 @@ use tokio::sync::{Semaphore, oneshot};
 use tokio::task::JoinSet;
 
 use crate::admin::Admin;
-use crate::check::{Area, Check, Stop, Verdict};
+use crate::check::{Check, Stop, Verdict};
 use crate::context::{Account, Context, Inner, Mode, header_map};
+use crate::error::SetupError;
+pub use crate::outcome::Outcome;
 use crate::release::Release;
 use crate::target::{Endpoint, Traffic};
 
@@ -89,18 +91,6 @@ impl Default for Options {
     }
 }
 
-/// The result of one check.
-#[derive(Clone, Debug)]
-pub struct Outcome {
-    pub id: String,
-    pub area: Area,
-    pub about: String,
-    pub verdict: Verdict,
-    pub duration: Duration,
-    /// Figures the check reported (`1218 verdicts checked`), and parts it skipped.
-    pub notes: Vec<String>,
-}
-
 /// Keeps the in-process mock running; dropping it stops the server.
 #[derive(Debug)]
 pub struct Builtin {
@@ -109,14 +99,12 @@ pub struct Builtin {
 }
 
 /// Starts the mock in-process, imitating `release`, throttling or not.
-pub async fn start_builtin(release: Release, throttle: bool) -> Result<Builtin, String> {
+pub async fn start_builtin(release: Release, throttle: bool) -> Result<Builtin, SetupError> {
     use mock_server::config::{Config, Throttle};
-    let mut config = Config::for_tests().map_err(|e| format!("the built-in mock's fixtures: {e}"))?;
-    config.magento_version =
-        release.to_string().parse().map_err(|_| format!("the built-in mock cannot imitate {release}"))?;
+    let mut config = Config::for_tests()?;
+    config.magento_version = release.to_string().parse().map_err(|_| SetupError::BuiltinRelease(release))?;
     config.throttle = if throttle { Throttle::WebForms } else { Throttle::Magento };
-    let app =
-        mock_server::Application::build(config).await.map_err(|e| format!("cannot start the built-in mock: {e}"))?;
+    let app = mock_server::Application::build(config).await.map_err(SetupError::BuiltinStart)?;
     let address = app.address();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
@@ -125,12 +113,16 @@ pub async fn start_builtin(release: Release, throttle: bool) -> Result<Builtin, 
     Ok(Builtin { _stop: stop, address })
 }
 
-fn parse_url(what: &str, text: &str) -> Result<Url, String> {
-    let url = Url::parse(text).map_err(|e| format!("{what} {text:?} is not a URL: {e}"))?;
+fn parse_url(what: &'static str, text: &str) -> Result<Url, SetupError> {
+    let url = Url::parse(text).map_err(|e| bad_url(what, text, e))?;
     if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
-        return Err(format!("{what} {text:?} is not an http(s) URL"));
+        return Err(SetupError::NotHttp { what, text: text.to_owned() });
     }
     Ok(url)
+}
+
+fn bad_url(what: &'static str, text: &str, reason: impl std::fmt::Display) -> SetupError {
+    SetupError::Url { what, text: text.to_owned(), reason: reason.to_string() }
 }
 
 /// Whether `url` is on this machine (loopback): no pace by default.
@@ -142,9 +134,9 @@ pub fn is_loopback(url: &Url) -> bool {
 /// Makes the context: starts `builtin`, checks that the target answers, probes the control API,
 /// learns the store's names and password policy from `storeConfig`.
 /// An `Err` means the run cannot start (exit status 2).
-pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), String> {
+pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), SetupError> {
     if options.cases == 0 {
-        return Err("--cases must be at least 1 (a property over no input checks nothing)".into());
+        return Err(SetupError::NoCases);
     }
     let headers = header_map(&options.headers)?;
     let (graphql, mut admin, mut inbox, builtin, mode) = match &options.target {
@@ -152,13 +144,14 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
             let server = start_builtin(options.release, options.throttle.unwrap_or(false)).await?;
             let base = format!("http://{}/", server.address);
             let base = parse_url("builtin", &base)?;
-            let admin = base.join("__admin").map_err(|e| e.to_string())?;
-            (base.join("graphql").map_err(|e| e.to_string())?, Some(admin), Some(base), Some(server), Mode::Builtin)
+            let admin = base.join("__admin").map_err(|e| bad_url("builtin", base.as_str(), e))?;
+            let graphql = base.join("graphql").map_err(|e| bad_url("builtin", base.as_str(), e))?;
+            (graphql, Some(admin), Some(base), Some(server), Mode::Builtin)
         }
         TargetSpec::Url(text) => {
             let mut url = parse_url("--target", text)?;
             if url.path() == "/" || url.path().is_empty() {
-                url = url.join("graphql").map_err(|e| e.to_string())?;
+                url = url.join("graphql").map_err(|e| bad_url("--target", text, e))?;
             }
             (url, None, None, None, Mode::Plain)
         }
@@ -168,7 +161,7 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
         let url = parse_url("--admin", text)?;
         if inbox.is_none() {
             // The mock serves its inbox on the same address as its control API.
-            inbox = Some(url.join("/").map_err(|e| e.to_string())?);
+            inbox = Some(url.join("/").map_err(|e| bad_url("--admin", text, e))?);
         }
         admin = Some(url);
         mode = if mode == Mode::Builtin { mode } else { Mode::Admin };
@@ -185,12 +178,12 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
     let traffic = Traffic::new(rate, options.concurrency);
     let endpoint = Endpoint::with_traffic(graphql.clone(), headers, options.timeout, traffic)?;
     let unreachable = |stop: Stop| match stop {
-        Stop::Deviation(f) => format!("the target {graphql} cannot be reached: {}", f.summary),
-        Stop::Skip(reason) => reason,
+        Stop::Deviation(f) => SetupError::Unreachable { url: graphql.clone(), reason: f.summary },
+        Stop::Skip(reason) => SetupError::Missing(reason),
     };
     let probe = endpoint.graphql("{ storeConfig { store_name } }").await.map_err(unreachable)?;
     if probe.status >= 500 && probe.body.is_empty() {
-        return Err(format!("the target {graphql} answered HTTP {} with no body", probe.status));
+        return Err(SetupError::NoBody { url: graphql, status: probe.status });
     }
     let store_name = match &options.store_name {
         Some(name) => Some(name.clone()),
@@ -216,11 +209,11 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), St
     if let Some(base) = &admin {
         let probe_ns = endpoint
             .with_header("x-mock-namespace", &format!("conformance-{run_id}-probe"))
-            .map_err(|_| "bad namespace".to_owned())?;
+            .map_err(|_| SetupError::Namespace(format!("conformance-{run_id}-probe")))?;
         let client = Admin { base: base.clone(), endpoint: probe_ns };
         let unreachable = |stop: Stop| match stop {
-            Stop::Deviation(f) => format!("the control API {base} does not work: {}", f.summary),
-            Stop::Skip(reason) => reason,
+            Stop::Deviation(f) => SetupError::ControlApi { url: base.clone(), reason: f.summary },
+            Stop::Skip(reason) => SetupError::Missing(reason),
         };
         if let Some(settings) = client.settings().await.map_err(unreachable)?
             && options.throttle.is_none()

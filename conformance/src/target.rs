@@ -9,7 +9,9 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use reqwest::{Client, Method, RequestBuilder, Url};
 use serde_json::{Value, json};
 
-use crate::check::Stop;
+use crate::error::SetupError;
+pub use crate::outcome::Answer;
+use crate::outcome::Stop;
 
 /// How long one request may take before it counts as a deviation, by default.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
@@ -65,40 +67,6 @@ impl Traffic {
 
     pub fn requests_sent(&self) -> u64 {
         self.sent.load(Ordering::Relaxed)
-    }
-}
-
-/// A response as bytes on the wire, with the request that produced it.
-#[derive(Clone, Debug)]
-pub struct Answer {
-    /// `METHOD URL` then the body sent (shortened when long).
-    pub request: String,
-    pub status: u16,
-    pub content_type: String,
-    pub body: String,
-}
-
-impl Answer {
-    /// What a golden file holds: the status line and the exact body.
-    pub fn golden(&self) -> String {
-        format!("HTTP {}\n{}", self.status, self.body)
-    }
-
-    pub fn json(&self) -> Result<Value, Stop> {
-        serde_json::from_str(&self.body)
-            .map_err(|e| Stop::deviation(self, format!("the answer is not JSON ({e})"), None))
-    }
-
-    /// The first error's message, when the body is JSON with errors.
-    pub fn message(&self) -> Option<String> {
-        let body: Value = serde_json::from_str(&self.body).ok()?;
-        body.get("errors")?.get(0)?.get("message")?.as_str().map(str::to_owned)
-    }
-
-    /// `data.<field>` when present.
-    pub fn data(&self, field: &str) -> Option<Value> {
-        let body: Value = serde_json::from_str(&self.body).ok()?;
-        body.get("data")?.get(field).cloned()
     }
 }
 
@@ -165,7 +133,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// An endpoint with no pace, one request at a time, the default timeout.
-    pub fn new(graphql: Url, headers: HeaderMap) -> Result<Self, String> {
+    pub fn new(graphql: Url, headers: HeaderMap) -> Result<Self, SetupError> {
         Self::with_traffic(graphql, headers, REQUEST_TIMEOUT, Traffic::new(None, 64))
     }
 
@@ -175,9 +143,8 @@ impl Endpoint {
         headers: HeaderMap,
         timeout: Duration,
         traffic: Arc<Traffic>,
-    ) -> Result<Self, String> {
-        let client =
-            Client::builder().timeout(timeout).build().map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+    ) -> Result<Self, SetupError> {
+        let client = Client::builder().timeout(timeout).build().map_err(SetupError::HttpClient)?;
         Ok(Self { client, graphql, headers, traffic })
     }
 

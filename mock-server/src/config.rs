@@ -6,12 +6,12 @@ use std::time::Duration;
 
 use axum::http::HeaderValue;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use serde::{Deserialize, Serialize};
+use clap::{Args, Parser, Subcommand};
 
 use crate::fixtures::{Fixtures, FixturesError};
+pub use crate::magento::settings::Throttle;
 use crate::magento::{MagentoMode, MagentoVersion};
-use crate::scenarios::rules::{Rule, parse_scenarios_file};
+use crate::scenarios::rules::{Rule, RuleError, ScenariosFileError, parse_scenarios_file};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -103,32 +103,15 @@ impl ServeArgs {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SmtpListen(pub Option<SocketAddr>);
 
-fn parse_smtp_listen(text: &str) -> Result<SmtpListen, String> {
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0:?} is neither an address (IP:PORT) nor off")]
+pub struct BadSmtpListen(String);
+
+fn parse_smtp_listen(text: &str) -> Result<SmtpListen, BadSmtpListen> {
     if text.eq_ignore_ascii_case("off") {
         return Ok(SmtpListen(None));
     }
-    text.parse().map(|a| SmtpListen(Some(a))).map_err(|_| format!("{text:?} is neither an address (IP:PORT) nor off"))
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Throttle {
-    /// As Magento: Magento_Security's reset throttle runs only in the storefront's web area
-    /// (`Magento\Security\Model\Plugin\AccountManagement`), so GraphQL requests are never throttled.
-    Magento,
-    Off,
-    /// The web forms' limits applied to GraphQL too (10 minutes apart, 5 an hour, by IP or
-    /// email), for a store whose extension throttles GraphQL.
-    #[value(name = "web-forms")]
-    #[serde(rename = "web-forms")]
-    WebForms,
-}
-
-impl Throttle {
-    /// Whether reset requests over GraphQL are throttled at all.
-    pub const fn throttles_graphql(self) -> bool {
-        matches!(self, Self::WebForms)
-    }
+    text.parse().map(|a| SmtpListen(Some(a))).map_err(|_| BadSmtpListen(text.to_owned()))
 }
 
 /// Everything the server needs to start, validated.
@@ -164,8 +147,10 @@ pub enum ConfigError {
     StorefrontUrl(String),
     #[error("cannot read scenarios file {path}: {source}")]
     ReadScenarios { path: String, source: std::io::Error },
-    #[error("{0}")]
-    Scenarios(String),
+    #[error(transparent)]
+    Scenarios(#[from] ScenariosFileError),
+    #[error("--scenarios: {0}")]
+    Rule(#[from] RuleError),
     #[error("--admin-token must not be empty")]
     EmptyAdminToken,
     #[error("--cors-origin {0:?} is not an origin like http://localhost:3000")]
@@ -228,11 +213,11 @@ fn load_scenarios(path: &Path) -> Result<Vec<Rule>, ConfigError> {
     let origin = path.display().to_string();
     let text =
         std::fs::read_to_string(path).map_err(|source| ConfigError::ReadScenarios { path: origin.clone(), source })?;
-    let specs = parse_scenarios_file(&text, &origin).map_err(ConfigError::Scenarios)?;
+    let specs = parse_scenarios_file(&text, &origin)?;
     specs
         .into_iter()
         .enumerate()
-        .map(|(i, spec)| spec.into_rule(format!("file-{}", i + 1)).map_err(ConfigError::Scenarios))
+        .map(|(i, spec)| spec.into_rule(format!("file-{}", i + 1)).map_err(ConfigError::Rule))
         .collect()
 }
 

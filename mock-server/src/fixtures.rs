@@ -153,7 +153,7 @@ impl Fixtures {
                 lastname: entry.lastname,
                 lock_expires,
             };
-            customer.check().map_err(at_line)?;
+            customer.check().map_err(|e| at_line(e.to_string()))?;
             customers.push(customer);
         }
         Ok(Self { store: file.store, customers })

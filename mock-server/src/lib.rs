@@ -1,26 +1,32 @@
 //! A test double for Magento / Adobe Commerce's customer password-reset flow over GraphQL.
 //!
 //! It answers `requestPasswordResetEmail`, `resetPassword` and the rest of the journey (sign-in,
-//! `customer`, `isEmailAvailable`, `storeConfig`) with the exact bytes of the Magento release it
-//! imitates, captures the reset emails in an inbox that speaks Mailpit's API, and lets tests
-//! script outcomes and move its clock.
+//! `customer`, `isEmailAvailable`, `storeConfig`, the account area) with the exact bytes of the
+//! Magento release it imitates, captures the store's emails in an inbox that speaks Mailpit's API,
+//! and lets tests script outcomes and move its clock.
+//!
+//! The public surface is small: [`Application`] (bind, then serve until shutdown), its
+//! [`Config`], [`router`] for driving the HTTP surface without a socket, [`AppState`] behind it,
+//! and the [`magento`] module: the imitation itself, usable without a server. Everything else is
+//! internal.
 //!
 //! # Layout
 //! - [`config`]: the command line, every flag with an environment twin.
 //! - [`magento`]: the imitation: releases, error catalogue, checks in Magento's order, the
-//!   schema, webonyx-style validation and the rendering of answers.
-//! - [`accounts`]: customers, reset tokens, locks, throttles and sessions.
-//! - [`mail`]: the reset email and the inbox.
-//! - [`scenarios`]: scripted states, rules and transport faults.
-//! - [`journal`]: the request journal tests read and wait on.
+//!   schema, webonyx-style validation and the rendering of answers. It names nothing of the
+//!   server: resolvers are given narrow `Services` (`magento/context.rs`).
+//! - `accounts`: customers, reset tokens, locks, throttles and sessions.
+//! - `mail`: the store's emails and the inbox.
+//! - `scenarios`: scripted states, rules and transport faults.
+//! - `journal`: the request journal tests read and wait on.
 //! - [`http`]: the GraphQL transport, the Mailpit routes, the control API.
-//! - [`state`]: settings and namespaces shared by all of them; [`clock`] and [`random`] are
-//!   the single sources of time and randomness.
+//! - [`state`]: settings and namespaces shared by all of them; `clock` and `random` are the
+//!   single sources of time and randomness.
 //!
 //! # Example
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let config = mock_server::config::Config::for_tests()?;
+//! let config = mock_server::Config::for_tests()?;
 //! let app = mock_server::Application::build(config).await?;
 //! println!("GraphQL at http://{}/graphql", app.address());
 //! app.run_until(std::future::pending()).await?;
@@ -28,25 +34,27 @@
 //! ```
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
-pub mod accounts;
-pub mod clock;
+mod accounts;
+mod clock;
 pub mod config;
-pub mod fixtures;
+mod fixtures;
 pub mod http;
-pub mod journal;
+mod journal;
 pub mod magento;
-pub mod mail;
-pub mod random;
-pub mod scenarios;
+mod mail;
+mod random;
+mod scenarios;
 pub mod state;
+
+pub use config::{Config, ConfigError, Throttle};
+pub use http::router;
+pub use magento::{MagentoMode, MagentoVersion};
+pub use state::AppState;
 
 use std::future::Future;
 use std::net::SocketAddr;
 
 use tokio::net::TcpListener;
-
-use crate::config::Config;
-use crate::state::AppState;
 
 /// The server, bound and ready to run.
 pub struct Application {

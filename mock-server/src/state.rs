@@ -4,38 +4,20 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
-use serde::{Deserialize, Serialize};
 use tokio::sync::{Notify, broadcast};
 
 use crate::accounts::{Accounts, SecuritySettings};
 use crate::clock::Clock;
-use crate::config::{Config, Throttle};
+use crate::config::Config;
 use crate::fixtures::Fixtures;
 use crate::journal::{Entry, Journal};
 use crate::magento::schema::{MagentoSchema, build_schema};
+pub use crate::magento::settings::{Enumeration, Settings};
 use crate::magento::validation::{DocumentCache, SchemaIndex};
-use crate::magento::{MagentoMode, MagentoVersion};
-use crate::mail::inbox::{Content, Events};
-use crate::mail::{Inbox, StoredMessage};
+use crate::mail::inbox::Events;
+use crate::mail::{Content, Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
-
-/// What `PATCH /__admin/settings` may change while the server runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Settings {
-    pub magento_version: MagentoVersion,
-    pub magento_mode: MagentoMode,
-    pub throttle: Throttle,
-    pub enumeration: Enumeration,
-}
-
-/// Whether unknown emails are revealed, as Magento does, or answered like known ones.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Enumeration {
-    Magento,
-    Uniform,
-}
 
 /// Namespaces alive at once; `DELETE /__admin/namespaces/{name}` forgets one.
 pub const MAX_NAMESPACES: usize = 1_000;

@@ -274,6 +274,12 @@ impl From<String> for CannotRun {
     }
 }
 
+impl From<conformance::error::SetupError> for CannotRun {
+    fn from(error: conformance::error::SetupError) -> Self {
+        CannotRun(error.to_string(), false)
+    }
+}
+
 fn describe_target(ctx: &Context, options: &Options) -> String {
     let inner = ctx.inner();
     let pace = match inner.endpoint.traffic.interval {

@@ -20,12 +20,14 @@ pub struct Verdict {
     pub class: String,
 }
 
-pub fn entries() -> Result<Vec<Verdict>, String> {
+pub fn entries() -> Result<Vec<Verdict>, crate::error::SetupError> {
     CORPUS
         .lines()
         .filter(|l| !l.trim().is_empty())
         .enumerate()
-        .map(|(i, line)| serde_json::from_str(line).map_err(|e| format!("email-verdicts.jsonl line {}: {e}", i + 1)))
+        .map(|(i, line)| {
+            serde_json::from_str(line).map_err(|source| crate::error::SetupError::Corpus { line: i + 1, source })
+        })
         .collect()
 }
 
@@ -66,7 +68,7 @@ pub fn checks() -> Vec<Check> {
         |ctx| async move {
             ctx.clone()
                 .with_session("corpus", |s| async move {
-                    let entries = entries().map_err(Stop::error)?;
+                    let entries = entries().map_err(|e| Stop::error(e.to_string()))?;
                     let total = entries.len();
                     let (mut checked, mut disagreements, mut unchecked) = (0usize, Vec::new(), Vec::new());
                     let mut first = None;

@@ -38,7 +38,7 @@ pub fn checks() -> Vec<Check> {
                 let has_locked = match locked? {
                     Ok(_) => true,
                     Err(reason) => {
-                        ctx.skip_part("a locked account (row 6)", &reason);
+                        ctx.skip_part("a locked account (row 6)", &reason.0);
                         false
                     }
                 };

@@ -15,11 +15,10 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 use time::{Duration, OffsetDateTime};
 
-pub use carts::{Cart, CartError, Carts};
+pub use carts::{Cart, Carts};
 use password::PasswordHash;
 pub use profile::Profile;
-pub use security::{ResetProtection, SecuritySettings};
-pub use sessions::Session;
+pub use security::SecuritySettings;
 use sessions::Sessions;
 use throttle::{ResetThrottle, SignInThrottle};
 
@@ -68,12 +67,12 @@ pub struct NewCustomer {
 
 impl NewCustomer {
     /// What every account must have, wherever it comes from (fixtures, the control API).
-    pub fn check(&self) -> Result<(), String> {
+    pub fn check(&self) -> Result<(), CustomerError> {
         if !crate::magento::email_address::is_valid_email(&self.email) {
-            return Err(format!("customer email {:?} is not a valid email address", self.email));
+            return Err(CustomerError::InvalidEmail(self.email.clone()));
         }
         if self.password.is_empty() {
-            return Err(format!("customer {:?} has an empty password", self.email));
+            return Err(CustomerError::EmptyPassword(self.email.clone()));
         }
         Ok(())
     }
@@ -126,6 +125,15 @@ pub struct Accounts {
     sessions: Sessions,
     /// The namespace's carts (guests' and customers').
     pub carts: Carts,
+}
+
+/// A customer no account may be made from.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum CustomerError {
+    #[error("customer email {0:?} is not a valid email address")]
+    InvalidEmail(String),
+    #[error("customer {0:?} has an empty password")]
+    EmptyPassword(String),
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

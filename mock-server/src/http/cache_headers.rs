@@ -13,9 +13,13 @@ use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
-use super::graphql::FullPageCacheable;
 use super::request_headers::RequestHeaders;
 use crate::magento::{CacheIdRule, MagentoVersion};
+
+/// Marks an answer the full-page cache would store: the GraphQL handler sets it, [`CacheContext`]
+/// reads it.
+#[derive(Clone, Copy, Debug)]
+pub struct FullPageCacheable;
 
 /// What decides the cache headers of one request.
 pub struct CacheContext {

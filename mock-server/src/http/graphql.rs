@@ -7,9 +7,9 @@ use std::time::Instant;
 
 use async_graphql::Variables;
 use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection};
-use axum::body::{Body, to_bytes};
+use axum::body::to_bytes;
 use axum::extract::{ConnectInfo, Request, State as AxumState};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
@@ -22,9 +22,11 @@ use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
 
-use super::cache_headers::CacheContext;
+use super::answer::json_response;
+use super::cache_headers::{CacheContext, FullPageCacheable};
 use super::connection::{Peer, ResetSwitch};
 use super::request_headers::{RequestHeaders, bad_header};
+use super::services::Live;
 
 /// PHP's default `post_max_size` (8M). Magento has no limit of its own up to 2.4.8; PHP hands it
 /// an empty body for anything larger (docs/release-families.md, section 2.6).
@@ -35,7 +37,7 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
     let (parts, body) = request.into_parts();
     let headers = match RequestHeaders::read(&parts.headers) {
         Ok(headers) => headers,
-        Err(message) => return bad_header(&message),
+        Err(error) => return bad_header(error),
     };
     let version = app.settings().magento_version;
     let bytes = match tokio::time::timeout(app.body_read_timeout(), to_bytes(body, MAX_BODY_BYTES)).await {
@@ -75,7 +77,7 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
     let peer = peer_of(&request);
     let headers = match RequestHeaders::read(request.headers()) {
         Ok(headers) => headers,
-        Err(message) => return bad_header(&message),
+        Err(error) => return bad_header(error),
     };
     let query = request.uri().query().unwrap_or("");
     if query.is_empty() && accepts_html(request.headers()) {
@@ -100,7 +102,7 @@ pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> R
     let peer = peer_of(&request);
     let headers = match RequestHeaders::read(request.headers()) {
         Ok(headers) => headers,
-        Err(message) => return bad_header(&message),
+        Err(error) => return bad_header(error),
     };
     let cache = CacheContext::of(version, b"", &headers, false);
     if version.crashes_without_query() {
@@ -269,7 +271,7 @@ async fn execute(
     let calls = root_calls(&operation.node, &variables);
     let namespace = match app.namespace(&headers.namespace) {
         Ok(namespace) => namespace,
-        Err(error) => return bad_header(&error.to_string()),
+        Err(error) => return bad_header(error),
     };
     let plan = Plan::decide(
         headers.scenario,
@@ -300,16 +302,14 @@ async fn execute(
         None => {}
     }
 
-    let context = RequestContext {
-        app: app.clone(),
-        namespace: Arc::clone(&namespace),
+    let context: Arc<RequestContext> = Arc::new(RequestContext {
         settings,
         client_ip: peer.address.ip(),
         bearer_token: headers.bearer_token.clone(),
         field_states: plan.field_states.clone(),
         captured: Mutex::new(Vec::new()),
-    };
-    let context = Arc::new(context);
+        services: Live { app: app.clone(), namespace: Arc::clone(&namespace) },
+    });
     let mut executable = ExecutableDocument::clone(document);
     cast_string_literals(&mut executable, &params.query, app.schema_index());
     // Only a document with a directive can skip fields (see `validation::fill_skipped`).
@@ -375,10 +375,6 @@ async fn execute(
 fn has_cache_identity(field: &str) -> bool {
     matches!(field, "storeConfig" | "availableStores")
 }
-
-/// Marks an answer the full-page cache would store (see `cache_headers`).
-#[derive(Clone, Copy, Debug)]
-pub struct FullPageCacheable;
 
 /// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.
 fn unknown_store(app: &AppState, headers: &RequestHeaders, version: MagentoVersion) -> Option<Response> {
@@ -543,15 +539,6 @@ fn request_failure(version: MagentoVersion, message: &str) -> Response {
         StatusFamily::CatchAll => StatusCode::INTERNAL_SERVER_ERROR,
     };
     json_response(status, response_body(&[WireError::request_level(message)], None, version))
-}
-
-/// Magento sends every GraphQL answer with no-cache headers unless the query is cacheable.
-pub fn json_response(status: StatusCode, body: String) -> Response {
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-        (header::CACHE_CONTROL, HeaderValue::from_static("max-age=0, must-revalidate, no-cache, no-store")),
-    ];
-    (status, headers, Body::from(body)).into_response()
 }
 
 /// A browser navigating to `/graphql` (rather than a GraphQL client) gets GraphiQL.

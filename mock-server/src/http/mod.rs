@@ -1,16 +1,18 @@
 //! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
 
-pub mod admin;
+mod admin;
+mod answer;
 mod cache_headers;
-pub mod connection;
+mod connection;
 mod error_page;
-pub mod graphql;
-pub mod mailpit;
+mod graphql;
+mod mailpit;
 mod openapi;
-pub mod request_headers;
-pub mod scope;
-pub mod server;
-pub mod web;
+mod request_headers;
+mod scope;
+pub(crate) mod server;
+mod services;
+mod web;
 
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -24,20 +26,23 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/graphql", post(graphql::post).get(graphql::get))
-        .route("/api/v1/messages", get(mailpit::list).delete(mailpit::delete).put(mailpit::set_read))
-        .route("/api/v1/search", get(mailpit::search).delete(mailpit::delete_search))
-        .route("/api/v1/message/{id}", get(mailpit::message))
-        .route("/api/v1/message/{id}/headers", get(mailpit::headers))
-        .route("/api/v1/message/{id}/raw", get(mailpit::raw))
-        .route("/api/v1/message/{id}/part/{part}", get(mailpit::part))
-        .route("/api/v1/message/{id}/link-check", get(mailpit::link_check))
-        .route("/api/v1/send", post(mailpit::send))
-        .route("/api/v1/info", get(mailpit::info))
-        .route("/api/v1/webui", get(mailpit::webui))
-        .route("/api/v1/tags", get(mailpit::tags))
+        .route(
+            "/api/v1/messages",
+            get(mailpit::messages::list).delete(mailpit::messages::delete).put(mailpit::messages::set_read),
+        )
+        .route("/api/v1/search", get(mailpit::search::search).delete(mailpit::search::delete_search))
+        .route("/api/v1/message/{id}", get(mailpit::message::message))
+        .route("/api/v1/message/{id}/headers", get(mailpit::message::headers))
+        .route("/api/v1/message/{id}/raw", get(mailpit::message::raw))
+        .route("/api/v1/message/{id}/part/{part}", get(mailpit::message::part))
+        .route("/api/v1/message/{id}/link-check", get(mailpit::message::link_check))
+        .route("/api/v1/send", post(mailpit::send::send))
+        .route("/api/v1/info", get(mailpit::info::info))
+        .route("/api/v1/webui", get(mailpit::info::webui))
+        .route("/api/v1/tags", get(mailpit::tags::tags))
         .route("/api/v1/openapi.json", get(openapi::inbox))
-        .route("/api/events", get(mailpit::events))
-        .route("/view/{file}", get(mailpit::view))
+        .route("/api/events", get(mailpit::events::events))
+        .route("/view/{file}", get(mailpit::message::view))
         .nest("/__admin", admin::router(state.clone()))
         .merge(web::router())
         .route("/livez", get(|| async { "ok" }))

@@ -4,7 +4,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 
-use crate::scenarios::State;
+use crate::scenarios::{State, UnknownState};
 
 pub const NAMESPACE_HEADER: &str = "x-mock-namespace";
 pub const SCENARIO_HEADER: &str = "x-mock-scenario";
@@ -19,12 +19,23 @@ pub struct RequestHeaders {
     pub store: Option<String>,
 }
 
+/// One of our own headers is wrong; the message names it and says what it takes.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum HeaderError {
+    #[error("{0}: the value is not visible ASCII")]
+    NotVisibleAscii(String),
+    #[error("X-Mock-Namespace: {0:?} must be at most 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'")]
+    BadNamespace(String),
+    #[error("X-Mock-Scenario: {0}")]
+    UnknownScenario(#[from] UnknownState),
+}
+
 impl RequestHeaders {
-    pub fn read(headers: &HeaderMap) -> Result<Self, String> {
+    pub fn read(headers: &HeaderMap) -> Result<Self, HeaderError> {
         Ok(Self {
             namespace: namespace(headers)?,
             scenario: match text(headers, SCENARIO_HEADER)? {
-                Some(state) => Some(state.trim().parse().map_err(|e| format!("X-Mock-Scenario: {e}"))?),
+                Some(state) => Some(state.trim().parse::<State>()?),
                 None => None,
             },
             bearer_token: text(headers, header::AUTHORIZATION.as_str())?
@@ -36,7 +47,7 @@ impl RequestHeaders {
 }
 
 /// The `X-Mock-Namespace` header.
-pub fn namespace(headers: &HeaderMap) -> Result<String, String> {
+pub fn namespace(headers: &HeaderMap) -> Result<String, HeaderError> {
     match text(headers, NAMESPACE_HEADER)? {
         Some(name) => valid_namespace(name).map(str::to_owned),
         None => Ok(String::new()),
@@ -44,24 +55,17 @@ pub fn namespace(headers: &HeaderMap) -> Result<String, String> {
 }
 
 /// A namespace name: up to 64 of `[A-Za-z0-9._-]` ("" is the default namespace).
-pub fn valid_namespace(name: &str) -> Result<&str, String> {
+pub fn valid_namespace(name: &str) -> Result<&str, HeaderError> {
     let valid = name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if valid {
-        Ok(name)
-    } else {
-        Err(format!("X-Mock-Namespace: {name:?} must be at most 64 characters of A-Z, a-z, 0-9, '.', '_' and '-'"))
-    }
+    if valid { Ok(name) } else { Err(HeaderError::BadNamespace(name.to_owned())) }
 }
 
-fn text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, String> {
-    headers
-        .get(name)
-        .map(|value| value.to_str().map_err(|_| format!("{name}: the value is not visible ASCII")))
-        .transpose()
+fn text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, HeaderError> {
+    headers.get(name).map(|value| value.to_str().map_err(|_| HeaderError::NotVisibleAscii(name.to_owned()))).transpose()
 }
 
 /// Our own headers are wrong: say so plainly (this is not a Magento answer).
-pub fn bad_header(message: &str) -> Response {
-    let body = json!({ "errors": [{ "message": message, "extensions": { "category": "mock-server" } }] });
-    super::graphql::json_response(StatusCode::BAD_REQUEST, body.to_string())
+pub fn bad_header(message: impl std::fmt::Display) -> Response {
+    let body = json!({ "errors": [{ "message": message.to_string(), "extensions": { "category": "mock-server" } }] });
+    super::answer::json_response(StatusCode::BAD_REQUEST, body.to_string())
 }

@@ -30,7 +30,7 @@ impl FromRequestParts<AppState> for Scope {
     type Rejection = BadNamespace;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self, Self::Rejection> {
-        let name = namespace(&parts.headers).map_err(BadNamespace)?;
+        let name = namespace(&parts.headers).map_err(|e| BadNamespace(e.to_string()))?;
         let namespace = app.namespace(&name).map_err(|e| BadNamespace(e.to_string()))?;
         Ok(Self { name, namespace })
     }
@@ -53,7 +53,7 @@ impl FromRequestParts<AppState> for InboxScope {
             Some(name) if !parts.headers.contains_key(NAMESPACE_HEADER) => valid_namespace(&name).map(str::to_owned),
             _ => namespace(&parts.headers),
         }
-        .map_err(BadInboxNamespace)?;
+        .map_err(|e| BadInboxNamespace(e.to_string()))?;
         app.namespace(&name).map(Self).map_err(|e| BadInboxNamespace(e.to_string()))
     }
 }

@@ -1,15 +1,51 @@
-//! What a resolver knows about the request it answers.
+//! What a resolver knows about the request it answers, and the narrow [`Services`] it is given:
+//! the namespace's clock, accounts and inbox, the one source of randomness, and the store.
+//!
+//! The imitation names nothing of the server: `http` builds a [`RequestContext`] per request
+//! from its shared state, and unit tests build one from `testing::Fake` with no server at all.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use time::OffsetDateTime;
+
+use crate::accounts::Accounts;
+use crate::fixtures::Store;
+use crate::mail::stored::Content;
+use crate::random::{Random, RandomError};
 use crate::scenarios::State;
-use crate::state::{AppState, Namespace, Settings};
 
-pub struct RequestContext {
-    pub app: AppState,
-    pub namespace: Arc<Namespace>,
+use super::settings::Settings;
+
+/// Everything the imitation reads or changes besides the request itself.
+pub trait Services: Send + Sync {
+    /// The namespace's clock (tests move it).
+    fn now(&self) -> OffsetDateTime;
+    /// The namespace's accounts, carts and sessions. Keep the guard short: not across a
+    /// capture, never across an await.
+    fn accounts(&self) -> MutexGuard<'_, Accounts>;
+    fn random(&self) -> &Random;
+    /// The store the fixtures describe: names, code, password rules.
+    fn store(&self) -> &Store;
+    /// The base of every link in the store's emails.
+    fn storefront_url(&self) -> &str;
+    /// The key customer tokens are signed with.
+    fn customer_token_key(&self) -> &[u8];
+    /// The mailer: stores a message in the namespace's inbox (with a new `Message-ID` unless it
+    /// has one) and answers its Mailpit id.
+    fn capture(&self, message_id: Option<String>, content: Content) -> Result<String, RandomError>;
+
+    /// A new `Message-ID`, without angle brackets.
+    fn new_message_id(&self) -> Result<String, RandomError> {
+        Ok(format!("{}@mock-server.magento.test", self.random().alphanumeric(24)?))
+    }
+}
+
+/// One request as the resolvers see it. The services come last so that a context built over a
+/// concrete `S` coerces to `RequestContext<dyn Services>`, the type every resolver takes, with
+/// no allocation beyond the context's own.
+pub struct RequestContext<S: ?Sized + Services = dyn Services> {
     /// A snapshot, so one request sees one release even while settings change.
     pub settings: Settings,
     pub client_ip: IpAddr,
@@ -19,9 +55,10 @@ pub struct RequestContext {
     pub field_states: HashMap<String, State>,
     /// Emails captured while answering, by response key, for the journal.
     pub captured: Mutex<Vec<(String, String)>>,
+    pub services: S,
 }
 
-impl RequestContext {
+impl<S: ?Sized + Services> RequestContext<S> {
     pub fn scripted_state(&self, response_key: &str) -> Option<State> {
         self.field_states.get(response_key).copied()
     }

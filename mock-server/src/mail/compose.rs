@@ -57,12 +57,27 @@ pub struct SendAttachment {
     pub content_id: String,
 }
 
+/// Why a send body makes no message (the texts are Mailpit's where it has one).
+#[derive(Debug, thiserror::Error)]
+pub enum SendError {
+    #[error("From is required")]
+    NoFrom,
+    #[error("From.Email is required")]
+    NoFromEmail,
+    #[error("at least one of To, Cc or Bcc is required")]
+    NoRecipient,
+    #[error("attachment {0:?}: Content is not valid base64")]
+    Attachment(String),
+    #[error("the message could not be written: {0}")]
+    Write(#[from] std::io::Error),
+}
+
 impl SendRequest {
     /// The source, and the envelope recipients (Bcc included).
-    pub fn build(self, message_id: &str, date: i64) -> Result<(Vec<u8>, Vec<String>), String> {
-        let from = self.from.ok_or("From is required")?;
+    pub fn build(self, message_id: &str, date: i64) -> Result<(Vec<u8>, Vec<String>), SendError> {
+        let from = self.from.ok_or(SendError::NoFrom)?;
         if from.email.trim().is_empty() {
-            return Err("From.Email is required".into());
+            return Err(SendError::NoFromEmail);
         }
         let to_address = |list: &[SendAddress]| -> Address<'static> {
             Address::new_list(
@@ -72,7 +87,7 @@ impl SendRequest {
         let mut envelope: Vec<String> = self.to.iter().chain(&self.cc).map(|a| a.email.clone()).collect();
         envelope.extend(self.bcc.iter().cloned());
         if envelope.is_empty() {
-            return Err("at least one of To, Cc or Bcc is required".into());
+            return Err(SendError::NoRecipient);
         }
         let mut builder = MessageBuilder::new()
             .message_id(message_id.to_owned())
@@ -106,8 +121,8 @@ impl SendRequest {
             builder = builder.html_body(self.html.clone());
         }
         for attachment in &self.attachments {
-            let content = decode_base64(&attachment.content)
-                .ok_or_else(|| format!("attachment {:?}: Content is not valid base64", attachment.filename))?;
+            let content =
+                decode_base64(&attachment.content).ok_or_else(|| SendError::Attachment(attachment.filename.clone()))?;
             let content_type =
                 if attachment.content_type.is_empty() { "application/octet-stream" } else { &attachment.content_type };
             builder = if attachment.content_id.is_empty() {
@@ -116,7 +131,7 @@ impl SendRequest {
                 builder.inline(content_type.to_owned(), attachment.content_id.clone(), content)
             };
         }
-        let raw = builder.write_to_vec().map_err(|e| e.to_string())?;
+        let raw = builder.write_to_vec()?;
         Ok((raw, envelope))
     }
 }
@@ -156,7 +171,7 @@ mod tests {
     fn from_is_required_and_base64_is_checked() {
         let no_from: SendRequest =
             serde_json::from_value(serde_json::json!({ "To": [{ "Email": "a@example.com" }] })).unwrap();
-        assert_eq!(no_from.build("id", 0).unwrap_err(), "From is required");
+        assert_eq!(no_from.build("id", 0).unwrap_err().to_string(), "From is required");
         assert_eq!(decode_base64("aGVsbG8="), Some(b"hello".to_vec()));
     }
 }

@@ -4,8 +4,9 @@
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::inbox::{Mailbox, StoredMessage};
+use super::message::Mailbox;
 use super::received::Attachment;
+use super::stored::StoredMessage;
 
 #[derive(Serialize)]
 pub struct MessagesSummary {

@@ -6,10 +6,14 @@ pub mod inbox;
 pub mod links;
 pub mod luma;
 pub mod mailpit;
+pub mod message;
 pub mod received;
 pub mod reset_email;
 pub mod search;
 pub mod smtp;
+pub mod stored;
 
-pub use inbox::{Inbox, Mailbox, StoredMessage};
+pub use inbox::Inbox;
+pub use message::Mailbox;
 pub use reset_email::ResetEmail;
+pub use stored::{Content, StoredMessage};

@@ -7,7 +7,7 @@ use serde::Serialize;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
-use super::inbox::{Mailbox, snippet_of};
+use super::message::{Mailbox, snippet_of};
 
 /// What a list or search needs without parsing the source again.
 #[derive(Clone, Debug)]

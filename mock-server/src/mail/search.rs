@@ -7,7 +7,8 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, OffsetDateTime};
 
-use super::inbox::{Mailbox, StoredMessage};
+use super::message::Mailbox;
+use super::stored::StoredMessage;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Query {

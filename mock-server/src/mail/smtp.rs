@@ -9,8 +9,8 @@ use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
-use super::inbox::Content;
 use super::received::Received;
+use super::stored::Content;
 use crate::state::AppState;
 
 /// Commands longer than this are refused (RFC 5321 allows 512; clients send less).

@@ -20,7 +20,15 @@ pub fn gateway_answer(state: State) -> Option<Response> {
             "503 Service Temporarily Unavailable",
             "503 Service Temporarily Unavailable",
         ),
-        _ => return None,
+        State::Ok
+        | State::Unknown
+        | State::Locked
+        | State::Throttled
+        | State::MailFailure
+        | State::InternalError
+        | State::Delay(_)
+        | State::ConnectionReset
+        | State::MalformedJson => return None,
     };
     let html = format!(
         "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{text}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"

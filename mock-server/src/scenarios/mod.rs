@@ -37,15 +37,35 @@ pub enum State {
 impl State {
     /// Faults happen at the transport instead of in the resolver.
     pub fn is_transport_fault(self) -> bool {
-        matches!(
-            self,
+        match self {
+            Self::Ok | Self::Unknown | Self::Locked | Self::Throttled | Self::MailFailure | Self::InternalError => {
+                false
+            }
             Self::Delay(_)
-                | Self::Http500
-                | Self::Http502
-                | Self::Http503
-                | Self::ConnectionReset
-                | Self::MalformedJson
-        )
+            | Self::Http500
+            | Self::Http502
+            | Self::Http503
+            | Self::ConnectionReset
+            | Self::MalformedJson => true,
+        }
+    }
+
+    /// Whether the mail transport fails: an operation that mails answers without sending.
+    pub fn fails_mail(self) -> bool {
+        match self {
+            Self::MailFailure => true,
+            Self::Ok
+            | Self::Unknown
+            | Self::Locked
+            | Self::Throttled
+            | Self::InternalError
+            | Self::Delay(_)
+            | Self::Http500
+            | Self::Http502
+            | Self::Http503
+            | Self::ConnectionReset
+            | Self::MalformedJson => false,
+        }
     }
 
     /// The state a magic address asks for: `locked@scenario.test`, `delay-3000@scenario.test`.

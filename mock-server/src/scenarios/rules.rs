@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_DELAY, State};
+use super::{MAX_DELAY, State, UnknownState};
 
 /// A rule as posted or written in the scenarios file.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -40,6 +40,28 @@ fn serialize_state<S: serde::Serializer>(state: &State, serializer: S) -> Result
     serializer.collect_str(state)
 }
 
+/// Why a rule cannot be used.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RuleError {
+    #[error(transparent)]
+    UnknownState(#[from] UnknownState),
+    #[error("delay_ms must be at most {}", MAX_DELAY.as_millis())]
+    DelayTooLong,
+    #[error("times must be at least 1 (leave it out for always)")]
+    ZeroTimes,
+    #[error("operation and email, when given, must not be empty")]
+    EmptyMatcher,
+}
+
+/// A scenarios file that cannot be read as rules; the message names the file and line.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ScenariosFileError {
+    #[error("{origin}: line {line}: {message}")]
+    Toml { origin: String, line: usize, message: String },
+    #[error("{origin}: line {line}: {source}")]
+    Rule { origin: String, line: usize, source: RuleError },
+}
+
 /// What a matching rule asks for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Matched {
@@ -49,17 +71,17 @@ pub struct Matched {
 
 impl RuleSpec {
     /// Checks the spec and gives it an id.
-    pub fn into_rule(self, id: String) -> Result<Rule, String> {
-        let state: State = self.state.parse().map_err(|e: super::UnknownState| e.to_string())?;
+    pub fn into_rule(self, id: String) -> Result<Rule, RuleError> {
+        let state: State = self.state.parse()?;
         let delay = self.delay_ms.map(Duration::from_millis).unwrap_or_default();
         if delay > MAX_DELAY {
-            return Err(format!("delay_ms must be at most {}", MAX_DELAY.as_millis()));
+            return Err(RuleError::DelayTooLong);
         }
         if self.times == Some(0) {
-            return Err("times must be at least 1 (leave it out for always)".into());
+            return Err(RuleError::ZeroTimes);
         }
         if self.operation.as_deref().is_some_and(str::is_empty) || self.email.as_deref().is_some_and(str::is_empty) {
-            return Err("operation and email, when given, must not be empty".into());
+            return Err(RuleError::EmptyMatcher);
         }
         Ok(Rule {
             id,
@@ -124,17 +146,19 @@ struct ScenariosFile {
 }
 
 /// Parses and checks a scenarios file; errors name the line.
-pub fn parse_scenarios_file(text: &str, origin: &str) -> Result<Vec<RuleSpec>, String> {
-    let file: ScenariosFile = toml::from_str(text).map_err(|e| {
-        let line = e.span().map_or(1, |span| line_of(text, span.start));
-        format!("{origin}: line {line}: {}", e.message().trim_end())
+pub fn parse_scenarios_file(text: &str, origin: &str) -> Result<Vec<RuleSpec>, ScenariosFileError> {
+    let file: ScenariosFile = toml::from_str(text).map_err(|e| ScenariosFileError::Toml {
+        origin: origin.to_owned(),
+        line: e.span().map_or(1, |span| line_of(text, span.start)),
+        message: e.message().trim_end().to_owned(),
     })?;
     file.rule
         .into_iter()
         .map(|spanned| {
             let line = line_of(text, spanned.span().start);
             let spec = spanned.into_inner();
-            spec.clone().into_rule(String::new()).map(|_| spec).map_err(|e| format!("{origin}: line {line}: {e}"))
+            let checked = spec.clone().into_rule(String::new());
+            checked.map(|_| spec).map_err(|source| ScenariosFileError::Rule { origin: origin.to_owned(), line, source })
         })
         .collect()
 }
@@ -182,7 +206,9 @@ mod tests {
 
     #[test]
     fn bad_specs_are_refused_with_the_reason() {
-        let refuse = |spec: &str| serde_json::from_str::<RuleSpec>(spec).unwrap().into_rule(String::new()).unwrap_err();
+        let refuse = |spec: &str| {
+            serde_json::from_str::<RuleSpec>(spec).unwrap().into_rule(String::new()).unwrap_err().to_string()
+        };
         assert!(refuse(r#"{"state":"nope"}"#).starts_with("unknown state \"nope\""));
         assert_eq!(refuse(r#"{"state":"ok","times":0}"#), "times must be at least 1 (leave it out for always)");
         assert!(refuse(r#"{"state":"ok","delay_ms":999999999}"#).starts_with("delay_ms must be at most"));
@@ -191,7 +217,7 @@ mod tests {
     #[test]
     fn scenario_files_name_the_line_of_a_bad_rule() {
         let text = "[[rule]]\nstate = \"locked\"\n\n[[rule]]\nstate = \"melted\"\n";
-        let error = parse_scenarios_file(text, "s.toml").unwrap_err();
+        let error = parse_scenarios_file(text, "s.toml").unwrap_err().to_string();
         assert!(error.starts_with("s.toml: line 4: unknown state \"melted\""), "{error}");
     }
 }

@@ -57,7 +57,7 @@ pub async fn create(Scope { namespace, .. }: Scope, AdminJson(new): AdminJson<Cr
         lastname: new.lastname,
         lock_expires: new.locked.then_some(LOCKED_FOREVER),
     };
-    customer.check().map_err(AdminError::bad_request)?;
+    customer.check().map_err(|e| AdminError::bad_request(e.to_string()))?;
     let now = namespace.clock.now();
     let mut accounts = namespace.accounts();
     let created = accounts.create(customer).map_err(|e| AdminError::new(StatusCode::CONFLICT, e.to_string()))?;

@@ -24,7 +24,7 @@ pub async fn add(
 ) -> AdminResult {
     let id =
         app.random().alphanumeric(12).map_err(|e| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    let rule = spec.into_rule(id.clone()).map_err(AdminError::bad_request)?;
+    let rule = spec.into_rule(id.clone()).map_err(|e| AdminError::bad_request(e.to_string()))?;
     namespace.rules().add(rule);
     Ok((StatusCode::CREATED, Json(json!({ "id": id }))).into_response())
 }

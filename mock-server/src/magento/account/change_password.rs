@@ -64,13 +64,23 @@ pub fn change_password(
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
         Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        _ => {}
+        // The account decides (a mail failure matters only where mail is sent).
+        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let id = require_customer(ctx)?;
     check_specified(current_password, new_password)?;
-    let now = ctx.namespace.clock.now();
-    let policy = ctx.app.fixtures().store.password_policy();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let policy = ctx.services.store().password_policy();
+    let mut accounts = ctx.services.accounts();
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
     if !customer.password_matches(current_password) {
         accounts.record_authentication_failure(&customer.email, now);
@@ -81,11 +91,11 @@ pub fn change_password(
     drop(accounts);
     // The password is saved and the change mailed even for a locked account; GetCustomer then
     // refuses it.
-    if scripted != Some(State::MailFailure) {
+    if !scripted.is_some_and(State::fails_mail) {
         let recipient = Mailbox { name: customer.name(), address: customer.email };
         emails::send(ctx, Kind::PasswordChanged, recipient)?;
     }
-    let customer = get_customer(&ctx.namespace.accounts(), id, now)?;
+    let customer = get_customer(&ctx.services.accounts(), id, now)?;
     Ok(CustomerView::of(&customer))
 }
 

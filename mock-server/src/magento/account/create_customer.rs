@@ -11,9 +11,9 @@ use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
 use crate::magento::password_reset::TOKEN_LENGTH;
+use crate::magento::reset_link::reset_link;
 use crate::magento::schema::answer;
 use crate::mail::Mailbox;
-use crate::mail::reset_email::reset_link;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -135,13 +135,24 @@ pub fn create_customer(
     input: CustomerInput,
     scripted: Option<State>,
 ) -> Result<Created, MagentoError> {
-    if scripted == Some(State::InternalError) {
-        return Err(MagentoError::Internal);
+    match scripted {
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        // A new account cannot be unknown, locked or throttled; mail is decided below.
+        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
-    let policy = ctx.app.fixtures().store.password_policy();
+    let policy = ctx.services.store().password_policy();
     let mut sign_up = check_sign_up(input, policy, Required::of(ctx.settings.magento_version))?;
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     if accounts.find(&sign_up.email).is_some() {
         return Err(MagentoError::EmailTakenOnCreate);
     }
@@ -150,7 +161,7 @@ pub fn create_customer(
     // Without a password nobody can sign in until a reset sets one.
     let password = match sign_up.password.take() {
         Some(password) => password,
-        None => ctx.app.random().alphanumeric(32).map_err(|_| MagentoError::Internal)?,
+        None => ctx.services.random().alphanumeric(32).map_err(|_| MagentoError::Internal)?,
     };
     let new = NewCustomer {
         email: sign_up.email.clone(),
@@ -168,16 +179,16 @@ pub fn create_customer(
     accounts.update(id, |customer| customer.profile = profile);
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
     let output = CustomerOutput { customer: CustomerView::of(&customer) };
-    if scripted == Some(State::MailFailure) {
+    if scripted.is_some_and(State::fails_mail) {
         // Magento logs a failed transport and still answers the account.
         return Ok(Created { output, message_id: None });
     }
     // The welcome email's link carries a fresh reset token: "Forgot your account password?", or
     // the way to set a first one.
-    let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+    let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
     accounts.store_reset_token(&customer.email, token.clone(), now);
     drop(accounts);
-    let link_base = ctx.app.storefront_url();
+    let link_base = ctx.services.storefront_url();
     let reset_link = reset_link(link_base, ctx.settings.magento_version.reset_link(), id, &customer.email, &token);
     let kind = if has_password { Kind::Welcome { reset_link } } else { Kind::WelcomeNoPassword { reset_link } };
     let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };

@@ -26,10 +26,20 @@ pub fn customer(ctx: &RequestContext, scripted: Option<State>) -> Result<Custome
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
         Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        _ => {}
+        // The account decides (a mail failure matters only where mail is sent).
+        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let id = require_customer(ctx)?;
-    let now = ctx.namespace.clock.now();
-    let customer = get_customer(&ctx.namespace.accounts(), id, now)?;
+    let now = ctx.services.now();
+    let customer = get_customer(&ctx.services.accounts(), id, now)?;
     Ok(CustomerView::of(&customer))
 }

@@ -14,9 +14,9 @@ use time::OffsetDateTime;
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::mail::Mailbox;
-use crate::mail::inbox::Content;
 use crate::mail::received::Received;
 use crate::mail::reset_email::{SUPPORT_EMAIL, SUPPORT_NAME};
+use crate::mail::stored::Content;
 
 /// The store's "General Contact" identity (`trans_email/ident_general`), Magento's defaults.
 pub const GENERAL_NAME: &str = "Owner";
@@ -109,17 +109,15 @@ pub fn send(ctx: &RequestContext, kind: Kind, recipient: Mailbox) -> Result<Stri
     let email = AccountEmail {
         kind,
         recipient,
-        store_name: ctx.app.fixtures().store.name.clone(),
-        link_base: ctx.app.storefront_url().to_owned(),
+        store_name: ctx.services.store().name.clone(),
+        link_base: ctx.services.storefront_url().to_owned(),
     };
-    let message_id = ctx.app.new_message_id().map_err(|_| MagentoError::Internal)?;
-    let raw = email.raw(&message_id, ctx.namespace.clock.now());
+    let message_id = ctx.services.new_message_id().map_err(|_| MagentoError::Internal)?;
+    let raw = email.raw(&message_id, ctx.services.now());
     let sender = email.sender();
     let received = Received::parse(raw, Some(&sender.address), std::slice::from_ref(&email.recipient.address))
         .ok_or(MagentoError::Internal)?;
-    ctx.app
-        .capture(&ctx.namespace, Some(message_id), Content::Received(Box::new(received)))
-        .map_err(|_| MagentoError::Internal)
+    ctx.services.capture(Some(message_id), Content::Received(Box::new(received))).map_err(|_| MagentoError::Internal)
 }
 
 #[cfg(test)]

@@ -23,8 +23,8 @@ use crate::accounts::{Accounts, Customer};
 /// token, a revoked or expired one) is a guest.
 pub fn signed_in_id(ctx: &RequestContext) -> Option<u32> {
     let token = ctx.bearer_token.as_deref()?;
-    let now = ctx.namespace.clock.now();
-    ctx.namespace.accounts().session_customer(token, now).map(|c| c.id)
+    let now = ctx.services.now();
+    ctx.services.accounts().session_customer(token, now).map(|c| c.id)
 }
 
 /// The resolvers' first check: `The current customer isn't authorized.` for a guest.

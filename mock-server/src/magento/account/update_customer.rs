@@ -50,20 +50,30 @@ pub fn update_customer(
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
         Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        _ => {}
+        // The account decides (a mail failure matters only where mail is sent).
+        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let id = require_customer(ctx)?;
     if is_empty(&input) {
         return Err(MagentoError::InputRequired);
     }
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     let customer = get_customer(&accounts, id, now)?;
     let required = Required::of(ctx.settings.magento_version);
     let updated = update_account(&mut accounts, &customer, input, now, required)?;
     drop(accounts);
     // Subscribing mails the newsletter's confirmation; staying subscribed mails nothing.
-    if updated.profile.is_subscribed && !customer.profile.is_subscribed && scripted != Some(State::MailFailure) {
+    if updated.profile.is_subscribed && !customer.profile.is_subscribed && !scripted.is_some_and(State::fails_mail) {
         let recipient = Mailbox { name: String::new(), address: updated.email.clone() };
         emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
     }

@@ -37,11 +37,21 @@ pub fn update_customer_email(
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
         Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        _ => {}
+        // The account decides (a mail failure matters only where mail is sent).
+        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let id = require_customer(ctx)?;
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     let customer = get_customer(&accounts, id, now)?;
     let input = CustomerInput { email: Some(email), password: Some(password), ..CustomerInput::default() };
     let updated = update_account(&mut accounts, &customer, input, now, Required::of(ctx.settings.magento_version))?;

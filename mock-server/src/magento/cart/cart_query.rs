@@ -30,13 +30,23 @@ pub fn cart(ctx: &RequestContext, cart_id: &str, scripted: Option<State>) -> Res
     match scripted {
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CartNotFound(cart_id.to_owned())),
-        _ => {}
+        // Carts have no lock, throttle or mail: the cart decides.
+        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     if php::is_empty(cart_id) {
         return Err(MagentoError::RequiredParameter("cart_id"));
     }
     let customer_id = signed_in_id(ctx);
-    let accounts = ctx.namespace.accounts();
+    let accounts = ctx.services.accounts();
     let cart = cart_for_user(&accounts, cart_id, customer_id)?;
     let email = cart.customer_id.and_then(|id| accounts.by_id(id)).map(|c| c.email.clone());
     Ok(CartView::empty(&cart, email))

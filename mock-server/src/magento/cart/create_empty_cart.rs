@@ -54,11 +54,22 @@ pub fn create_empty_cart(
     wanted: Option<String>,
     scripted: Option<State>,
 ) -> Result<String, MagentoError> {
-    if scripted == Some(State::InternalError) {
-        return Err(MagentoError::Internal);
+    match scripted {
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        // No account or mail is involved: nothing else to script.
+        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let customer_id = signed_in_id(ctx);
-    let mut accounts = ctx.namespace.accounts();
+    let mut accounts = ctx.services.accounts();
     if let Some(wanted) = &wanted {
         check_wanted_id(&accounts, wanted)?;
     }

@@ -25,10 +25,20 @@ pub fn customer_cart(ctx: &RequestContext, scripted: Option<State>) -> Result<Ca
     match scripted {
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::LoggedInCustomerOnly),
-        _ => {}
+        // Carts have no lock, throttle or mail: the cart decides.
+        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let customer_id = signed_in_id(ctx).ok_or(MagentoError::LoggedInCustomerOnly)?;
-    let mut accounts = ctx.namespace.accounts();
+    let mut accounts = ctx.services.accounts();
     let cart = super::customer_cart(ctx, &mut accounts, customer_id)?;
     let email = accounts.by_id(customer_id).map(|c| c.email.clone());
     Ok(CartView::empty(&cart, email))

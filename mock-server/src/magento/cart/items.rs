@@ -9,7 +9,7 @@
 
 use async_graphql::{Enum, ID, Interface, SimpleObject};
 
-use super::types::Money;
+use super::money::Money;
 
 /// An interface for products in a cart.
 // Clippy reads two interface fields of the same type as one attribute written twice.
@@ -28,6 +28,8 @@ use super::types::Money;
     ty = "&Option<Vec<CartItemError>>",
     desc = "An array of errors encountered while loading the cart item"
 ))]
+// The variants are the schema's type names.
+#[allow(clippy::enum_variant_names)]
 pub enum CartItemInterface {
     SimpleCartItem(SimpleCartItem),
     ConfigurableCartItem(ConfigurableCartItem),

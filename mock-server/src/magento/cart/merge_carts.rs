@@ -52,10 +52,20 @@ pub fn merge_carts(
     match scripted {
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Unknown) => return Err(MagentoError::CartNotFound(source.to_owned())),
-        _ => {}
+        // Carts have no lock, throttle or mail: the cart decides.
+        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     let customer_id = check_arguments(source, signed_in_id(ctx), destination)?;
-    let mut accounts = ctx.namespace.accounts();
+    let mut accounts = ctx.services.accounts();
     let destination = match destination {
         Some(id) => id.to_owned(),
         None => customer_cart(ctx, &mut accounts, customer_id)?.masked_id,

@@ -7,6 +7,7 @@ pub mod create_empty_cart;
 pub mod customer_cart;
 pub mod items;
 pub mod merge_carts;
+pub mod money;
 pub mod types;
 
 use crate::accounts::{Accounts, Cart};
@@ -46,7 +47,7 @@ pub fn open_cart(
 ) -> Result<Cart, MagentoError> {
     let masked_id = match masked_id {
         Some(id) => id,
-        None => ctx.app.random().alphanumeric(MASKED_ID_LENGTH).map_err(|_| MagentoError::Internal)?,
+        None => ctx.services.random().alphanumeric(MASKED_ID_LENGTH).map_err(|_| MagentoError::Internal)?,
     };
     accounts.carts.open(masked_id, customer_id).cloned().map_err(|_| MagentoError::Internal)
 }

@@ -6,9 +6,10 @@
 //! store (items and products: `items.rs`). Only USD and the stock offline payment methods are
 //! modelled.
 
-use async_graphql::{Enum, SimpleObject};
+use async_graphql::SimpleObject;
 
 use super::items::CartItemInterface;
+use super::money::{CurrencyEnum, Money};
 
 use crate::accounts::Cart as StoredCart;
 
@@ -65,22 +66,6 @@ impl CartView {
             is_virtual: false,
         }
     }
-}
-
-/// Defines a monetary value, including a numeric value and a currency code.
-#[derive(SimpleObject, Clone, Debug)]
-pub struct Money {
-    /// A number expressing a monetary value.
-    pub value: Option<f64>,
-    /// A three-letter currency code, such as USD or EUR.
-    pub currency: Option<CurrencyEnum>,
-}
-
-/// The list of available currency codes (the store's one).
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CurrencyEnum {
-    #[graphql(name = "USD")]
-    Usd,
 }
 
 /// Contains details about the final price of items in the cart, including discount and tax information.

@@ -58,8 +58,19 @@ pub enum ReCaptchaFormEnum {
 /// The stock configuration: no keys, no forms; score 0.5, badge `inline`, no language, the
 /// default failure message.
 pub fn recaptcha_v3_config(scripted: Option<State>) -> Result<ReCaptchaConfigurationV3, MagentoError> {
-    if scripted == Some(State::InternalError) {
-        return Err(MagentoError::Internal);
+    match scripted {
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        // The store's settings do not depend on an account.
+        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
     Ok(ReCaptchaConfigurationV3 {
         is_enabled: false,

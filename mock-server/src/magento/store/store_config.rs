@@ -22,17 +22,28 @@ impl StoreConfigQuery {
 }
 
 pub fn store_config(ctx: &RequestContext, scripted: Option<State>) -> Result<StoreConfig, MagentoError> {
-    if scripted == Some(State::InternalError) {
-        return Err(MagentoError::Internal);
+    match scripted {
+        Some(State::InternalError) => return Err(MagentoError::Internal),
+        // The store's settings do not depend on an account.
+        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
     }
-    let store = &ctx.app.fixtures().store;
-    let token_hours = ctx.namespace.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0;
+    let store = ctx.services.store();
+    let token_hours = ctx.services.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0;
     Ok(StoreConfig::fresh_install(
         &store.code,
         &store.name,
         &store.view_name,
         (store.minimum_password_length, store.required_character_classes_number),
-        &media_url(ctx.app.storefront_url()),
+        &media_url(ctx.services.storefront_url()),
         token_hours,
     ))
 }

@@ -26,12 +26,12 @@ use async_graphql::Positioned;
 use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, OperationDefinition};
 
 pub use documents::{DocumentCache, ParsedDocument};
-pub use magento_scalars::{cast_string_literals, string_from_json};
+pub use magento_scalars::cast_string_literals;
 pub use positions::{differs as positions_differ, webonyx_pos};
 pub use rules::validate_document;
 pub use schema_index::SchemaIndex;
 pub use skipped::{fill_skipped, merged_locations};
-pub use syntax::{SyntaxError, check_nesting, describe_parse_error};
+pub use syntax::SyntaxError;
 pub use variables::coerce_variables;
 
 /// Magento's storefront limits (`queryDepth` and `queryComplexity` of the GraphQl module's

@@ -1,11 +1,11 @@
 //! `requestPasswordResetEmail` and `resetPassword`: Magento's checks, in Magento's order
 //! (`magento-behaviour.md` sections 2 and 3).
 
-use crate::mail::inbox::Content;
-use crate::mail::reset_email::reset_link;
+use super::settings::Enumeration;
+use crate::magento::reset_link::reset_link;
+use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
 use crate::scenarios::State;
-use crate::state::Enumeration;
 
 use super::context::RequestContext;
 use super::email_address::is_valid_email;
@@ -58,9 +58,9 @@ pub fn request_reset_email(
             | State::MalformedJson,
         ) => {}
     }
-    let now = ctx.namespace.clock.now();
+    let now = ctx.services.now();
     let (recipient, customer_id, token) = {
-        let mut accounts = ctx.namespace.accounts();
+        let mut accounts = ctx.services.accounts();
         let (recipient, customer_id) = match (accounts.find(email), scripted) {
             (Some(customer), Some(State::Ok)) => {
                 (Mailbox { name: customer.name(), address: customer.email.clone() }, customer.id)
@@ -85,20 +85,19 @@ pub fn request_reset_email(
             (None, _) if uniform => return Ok(ResetRequested::SENT_NOTHING),
             (None, _) => return Err(MagentoError::CannotResetPassword),
         };
-        let token = ctx.app.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+        let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
         accounts.store_reset_token(email, token.clone(), now);
         (recipient, customer_id, token)
     };
-    if scripted == Some(State::MailFailure) {
+    if scripted.is_some_and(State::fails_mail) {
         // Magento logs the transport's exception and answers false, with no error.
         return Ok(ResetRequested { sent: false, message_id: None });
     }
-    let fixtures = ctx.app.fixtures();
-    let link_base = ctx.app.storefront_url();
+    let link_base = ctx.services.storefront_url();
     let style = ctx.settings.magento_version.reset_link();
     let link = reset_link(link_base, style, customer_id, &recipient.address, &token);
-    let mail = ResetEmail::new(recipient, &fixtures.store.name, link_base, link);
-    let message_id = ctx.app.capture(&ctx.namespace, None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
+    let mail = ResetEmail::new(recipient, &ctx.services.store().name, link_base, link);
+    let message_id = ctx.services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }
 
@@ -128,7 +127,7 @@ pub fn reset_password(
         Some(State::Locked) => return Err(MagentoError::AccountLocked),
         Some(State::InternalError) => return Err(MagentoError::Internal),
         Some(State::Ok) => {
-            ctx.namespace.accounts().complete_reset(email, new_password);
+            ctx.services.accounts().complete_reset(email, new_password);
             return Ok(true);
         }
         // resetPassword sends no mail: a mail failure changes nothing.
@@ -143,9 +142,9 @@ pub fn reset_password(
             | State::MalformedJson,
         ) => {}
     }
-    let now = ctx.namespace.clock.now();
-    let policy = ctx.app.fixtures().store.password_policy();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let policy = ctx.services.store().password_policy();
+    let mut accounts = ctx.services.accounts();
     let expiration_hours = accounts.settings.reset_link_expiration_hours;
     let customer = accounts.find(email).ok_or(MagentoError::CannotSetPassword)?;
     if customer.is_locked(now) {
@@ -173,3 +172,6 @@ pub fn reset_password(
 fn local_part(email: &str) -> String {
     email.rsplit_once('@').map_or(email, |(local, _)| local).to_owned()
 }
+
+#[cfg(test)]
+mod tests;

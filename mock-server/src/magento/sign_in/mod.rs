@@ -38,8 +38,8 @@ pub fn generate_customer_token(
             | State::MalformedJson,
         ) => {}
     }
-    let now = ctx.namespace.clock.now();
-    let mut accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let mut accounts = ctx.services.accounts();
     if accounts.sign_in_throttled(email, now) {
         return Err(MagentoError::SignInIncorrect);
     }
@@ -60,7 +60,7 @@ pub fn generate_customer_token(
     // The account lock's failure count is not reset: its unlock observer listens in the
     // storefront's web area only (`docs/magento-account-area.md` section 2.3).
     let expires = now + accounts.settings.customer_token_lifetime;
-    let token = super::customer_token::issue(customer_id, now, expires, ctx.app.customer_token_key());
+    let token = super::customer_token::issue(customer_id, now, expires, ctx.services.customer_token_key());
     accounts.open_session(customer_id, token.clone(), now);
     Ok(token)
 }
@@ -68,8 +68,8 @@ pub fn generate_customer_token(
 /// The customer signed in by the request's bearer token.
 pub fn current_customer(ctx: &RequestContext) -> Result<Customer, MagentoError> {
     let token = ctx.bearer_token.as_deref().ok_or(MagentoError::CustomerNotAuthorized)?;
-    let now = ctx.namespace.clock.now();
-    let accounts = ctx.namespace.accounts();
+    let now = ctx.services.now();
+    let accounts = ctx.services.accounts();
     accounts.session_customer(token, now).cloned().ok_or(MagentoError::CustomerNotAuthorized)
 }
 
@@ -77,7 +77,7 @@ pub fn current_customer(ctx: &RequestContext) -> Result<Customer, MagentoError> 
 pub fn revoke_customer_token(ctx: &RequestContext) -> Result<bool, MagentoError> {
     current_customer(ctx)?;
     let token = ctx.bearer_token.as_deref().ok_or(MagentoError::CustomerNotAuthorized)?;
-    Ok(ctx.namespace.accounts().revoke_session(token))
+    Ok(ctx.services.accounts().revoke_session(token))
 }
 
 /// `isEmailAvailable(email)`: whether no account has the email. From 2.4.7 it answers `true` for
@@ -92,5 +92,8 @@ pub fn is_email_available(ctx: &RequestContext, email: &str) -> Result<bool, Mag
     if !ctx.settings.magento_version.reveals_email_availability() {
         return Ok(true);
     }
-    Ok(ctx.namespace.accounts().find(email).is_none())
+    Ok(ctx.services.accounts().find(email).is_none())
 }
+
+#[cfg(test)]
+mod tests;
