@@ -13,6 +13,8 @@
 //! - [`mail`]: the reset email and the inbox.
 //! - [`scenarios`]: scripted states, rules and transport faults.
 //! - [`journal`]: the request journal tests read and wait on.
+//! - [`stubs`]: what the mock does not emulate: recorded or hand-written answers, the upstream
+//!   store and the recorder.
 //! - [`http`]: the GraphQL transport, the Mailpit routes, the control API.
 //! - [`state`]: settings and namespaces shared by all of them; [`clock`] and [`random`] are
 //!   the single sources of time and randomness.
@@ -39,6 +41,7 @@ pub mod mail;
 pub mod random;
 pub mod scenarios;
 pub mod state;
+pub mod stubs;
 
 use std::future::Future;
 use std::net::SocketAddr;

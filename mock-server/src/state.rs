@@ -19,6 +19,8 @@ use crate::mail::inbox::{Content, Events};
 use crate::mail::{Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
+use crate::stubs::Stubs;
+use crate::stubs::matching::AdminStubs;
 
 /// What `PATCH /__admin/settings` may change while the server runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,6 +57,7 @@ pub struct Namespace {
     inbox: Mutex<Inbox>,
     journal: Mutex<Journal>,
     rules: Mutex<Rules>,
+    stubs: Mutex<AdminStubs>,
     /// Woken whenever the journal grows, for `/__admin/requests/wait`.
     pub journal_grew: Notify,
     pub clock: Clock,
@@ -77,6 +80,7 @@ impl Namespace {
             inbox: Mutex::new(Inbox::new(start.max_messages, events)),
             journal: Mutex::new(Journal::default()),
             rules: Mutex::new(rules),
+            stubs: Mutex::new(AdminStubs::default()),
             journal_grew: Notify::new(),
             clock: Clock::default(),
         }
@@ -96,6 +100,11 @@ impl Namespace {
 
     pub fn rules(&self) -> MutexGuard<'_, Rules> {
         lock(&self.rules)
+    }
+
+    /// The stubs added through the control API.
+    pub fn stubs(&self) -> MutexGuard<'_, AdminStubs> {
+        lock(&self.stubs)
     }
 
     pub fn record(&self, entry: Entry) {
@@ -141,6 +150,8 @@ struct Shared {
     schema: MagentoSchema,
     schema_index: SchemaIndex,
     documents: DocumentCache,
+    /// `--stubs`, `--upstream`, `--record`.
+    stubs: Arc<Stubs>,
     /// The HS256 key customer tokens are signed with (Magento's is derived from its crypt key).
     customer_token_key: Vec<u8>,
 }
@@ -177,6 +188,7 @@ impl AppState {
                 schema_index,
                 documents: DocumentCache::default(),
                 customer_token_key,
+                stubs: Arc::clone(&config.stubs),
             }),
         }
     }
@@ -234,6 +246,10 @@ impl AppState {
 
     pub fn schema_index(&self) -> &SchemaIndex {
         &self.shared.schema_index
+    }
+
+    pub fn stubs(&self) -> &Stubs {
+        &self.shared.stubs
     }
 
     pub fn random(&self) -> &Random {

@@ -1,0 +1,342 @@
+//! Stubs, recording and replay (docs/stubs.md): what the mock does not emulate (a storefront's
+//! products, CMS blocks, categories...) is answered from recordings of a real store or from
+//! stubs written by hand, or forwarded to the store (`--upstream`) and recorded (`--record`).
+//! The emulated operations stay emulated unless a stub overrides one on purpose.
+//!
+//! The GraphQL handler calls [`stage`] once, before its own checks: it answers the request, or
+//! hands it back to the emulation (possibly with a scripted state a stub asked for).
+
+pub mod answer;
+pub mod format;
+pub mod key;
+pub mod matching;
+pub mod record;
+pub mod upstream;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use async_graphql::parser::types::{OperationDefinition, Selection};
+use async_graphql_value::{ConstValue, Name, Value as GraphQlValue};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use crate::http::connection::Peer;
+use crate::http::request_headers::RequestHeaders;
+use crate::journal::{Entry, StubNote, mask_secrets};
+use crate::magento::validation;
+use crate::scenarios::{State, faults};
+use crate::state::{AppState, Namespace};
+
+use self::format::{FormatError, read_stub_files};
+use self::key::{Identity, RequestFactors};
+use self::matching::{FileStubs, Stub};
+use self::record::{RecordError, Recorder};
+use self::upstream::{Forward, Upstream, UpstreamError};
+
+/// What a request that nothing answers gets when `--upstream` is given.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Unrecorded {
+    /// Sent on to the store (and recorded with `--record`).
+    #[default]
+    Forward,
+    /// The explanatory error, as without `--upstream`.
+    Error,
+}
+
+/// The stubs of the `--stubs` paths, the store, the recorder: shared by every namespace.
+#[derive(Debug, Default)]
+pub struct Stubs {
+    files: FileStubs,
+    upstream: Option<Upstream>,
+    recorder: Option<Recorder>,
+    unrecorded: Unrecorded,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StubsError {
+    #[error("--stubs {0}")]
+    Format(#[from] FormatError),
+    #[error(transparent)]
+    Upstream(#[from] UpstreamError),
+    #[error(transparent)]
+    Record(#[from] RecordError),
+    #[error("--record needs --upstream: the store whose answers to record")]
+    RecordWithoutUpstream,
+}
+
+/// The flags that make [`Stubs`].
+#[derive(Debug, Default)]
+pub struct StubsOptions<'a> {
+    pub stubs: &'a [PathBuf],
+    pub upstream: Option<&'a str>,
+    pub record: Option<&'a std::path::Path>,
+    pub unrecorded: Unrecorded,
+    pub scrub_emails: bool,
+}
+
+impl Stubs {
+    /// Reads every stub file and checks the store's URL and the recording directory, so that a
+    /// mistake stops the server at start with the file and the reason.
+    pub fn load(options: &StubsOptions<'_>) -> Result<Self, StubsError> {
+        let mut stubs = Vec::new();
+        for path in options.stubs {
+            for (file, stub) in read_stub_files(path)? {
+                let shown = file.display().to_string();
+                let id = stub.id.clone().unwrap_or_default();
+                let compiled = Stub::compile(stub, id, shown.clone())
+                    .map_err(|e| FormatError::InFile { path: shown, message: e.to_string() })?;
+                stubs.push(compiled);
+            }
+        }
+        let upstream = options.upstream.map(Upstream::new).transpose()?;
+        let recorder = match options.record {
+            Some(_) if upstream.is_none() => return Err(StubsError::RecordWithoutUpstream),
+            Some(dir) => Some(Recorder::new(dir, options.scrub_emails)?),
+            None => None,
+        };
+        Ok(Self { files: FileStubs::new(stubs), upstream, recorder, unrecorded: options.unrecorded })
+    }
+
+    /// Whether requests the mock does not emulate are this module's (else Magento's validation
+    /// error answers them, as on a store without those modules).
+    fn active(&self) -> bool {
+        !self.files.is_empty() || self.upstream.is_some()
+    }
+
+    pub fn files(&self) -> &FileStubs {
+        &self.files
+    }
+}
+
+/// What the stage decided.
+#[derive(Debug)]
+pub enum Stage {
+    /// A stub, a recording or the store answered.
+    Answered(Response),
+    /// The emulation answers, with this scripted state if a stub asked for one.
+    Emulate(Option<State>),
+}
+
+/// One GraphQL request as the handler decoded it.
+#[derive(Debug)]
+pub struct StageInput<'a> {
+    pub method: &'a Method,
+    pub query: &'a str,
+    pub variables: &'a Map<String, Value>,
+    pub headers: &'a RequestHeaders,
+    pub peer: &'a Peer,
+}
+
+/// The stubs stage: a matching stub (the namespace's, then recordings, then files), else the
+/// emulation for what it serves, else the store or the explanatory error.
+pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
+    let stubs = app.stubs();
+    let Ok(namespace) = app.namespace(&input.headers.namespace) else { return Stage::Emulate(None) };
+    if !stubs.active() && namespace.stubs().is_empty() {
+        return Stage::Emulate(None);
+    }
+    let method = match *input.method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        _ => return Stage::Emulate(None),
+    };
+    // A document that does not parse or names no single operation gets Magento's own error.
+    let Ok(parsed) = app.documents().parse(input.query) else { return Stage::Emulate(None) };
+    let Ok(operation) = validation::single_operation(&parsed.document) else { return Stage::Emulate(None) };
+    let factors = RequestFactors {
+        store: input.headers.store.clone(),
+        currency: input.headers.currency.clone(),
+        signed_in: input.headers.bearer_token.is_some(),
+    };
+    let request = Identity::of(method, input.query, &parsed.document, &operation.node, input.variables, &factors);
+    let emulated = request.is_emulated(app.schema_index());
+    let key = request.key();
+    let journal = Journal { namespace: &namespace, request: &request, operation: &operation.node, input: &input };
+
+    let found = namespace.stubs().find(&request, &key).or_else(|| stubs.files.find(&request, &key));
+    if let Some(stub) = found {
+        return answer_with(app, &stub, emulated, &journal).await;
+    }
+    if emulated {
+        return Stage::Emulate(None);
+    }
+    match (&stubs.upstream, stubs.unrecorded) {
+        (Some(upstream), Unrecorded::Forward) => Stage::Answered(forward(stubs, upstream, &journal).await),
+        _ if stubs.active() => {
+            let nearest = stubs.files.nearest(&request);
+            let response = answer::unrecorded(&request, &nearest, stubs.upstream.as_ref().map(Upstream::label).as_deref());
+            journal.record(response.status(), &[], note("unrecorded", None, false));
+            tracing::warn!(target: "stubs", key = %key, "no recording of {}", request.file_id());
+            Stage::Answered(response)
+        }
+        _ => Stage::Emulate(None),
+    }
+}
+
+async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Journal<'_>) -> Stage {
+    let kind = if stub.is_recording() { "recording" } else { "stub" };
+    let answer = &stub.answer;
+    let mut delay = answer.delay;
+    if let Some(State::Delay(extra)) = answer.state {
+        delay = delay.max(extra);
+    }
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let note = || note(kind, Some(stub.id.clone()), emulated);
+    tracing::info!(target: "stubs", stub = %stub.id, overrides_emulated = emulated, "answered by a {kind}");
+    let response = match (answer.state, &answer.body) {
+        (Some(State::ConnectionReset), _) => {
+            journal.record(StatusCode::INTERNAL_SERVER_ERROR, &[], note());
+            journal.input.peer.reset.trip();
+            return Stage::Answered(answer::raw(StatusCode::INTERNAL_SERVER_ERROR, &[], Vec::new()));
+        }
+        (Some(fault @ (State::Http500 | State::Http502 | State::Http503)), _) => match faults::gateway_answer(fault) {
+            Some(mut response) => {
+                response.extensions_mut().insert(answer::Replayed);
+                response
+            }
+            None => answer::mock_error(StatusCode::INTERNAL_SERVER_ERROR, "unknown fault"),
+        },
+        (Some(State::MalformedJson), body) => {
+            let text = body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            answer::raw(answer.status, &answer.headers, faults::malformed(&text).into_bytes())
+        }
+        (Some(State::InternalError), None) if !emulated => {
+            answer::internal_error(journal.request, app.settings().magento_version)
+        }
+        // A resolver's state on an emulated operation: the emulation answers it, in that state.
+        (Some(state), None) if emulated && !state.is_transport_fault() => return Stage::Emulate(Some(state)),
+        (Some(state), None) if !state.is_transport_fault() => answer::mock_error(
+            StatusCode::OK,
+            &format!("stub {} asks for the state {state}, which only an emulated operation has", stub.id),
+        ),
+        (_, Some(body)) => answer::raw(answer.status, &answer.headers, body.clone()),
+        (_, None) => answer::raw(answer.status, &answer.headers, Vec::new()),
+    };
+    journal.record(response.status(), answer.body.as_deref().unwrap_or_default(), note());
+    Stage::Answered(response)
+}
+
+async fn forward(stubs: &Stubs, upstream: &Upstream, journal: &Journal<'_>) -> Response {
+    let (request, input) = (journal.request, journal.input);
+    let bearer = input.headers.bearer_token.as_deref();
+    let sent = Forward {
+        method: request.method,
+        query: input.query,
+        variables: input.variables,
+        store: input.headers.store.as_deref(),
+        currency: input.headers.currency.as_deref(),
+        bearer_token: bearer,
+    };
+    let answered = match upstream.send(&sent).await {
+        Ok(answered) => answered,
+        Err(error) => {
+            tracing::warn!(target: "stubs", "{error}");
+            let response = answer::mock_error(StatusCode::BAD_GATEWAY, &format!("{}: {error}", upstream.label()));
+            journal.record(response.status(), &[], note("upstream", None, false));
+            return response;
+        }
+    };
+    let mut id = None;
+    if let Some(recorder) = &stubs.recorder {
+        let recording = recorder.recording(request, &answered, &upstream.label(), &bearer.into_iter().collect::<Vec<_>>());
+        match recorder.write(&recording) {
+            Ok(path) => {
+                tracing::info!(target: "stubs", file = %path.display(), "recorded");
+                id = recording.id;
+            }
+            Err(error) => tracing::warn!(target: "stubs", "{error}"),
+        }
+    }
+    let headers: Vec<_> = answered
+        .headers
+        .iter()
+        .filter_map(|(name, value)| Some((name.parse().ok()?, value.parse().ok()?)))
+        .collect();
+    let status = StatusCode::from_u16(answered.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    journal.record(status, &answered.body, note("upstream", id, false));
+    answer::raw(status, &headers, answered.body)
+}
+
+fn note(answered_by: &'static str, id: Option<String>, overrides_emulated: bool) -> StubNote {
+    StubNote { answered_by, id, overrides_emulated }
+}
+
+/// What the journal entries of one request share.
+struct Journal<'a> {
+    namespace: &'a Arc<Namespace>,
+    request: &'a Identity,
+    operation: &'a OperationDefinition,
+    input: &'a StageInput<'a>,
+}
+
+impl Journal<'_> {
+    /// One entry per root field, as the emulation writes them, with who answered.
+    fn record(&self, status: StatusCode, body: &[u8], stub: StubNote) {
+        let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let fields: Vec<(String, String, Value)> = self
+            .operation
+            .selection_set
+            .node
+            .items
+            .iter()
+            .filter_map(|selection| match &selection.node {
+                Selection::Field(field) => Some(&field.node),
+                _ => None,
+            })
+            .map(|field| {
+                let arguments: Map<String, Value> = field
+                    .arguments
+                    .iter()
+                    .map(|(name, value)| (name.node.to_string(), resolved(&value.node, self.input.variables)))
+                    .collect();
+                (field.name.node.to_string(), field.response_key().node.to_string(), Value::Object(arguments))
+            })
+            .collect();
+        let fields = if fields.is_empty() {
+            self.request.root_fields.iter().map(|f| (f.clone(), f.clone(), Value::Null)).collect()
+        } else {
+            fields
+        };
+        let now = self.namespace.clock.now();
+        for (operation, key, arguments) in fields {
+            let error = answer.get("errors").and_then(Value::as_array).and_then(|errors| {
+                let mine = errors.iter().find(|e| e["path"][0].as_str() == Some(key.as_str()));
+                mine.or(errors.first()).and_then(|e| e["message"].as_str()).map(str::to_owned)
+            });
+            self.namespace.record(Entry {
+                id: 0,
+                time: now,
+                namespace: self.namespace.name.clone(),
+                operation_type: self.request.operation_type.to_string(),
+                operation_name: self.request.operation_name.clone(),
+                email: arguments.get("email").and_then(Value::as_str).map(str::to_owned),
+                operation,
+                arguments: mask_secrets(&arguments),
+                variables: self.request.variables.clone(),
+                scenario: None,
+                status: status.as_u16(),
+                result: answer.get("data").and_then(|d| d.get(&key)).map(mask_secrets).unwrap_or(Value::Null),
+                response_key: key,
+                error,
+                message_id: None,
+                stub: Some(stub.clone()),
+            });
+        }
+    }
+}
+
+/// An argument's value with the request's variables put in.
+fn resolved(value: &GraphQlValue, variables: &Map<String, Value>) -> Value {
+    value
+        .clone()
+        .into_const_with(|name: Name| {
+            variables.get(name.as_str()).cloned().and_then(|v| ConstValue::from_json(v).ok()).ok_or(())
+        })
+        .ok()
+        .and_then(|v| v.into_json().ok())
+        .unwrap_or(Value::Null)
+}
