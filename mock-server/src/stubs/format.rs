@@ -92,7 +92,15 @@ fn ok() -> u16 {
 
 impl Default for ResponseSpec {
     fn default() -> Self {
-        Self { status: 200, headers: BTreeMap::new(), json: None, text: None, base64: None, delay_ms: None, state: None }
+        Self {
+            status: 200,
+            headers: BTreeMap::new(),
+            json: None,
+            text: None,
+            base64: None,
+            delay_ms: None,
+            state: None,
+        }
     }
 }
 
@@ -119,7 +127,9 @@ impl ResponseSpec {
                 .decode(encoded)
                 .map(Some)
                 .map_err(|e| FormatError::Invalid(format!("response.base64 is not base64: {e}"))),
-            _ => Err(FormatError::Invalid("give at most one of response.json, response.text and response.base64".into())),
+            _ => {
+                Err(FormatError::Invalid("give at most one of response.json, response.text and response.base64".into()))
+            }
         }
     }
 }
@@ -155,7 +165,8 @@ pub fn read_stub_files(path: &Path) -> Result<Vec<(PathBuf, StubFile)>, FormatEr
         .into_iter()
         .map(|file| {
             let shown = file.display().to_string();
-            let text = std::fs::read_to_string(&file).map_err(|source| FormatError::Read { path: shown.clone(), source })?;
+            let text =
+                std::fs::read_to_string(&file).map_err(|source| FormatError::Read { path: shown.clone(), source })?;
             let mut stub: StubFile =
                 serde_json::from_str(&text).map_err(|source| FormatError::Json { path: shown.clone(), source })?;
             if stub.id.is_none() {

@@ -148,14 +148,14 @@ mod tests {
 
     use super::*;
 
-    fn identity(query: &str, variables: Value, factors: RequestFactors) -> Identity {
+    fn identity(query: &str, variables: Value, factors: &RequestFactors) -> Identity {
         let document = parse_query(query).unwrap();
         let operation = match &document.operations {
             DocumentOperations::Single(op) => op.node.clone(),
             DocumentOperations::Multiple(ops) => ops.values().next().unwrap().node.clone(),
         };
         let Value::Object(variables) = variables else { panic!() };
-        Identity::of("POST", query, &document, &operation, &variables, &factors)
+        Identity::of("POST", query, &document, &operation, &variables, factors)
     }
 
     #[test]
@@ -163,22 +163,40 @@ mod tests {
         let a = identity(
             "query Products($s: String, $n: Int) {\n  products(search: $s, pageSize: $n) { items { sku } }\n}",
             json!({"s": "bag", "n": 2}),
-            RequestFactors::default(),
+            &RequestFactors::default(),
         );
         let b = identity(
             "query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}} # same",
             json!({"n": 2, "s": "bag"}),
-            RequestFactors::default(),
+            &RequestFactors::default(),
         );
-        assert_eq!(a.query, "query Products($s: String $n: Int) { products(search: $s pageSize: $n) { items { sku } } }");
+        assert_eq!(
+            a.query,
+            "query Products($s: String $n: Int) { products(search: $s pageSize: $n) { items { sku } } }"
+        );
         assert_eq!(a.key(), b.key());
         assert!(a.file_id().starts_with("Products-"), "{}", a.file_id());
         let other_store = RequestFactors { store: Some("fr".into()), ..RequestFactors::default() };
         let signed_in = RequestFactors { signed_in: true, ..RequestFactors::default() };
         let keys = [
-            identity("query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}}", json!({"s": "shirt", "n": 2}), RequestFactors::default()).key(),
-            identity("query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}}", json!({"s": "bag", "n": 2}), other_store).key(),
-            identity("query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}}", json!({"s": "bag", "n": 2}), signed_in).key(),
+            identity(
+                "query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}}",
+                json!({"s": "shirt", "n": 2}),
+                &RequestFactors::default(),
+            )
+            .key(),
+            identity(
+                "query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}}",
+                json!({"s": "bag", "n": 2}),
+                &other_store,
+            )
+            .key(),
+            identity(
+                "query Products($s: String $n: Int){products(search:$s pageSize:$n){items{sku}}}",
+                json!({"s": "bag", "n": 2}),
+                &signed_in,
+            )
+            .key(),
         ];
         for key in keys {
             assert_ne!(key, a.key());
@@ -190,7 +208,7 @@ mod tests {
         let id = identity(
             "query { ...F cmsBlocks(identifiers: [\"x\"]) { items { identifier } } }\nfragment F on Query { products { total_count } }",
             json!({"password": "hunter2", "cart": {"token": "t"}}),
-            RequestFactors::default(),
+            &RequestFactors::default(),
         );
         assert_eq!(id.root_fields, ["products", "cmsBlocks"]);
         assert_eq!(id.variables, json!({"cart": {"token": "****"}, "password": "****"}));

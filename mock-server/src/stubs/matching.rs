@@ -71,7 +71,10 @@ impl Stub {
             method,
             operation_name: request.operation_name.clone(),
             root_field: request.root_field.clone(),
-            query: request.query.as_deref().map(|q| webonyx_syntax::normalise(q).unwrap_or_else(|| q.trim().to_owned())),
+            query: request
+                .query
+                .as_deref()
+                .map(|q| webonyx_syntax::normalise(q).unwrap_or_else(|| q.trim().to_owned())),
             variables: request.variables.as_ref().map(pattern).transpose()?,
             store: request.store.clone(),
             currency: request.currency.clone(),
@@ -96,7 +99,9 @@ impl Stub {
             return Err(FormatError::Invalid(format!("response.delay_ms must be at most {}", MAX_DELAY.as_millis())));
         }
         let state = match &response.state {
-            Some(state) => Some(state.parse::<State>().map_err(|e| FormatError::Invalid(format!("response.state: {e}")))?),
+            Some(state) => {
+                Some(state.parse::<State>().map_err(|e| FormatError::Invalid(format!("response.state: {e}")))?)
+            }
             None => None,
         };
         let body = response.body()?;
@@ -262,7 +267,8 @@ mod tests {
     }
 
     fn request(variables: Value, store: Option<&str>) -> Identity {
-        let query = "query Products($search: String $size: Int) { products(search: $search pageSize: $size) { total_count } }";
+        let query =
+            "query Products($search: String $size: Int) { products(search: $search pageSize: $size) { total_count } }";
         let document = async_graphql::parser::parse_query(query).unwrap();
         let async_graphql::parser::types::DocumentOperations::Multiple(ops) = &document.operations else { panic!() };
         let Value::Object(variables) = variables else { panic!() };
@@ -290,7 +296,10 @@ mod tests {
         };
         assert!(refuse(json!({"response": {}})).contains("needs a body"));
         assert!(refuse(json!({"response": {"state": "melted"}})).contains("unknown state"));
-        assert!(refuse(json!({"request": {"variables": {"a": {"$regex": "("}}}, "response": {"text": ""}})).contains("bad $regex"));
+        assert!(
+            refuse(json!({"request": {"variables": {"a": {"$regex": "("}}}, "response": {"text": ""}}))
+                .contains("bad $regex")
+        );
         assert!(refuse(json!({"response": {"text": "", "json": 1}})).contains("at most one"));
     }
 }

@@ -166,8 +166,9 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
         (Some(upstream), Unrecorded::Forward) => Stage::Answered(forward(stubs, upstream, &journal).await),
         _ if stubs.active() => {
             let nearest = stubs.files.nearest(&request);
-            let response = answer::unrecorded(&request, &nearest, stubs.upstream.as_ref().map(Upstream::label).as_deref());
-            journal.record(response.status(), &[], note("unrecorded", None, false));
+            let response =
+                answer::unrecorded(&request, &nearest, stubs.upstream.as_ref().map(Upstream::label).as_deref());
+            journal.record(response.status(), &[], &note("unrecorded", None, false));
             tracing::warn!(target: "stubs", key = %key, "no recording of {}", request.file_id());
             Stage::Answered(response)
         }
@@ -189,7 +190,7 @@ async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Jour
     tracing::info!(target: "stubs", stub = %stub.id, overrides_emulated = emulated, "answered by a {kind}");
     let response = match (answer.state, &answer.body) {
         (Some(State::ConnectionReset), _) => {
-            journal.record(StatusCode::INTERNAL_SERVER_ERROR, &[], note());
+            journal.record(StatusCode::INTERNAL_SERVER_ERROR, &[], &note());
             journal.input.peer.reset.trip();
             return Stage::Answered(answer::raw(StatusCode::INTERNAL_SERVER_ERROR, &[], Vec::new()));
         }
@@ -216,7 +217,7 @@ async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Jour
         (_, Some(body)) => answer::raw(answer.status, &answer.headers, body.clone()),
         (_, None) => answer::raw(answer.status, &answer.headers, Vec::new()),
     };
-    journal.record(response.status(), answer.body.as_deref().unwrap_or_default(), note());
+    journal.record(response.status(), answer.body.as_deref().unwrap_or_default(), &note());
     Stage::Answered(response)
 }
 
@@ -236,13 +237,14 @@ async fn forward(stubs: &Stubs, upstream: &Upstream, journal: &Journal<'_>) -> R
         Err(error) => {
             tracing::warn!(target: "stubs", "{error}");
             let response = answer::mock_error(StatusCode::BAD_GATEWAY, &format!("{}: {error}", upstream.label()));
-            journal.record(response.status(), &[], note("upstream", None, false));
+            journal.record(response.status(), &[], &note("upstream", None, false));
             return response;
         }
     };
     let mut id = None;
     if let Some(recorder) = &stubs.recorder {
-        let recording = recorder.recording(request, &answered, &upstream.label(), &bearer.into_iter().collect::<Vec<_>>());
+        let recording =
+            recorder.recording(request, &answered, &upstream.label(), &bearer.into_iter().collect::<Vec<_>>());
         match recorder.write(&recording) {
             Ok(path) => {
                 tracing::info!(target: "stubs", file = %path.display(), "recorded");
@@ -251,13 +253,10 @@ async fn forward(stubs: &Stubs, upstream: &Upstream, journal: &Journal<'_>) -> R
             Err(error) => tracing::warn!(target: "stubs", "{error}"),
         }
     }
-    let headers: Vec<_> = answered
-        .headers
-        .iter()
-        .filter_map(|(name, value)| Some((name.parse().ok()?, value.parse().ok()?)))
-        .collect();
+    let headers: Vec<_> =
+        answered.headers.iter().filter_map(|(name, value)| Some((name.parse().ok()?, value.parse().ok()?))).collect();
     let status = StatusCode::from_u16(answered.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    journal.record(status, &answered.body, note("upstream", id, false));
+    journal.record(status, &answered.body, &note("upstream", id, false));
     answer::raw(status, &headers, answered.body)
 }
 
@@ -275,7 +274,7 @@ struct Journal<'a> {
 
 impl Journal<'_> {
     /// One entry per root field, as the emulation writes them, with who answered.
-    fn record(&self, status: StatusCode, body: &[u8], stub: StubNote) {
+    fn record(&self, status: StatusCode, body: &[u8], stub: &StubNote) {
         let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
         let fields: Vec<(String, String, Value)> = self
             .operation

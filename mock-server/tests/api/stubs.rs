@@ -32,7 +32,7 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
-fn write(dir: &Path, name: &str, stub: Value) {
+fn write(dir: &Path, name: &str, stub: &Value) {
     std::fs::write(dir.join(name), serde_json::to_string_pretty(&stub).unwrap()).unwrap();
 }
 
@@ -47,32 +47,56 @@ fn store_stubs() -> PathBuf {
         "x-magento-tags": "cat_p,cat_p_1,cat_p_2,FPC"
     });
     let products = |name: &str, sku: &str| json!({ "data": { "products": { "total_count": 1, "items": [{ "sku": sku, "name": name, "url_key": format!("{}/x", sku) }] } } });
-    write(&dir, "a-products-fr.json", json!({
-        "request": { "operation_name": "Products", "store": "fr" },
-        "response": { "headers": headers, "json": products("Sac de sport Joust", "24-MB01") }
-    }));
-    write(&dir, "products-bag.json", json!({
-        "request": { "operation_name": "Products", "variables": { "search": "bag" } },
-        "response": { "headers": headers, "json": products("Joust Duffle Bag", "24-MB01") }
-    }));
-    write(&dir, "products-shirt.json", json!({
-        "request": { "root_field": "products", "variables": { "search": { "$regex": "^shi" } } },
-        "response": { "headers": headers, "json": products("Tiberius Gym Tank", "MT11") }
-    }));
-    write(&dir, "a-categories-signed-in.json", json!({
-        "request": { "root_field": "categories", "signed_in": true },
-        "response": { "headers": { "content-type": "application/json", "cache-control": "max-age=0, must-revalidate, no-cache, no-store" },
-                      "json": { "data": { "categories": { "items": [{ "name": "Gear", "children_count": "3" }, { "name": "VIP sale" }] } } } }
-    }));
-    write(&dir, "categories.json", json!({
-        "request": { "root_field": "categories" },
-        "response": { "headers": headers, "json": { "data": { "categories": { "items": [{ "name": "Gear", "children_count": "3" }] } } } }
-    }));
+    write(
+        &dir,
+        "a-products-fr.json",
+        &json!({
+            "request": { "operation_name": "Products", "store": "fr" },
+            "response": { "headers": headers, "json": products("Sac de sport Joust", "24-MB01") }
+        }),
+    );
+    write(
+        &dir,
+        "products-bag.json",
+        &json!({
+            "request": { "operation_name": "Products", "variables": { "search": "bag" } },
+            "response": { "headers": headers, "json": products("Joust Duffle Bag", "24-MB01") }
+        }),
+    );
+    write(
+        &dir,
+        "products-shirt.json",
+        &json!({
+            "request": { "root_field": "products", "variables": { "search": { "$regex": "^shi" } } },
+            "response": { "headers": headers, "json": products("Tiberius Gym Tank", "MT11") }
+        }),
+    );
+    write(
+        &dir,
+        "a-categories-signed-in.json",
+        &json!({
+            "request": { "root_field": "categories", "signed_in": true },
+            "response": { "headers": { "content-type": "application/json", "cache-control": "max-age=0, must-revalidate, no-cache, no-store" },
+                          "json": { "data": { "categories": { "items": [{ "name": "Gear", "children_count": "3" }, { "name": "VIP sale" }] } } } }
+        }),
+    );
+    write(
+        &dir,
+        "categories.json",
+        &json!({
+            "request": { "root_field": "categories" },
+            "response": { "headers": headers, "json": { "data": { "categories": { "items": [{ "name": "Gear", "children_count": "3" }] } } } }
+        }),
+    );
     // Not PHP's encoding (unescaped é and slash, a space): kept as text, byte for byte.
-    write(&dir, "cms-blocks.json", json!({
-        "request": { "root_field": "cmsBlocks" },
-        "response": { "headers": headers, "text": "{\"data\": {\"cmsBlocks\":{\"items\":[{\"identifier\":\"footer\",\"content\":\"<p>Café</p>\"}]}}}" }
-    }));
+    write(
+        &dir,
+        "cms-blocks.json",
+        &json!({
+            "request": { "root_field": "cmsBlocks" },
+            "response": { "headers": headers, "text": "{\"data\": {\"cmsBlocks\":{\"items\":[{\"identifier\":\"footer\",\"content\":\"<p>Café</p>\"}]}}}" }
+        }),
+    );
     dir
 }
 
@@ -84,8 +108,10 @@ struct Call {
     headers: Vec<(&'static str, String)>,
 }
 
-const PRODUCTS: &str = "query Products($search: String) {\n  products(search: $search) { total_count items { sku name url_key } }\n}";
-const CMS_BLOCKS: &str = "query CmsBlocks($ids: [String]) { cmsBlocks(identifiers: $ids) { items { identifier content } } }";
+const PRODUCTS: &str =
+    "query Products($search: String) {\n  products(search: $search) { total_count items { sku name url_key } }\n}";
+const CMS_BLOCKS: &str =
+    "query CmsBlocks($ids: [String]) { cmsBlocks(identifiers: $ids) { items { identifier content } } }";
 const CATEGORIES: &str = "query Categories { categories { items { name children_count } } }";
 
 fn session() -> Vec<Call> {
@@ -195,10 +221,15 @@ async fn requests_differing_only_in_variables_store_or_sign_in_are_recorded_and_
     for call in &calls {
         replayed.push(String::from_utf8(send(&offline, call).await.body).unwrap());
     }
-    let name = |i: usize| serde_json::from_str::<Value>(&replayed[i]).unwrap()["data"]["products"]["items"][0]["name"].clone();
-    assert_eq!((name(0), name(1), name(2)), (json!("Joust Duffle Bag"), json!("Tiberius Gym Tank"), json!("Sac de sport Joust")));
+    let name =
+        |i: usize| serde_json::from_str::<Value>(&replayed[i]).unwrap()["data"]["products"]["items"][0]["name"].clone();
+    assert_eq!(
+        (name(0), name(1), name(2)),
+        (json!("Joust Duffle Bag"), json!("Tiberius Gym Tank"), json!("Sac de sport Joust"))
+    );
     assert!(!replayed[5].contains("VIP sale") && replayed[6].contains("VIP sale"), "{replayed:?}");
-    let stored: Vec<Value> = files_in(&recordings).iter().map(|(_, text)| serde_json::from_str(text).unwrap()).collect();
+    let stored: Vec<Value> =
+        files_in(&recordings).iter().map(|(_, text)| serde_json::from_str(text).unwrap()).collect();
     let signed_in: Vec<&Value> = stored.iter().map(|f| &f["request"]["signed_in"]).collect();
     assert_eq!(signed_in.iter().filter(|s| ***s == json!(true)).count(), 1);
     std::fs::remove_dir_all(&recordings).ok();
@@ -208,7 +239,8 @@ async fn requests_differing_only_in_variables_store_or_sign_in_are_recorded_and_
 async fn an_unrecorded_request_gets_an_error_naming_the_nearest_recordings_and_how_to_record_it() {
     let store = spawn(&["--stubs", store_stubs().to_str().unwrap()]).await;
     let recordings = temp_dir("unrecorded");
-    let recorder = spawn(&["--upstream", &format!("{}/graphql", store.base), "--record", recordings.to_str().unwrap()]).await;
+    let recorder =
+        spawn(&["--upstream", &format!("{}/graphql", store.base), "--record", recordings.to_str().unwrap()]).await;
     send(&recorder, &session()[0]).await;
     let offline = spawn(&["--stubs", recordings.to_str().unwrap()]).await;
     let tent = Call { get: false, query: PRODUCTS, variables: json!({ "search": "tent" }), headers: vec![] };
@@ -217,12 +249,20 @@ async fn an_unrecorded_request_gets_an_error_naming_the_nearest_recordings_and_h
     let answer: Value = serde_json::from_slice(&seen.body).unwrap();
     let message = answer["errors"][0]["message"].as_str().unwrap();
     assert!(message.starts_with("mock-server has no recording of this request: operation \"Products\""), "{message}");
-    assert!(message.contains("{\"search\":\"tent\"}") && message.contains("Recordings of the same operation: Products-"), "{message}");
+    assert!(
+        message.contains("{\"search\":\"tent\"}") && message.contains("Recordings of the same operation: Products-"),
+        "{message}"
+    );
     assert!(message.contains("(variables {\"search\":\"bag\"}") && message.contains("--record DIR"), "{message}");
     assert_eq!(answer["errors"][0]["extensions"]["category"], "mock-server-unrecorded");
     // With the store at hand, --unrecorded error still refuses rather than forwarding.
     let strict = spawn(&[
-        "--stubs", recordings.to_str().unwrap(), "--upstream", &format!("{}/graphql", store.base), "--unrecorded", "error",
+        "--stubs",
+        recordings.to_str().unwrap(),
+        "--upstream",
+        &format!("{}/graphql", store.base),
+        "--unrecorded",
+        "error",
     ])
     .await;
     let refused: Value = serde_json::from_slice(&send(&strict, &tent).await.body).unwrap();
@@ -235,7 +275,8 @@ async fn an_unrecorded_request_gets_an_error_naming_the_nearest_recordings_and_h
 async fn emulated_operations_are_answered_by_the_mock_and_never_forwarded() {
     let store = spawn(&["--stubs", store_stubs().to_str().unwrap()]).await;
     let recordings = temp_dir("emulated");
-    let recorder = spawn(&["--upstream", &format!("{}/graphql", store.base), "--record", recordings.to_str().unwrap()]).await;
+    let recorder =
+        spawn(&["--upstream", &format!("{}/graphql", store.base), "--record", recordings.to_str().unwrap()]).await;
     let answer = recorder.request_reset("roni_cost@example.com").await;
     assert_eq!(answer.body, r#"{"data":{"requestPasswordResetEmail":true}}"#);
     assert_eq!(recorder.messages().await["total"], 1, "the mock's own inbox has the email");
@@ -258,14 +299,30 @@ async fn stubs_added_at_run_time_match_by_operation_root_field_variables_and_sto
     let created = TestApp::send(a.post("/__admin/stubs").json(&stub)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.json()["id"].as_str().unwrap().to_owned();
-    let shirts = Call { get: false, query: PRODUCTS, variables: json!({ "search": "shirt" }), headers: vec![("Store", "default".into())] };
+    let shirts = Call {
+        get: false,
+        query: PRODUCTS,
+        variables: json!({ "search": "shirt" }),
+        headers: vec![("Store", "default".into())],
+    };
     let seen = send(&a, &shirts).await;
-    assert_eq!((seen.status, seen.body.as_slice()), (StatusCode::OK, br#"{"data":{"products":{"total_count":7}}}"#.as_slice()));
+    assert_eq!(
+        (seen.status, seen.body.as_slice()),
+        (StatusCode::OK, br#"{"data":{"products":{"total_count":7}}}"#.as_slice())
+    );
     assert!(seen.headers.contains(&("x-magento-tags".into(), "cat_p".into())), "{:?}", seen.headers);
     // Another namespace, another search or no Store header: Magento's own answer for an unknown field.
     for (app, call) in [
         (&b, &shirts),
-        (&a, &Call { get: false, query: PRODUCTS, variables: json!({ "search": "bag" }), headers: vec![("Store", "default".into())] }),
+        (
+            &a,
+            &Call {
+                get: false,
+                query: PRODUCTS,
+                variables: json!({ "search": "bag" }),
+                headers: vec![("Store", "default".into())],
+            },
+        ),
         (&a, &Call { get: false, query: PRODUCTS, variables: json!({ "search": "shirt" }), headers: vec![] }),
     ] {
         let body = String::from_utf8(send(app, call).await.body).unwrap();
@@ -291,14 +348,19 @@ async fn a_stub_answers_with_a_scripted_state_or_a_delay() {
         let request = server.post("/__admin/stubs").json(&stub);
         async move { TestApp::send(request).await.status }
     };
-    assert_eq!(add(json!({ "request": { "root_field": "categories" }, "response": { "state": "http-503" } })).await, StatusCode::CREATED);
+    assert_eq!(
+        add(json!({ "request": { "root_field": "categories" }, "response": { "state": "http-503" } })).await,
+        StatusCode::CREATED
+    );
     let gateway = send(&server, &Call { get: false, query: CATEGORIES, variables: json!({}), headers: vec![] }).await;
     assert_eq!(gateway.status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(String::from_utf8_lossy(&gateway.body).contains("503 Service Temporarily Unavailable"));
     let delayed = json!({ "request": { "root_field": "cmsBlocks" }, "response": { "delay_ms": 300, "json": { "data": { "cmsBlocks": null } } } });
     assert_eq!(add(delayed).await, StatusCode::CREATED);
     let started = std::time::Instant::now();
-    let late = send(&server, &Call { get: true, query: CMS_BLOCKS, variables: json!({ "ids": ["x"] }), headers: vec![] }).await;
+    let late =
+        send(&server, &Call { get: true, query: CMS_BLOCKS, variables: json!({ "ids": ["x"] }), headers: vec![] })
+            .await;
     assert!(started.elapsed() >= std::time::Duration::from_millis(300));
     assert_eq!(late.body, br#"{"data":{"cmsBlocks":null}}"#);
 }
@@ -324,7 +386,10 @@ async fn a_stub_can_override_an_emulated_operation_and_the_journal_says_so() {
     assert_eq!(entry["email"], "roni_cost@example.com");
     // Unstubbed, the emulation answers again, in other namespaces all along.
     assert_eq!(TestApp::send(app.delete("/__admin/stubs")).await.status, StatusCode::NO_CONTENT);
-    assert_eq!(app.graphql(&request_reset_document("roni_cost@example.com")).await.body, r#"{"data":{"requestPasswordResetEmail":true}}"#);
+    assert_eq!(
+        app.graphql(&request_reset_document("roni_cost@example.com")).await.body,
+        r#"{"data":{"requestPasswordResetEmail":true}}"#
+    );
 }
 
 fn mock_server() -> Command {
@@ -334,9 +399,10 @@ fn mock_server() -> Command {
 #[test]
 fn a_bad_stubs_path_upstream_url_or_record_flag_stops_the_server_with_the_reason() {
     let dir = temp_dir("bad");
-    write(&dir, "broken.json", json!({ "request": { "operaton_name": "X" }, "response": { "text": "" } }));
+    write(&dir, "broken.json", &json!({ "request": { "operaton_name": "X" }, "response": { "text": "" } }));
     let refused = |args: &[&str]| {
-        let output = mock_server().args(["--listen", "127.0.0.1:0", "--smtp-listen", "off"]).args(args).output().unwrap();
+        let output =
+            mock_server().args(["--listen", "127.0.0.1:0", "--smtp-listen", "off"]).args(args).output().unwrap();
         assert_eq!(output.status.code(), Some(2), "{args:?}");
         String::from_utf8_lossy(&output.stderr).into_owned()
     };

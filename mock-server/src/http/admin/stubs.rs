@@ -57,7 +57,11 @@ pub async fn clear(Scope { namespace, .. }: Scope) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-pub async fn remove(State(app): State<AppState>, Scope { namespace, .. }: Scope, Path(id): Path<String>) -> AdminResult {
+pub async fn remove(
+    State(app): State<AppState>,
+    Scope { namespace, .. }: Scope,
+    Path(id): Path<String>,
+) -> AdminResult {
     if namespace.stubs().remove(&id) {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }

@@ -57,9 +57,10 @@ pub fn normalise(document: &str) -> Option<String> {
         if token.kind == Kind::Eof {
             return Some(out);
         }
-        let glued_to_previous = matches!(previous, None | Some(Kind::Dollar | Kind::At | Kind::ParenL | Kind::BracketL | Kind::Spread))
-            || matches!(token.kind, Kind::ParenR | Kind::BracketR | Kind::Colon | Kind::Bang)
-            || (token.kind == Kind::ParenL && previous == Some(Kind::Name));
+        let glued_to_previous =
+            matches!(previous, None | Some(Kind::Dollar | Kind::At | Kind::ParenL | Kind::BracketL | Kind::Spread))
+                || matches!(token.kind, Kind::ParenR | Kind::BracketR | Kind::Colon | Kind::Bang)
+                || (token.kind == Kind::ParenL && previous == Some(Kind::Name));
         if !glued_to_previous {
             out.push(' ');
         }
