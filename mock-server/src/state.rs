@@ -275,6 +275,11 @@ impl AppState {
         Ok(namespace)
     }
 
+    /// The namespace named `name` if it is in use (none is made).
+    pub fn existing_namespace(&self, name: &str) -> Option<Arc<Namespace>> {
+        lock(&self.shared.namespaces).get(name).cloned()
+    }
+
     /// Puts a namespace back to the fixtures: accounts, tokens, inbox, journal, rules and clock.
     pub fn reset_namespace(&self, name: &str) -> Result<(), TooManyNamespaces> {
         let old = self.namespace(name)?;

@@ -293,6 +293,20 @@ mod tests {
     }
 
     #[test]
+    fn a_recording_answers_its_key_whatever_its_readable_request_says() {
+        let asked = request(json!({"search": "bag"}), None);
+        let recording = stub(json!({
+            "key": asked.key(),
+            "request": { "operation_name": "Products", "variables": { "search": "customer-1a2b3c4d@example.invalid" } },
+            "response": { "json": { "data": null } }
+        }));
+        assert!(recording.is_recording());
+        assert!(recording.matches(&asked, &asked.key()));
+        let other = request(json!({"search": "shirt"}), None);
+        assert!(!recording.matches(&other, &other.key()));
+    }
+
+    #[test]
     fn bad_stubs_are_refused_with_the_reason() {
         let refuse = |file: Value| {
             Stub::compile(serde_json::from_value(file).unwrap(), "s".into(), "t".into()).unwrap_err().to_string()

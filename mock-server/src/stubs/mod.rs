@@ -133,8 +133,9 @@ pub struct StageInput<'a> {
 /// emulation for what it serves, else the store or the explanatory error.
 pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
     let stubs = app.stubs();
-    let Ok(namespace) = app.namespace(&input.headers.namespace) else { return Stage::Emulate(None) };
-    if !stubs.active() && namespace.stubs().is_empty() {
+    // A namespace not in use has no stubs: it is made only when this stage answers.
+    let existing = app.existing_namespace(&input.headers.namespace);
+    if !stubs.active() && existing.as_ref().is_none_or(|n| n.stubs().is_empty()) {
         return Stage::Emulate(None);
     }
     let method = match *input.method {
@@ -153,18 +154,18 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
     let request = Identity::of(method, input.query, &parsed.document, &operation.node, input.variables, &factors);
     let emulated = request.is_emulated(app.schema_index());
     let key = request.key();
+    let found = existing.and_then(|n| n.stubs().find(&request, &key)).or_else(|| stubs.files.find(&request, &key));
+    if found.is_none() && (emulated || !stubs.active()) {
+        return Stage::Emulate(None);
+    }
+    let Ok(namespace) = app.namespace(&input.headers.namespace) else { return Stage::Emulate(None) };
     let journal = Journal { namespace: &namespace, request: &request, operation: &operation.node, input: &input };
-
-    let found = namespace.stubs().find(&request, &key).or_else(|| stubs.files.find(&request, &key));
     if let Some(stub) = found {
         return answer_with(app, &stub, emulated, &journal).await;
     }
-    if emulated {
-        return Stage::Emulate(None);
-    }
     match (&stubs.upstream, stubs.unrecorded) {
         (Some(upstream), Unrecorded::Forward) => Stage::Answered(forward(stubs, upstream, &journal).await),
-        _ if stubs.active() => {
+        _ => {
             let nearest = stubs.files.nearest(&request);
             let response =
                 answer::unrecorded(&request, &nearest, stubs.upstream.as_ref().map(Upstream::label).as_deref());
@@ -172,7 +173,6 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
             tracing::warn!(target: "stubs", key = %key, "no recording of {}", request.file_id());
             Stage::Answered(response)
         }
-        _ => Stage::Emulate(None),
     }
 }
 
