@@ -12,6 +12,7 @@ use crate::fixtures::{Fixtures, FixturesError};
 pub use crate::magento::settings::Throttle;
 use crate::magento::{MagentoMode, MagentoVersion};
 use crate::scenarios::rules::{Rule, RuleError, ScenariosFileError, parse_scenarios_file};
+use crate::stubs::{Stubs, StubsError, StubsOptions, Unrecorded};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -28,6 +29,8 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once at start: the size of `Serve` costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Command {
     /// Run the server (the default).
     Serve(ServeArgs),
@@ -82,6 +85,22 @@ pub struct ServeArgs {
     /// Origins allowed to call from a browser (repeatable, or comma-separated); any when absent.
     #[arg(long = "cors-origin", env = "MOCK_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
+    /// Recordings and hand-written stubs (docs/stubs.md): a directory of *.json files, or one
+    /// file (repeatable, or comma-separated).
+    #[arg(long, env = "MOCK_STUBS", value_delimiter = ',')]
+    pub stubs: Vec<PathBuf>,
+    /// A real store's GraphQL URL: operations the mock does not emulate are forwarded to it.
+    #[arg(long, env = "MOCK_UPSTREAM")]
+    pub upstream: Option<String>,
+    /// Write each forwarded request's answer into this directory (needs --upstream).
+    #[arg(long, env = "MOCK_RECORD")]
+    pub record: Option<PathBuf>,
+    /// With --upstream, what a request no stub answers gets: forwarded, or the explanatory error.
+    #[arg(long, env = "MOCK_UNRECORDED", value_enum, default_value_t = Unrecorded::Forward)]
+    pub unrecorded: Unrecorded,
+    /// Replace email addresses in recordings with made-up ones (the same address, the same one).
+    #[arg(long, env = "MOCK_SCRUB_EMAILS")]
+    pub scrub_emails: bool,
 }
 
 impl ServeArgs {
@@ -137,6 +156,8 @@ pub struct Config {
     /// A client must send its request headers within this time, and its body within this time.
     pub header_read_timeout: Duration,
     pub body_read_timeout: Duration,
+    /// `--stubs`, `--upstream`, `--record`, loaded and checked.
+    pub stubs: std::sync::Arc<Stubs>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +176,8 @@ pub enum ConfigError {
     EmptyAdminToken,
     #[error("--cors-origin {0:?} is not an origin like http://localhost:3000")]
     CorsOrigin(String),
+    #[error(transparent)]
+    Stubs(#[from] StubsError),
 }
 
 impl Config {
@@ -197,6 +220,13 @@ impl Config {
                 .collect::<Result<_, _>>()?,
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
+            stubs: std::sync::Arc::new(Stubs::load(&StubsOptions {
+                stubs: &args.stubs,
+                upstream: args.upstream.as_deref(),
+                record: args.record.as_deref(),
+                unrecorded: args.unrecorded,
+                scrub_emails: args.scrub_emails,
+            })?),
         })
     }
 

@@ -39,6 +39,20 @@ pub struct Entry {
     pub error: Option<String>,
     /// The Mailpit id of the email this request captured.
     pub message_id: Option<String>,
+    /// Set when a stub, a recording or the upstream store answered instead of the emulation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stub: Option<StubNote>,
+}
+
+/// Who answered a request the stubs stage took (`stubs` module).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct StubNote {
+    /// `stub`, `recording`, `upstream` or `unrecorded`.
+    pub answered_by: &'static str,
+    /// The stub's or recording's id (for `upstream`, the recording written, if any).
+    pub id: Option<String>,
+    /// The mock emulates this operation; a stub answered it instead, on purpose.
+    pub overrides_emulated: bool,
 }
 
 /// Filters of `GET /__admin/requests` and its `wait`.
@@ -152,6 +166,7 @@ mod tests {
             result: Value::Bool(true),
             error: None,
             message_id: None,
+            stub: None,
         }
     }
 

@@ -19,6 +19,8 @@
 //! - `mail`: the store's emails and the inbox.
 //! - `scenarios`: scripted states, rules and transport faults.
 //! - `journal`: the request journal tests read and wait on.
+//! - `stubs`: what the mock does not emulate: recorded or hand-written answers, the upstream
+//!   store and the recorder.
 //! - [`http`]: the GraphQL transport, the Mailpit routes, the control API.
 //! - [`state`]: settings and namespaces shared by all of them; `clock` and `random` are the
 //!   single sources of time and randomness.
@@ -45,6 +47,7 @@ mod mail;
 mod random;
 mod scenarios;
 pub mod state;
+mod stubs;
 
 pub use config::{Config, ConfigError, Throttle};
 pub use http::router;

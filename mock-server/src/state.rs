@@ -18,6 +18,8 @@ use crate::mail::inbox::Events;
 use crate::mail::{Content, Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
+use crate::stubs::Stubs;
+use crate::stubs::matching::AdminStubs;
 
 /// Namespaces alive at once; `DELETE /__admin/namespaces/{name}` forgets one.
 pub const MAX_NAMESPACES: usize = 1_000;
@@ -37,6 +39,7 @@ pub struct Namespace {
     inbox: Mutex<Inbox>,
     journal: Mutex<Journal>,
     rules: Mutex<Rules>,
+    stubs: Mutex<AdminStubs>,
     /// Woken whenever the journal grows, for `/__admin/requests/wait`.
     pub journal_grew: Notify,
     pub clock: Clock,
@@ -59,6 +62,7 @@ impl Namespace {
             inbox: Mutex::new(Inbox::new(start.max_messages, events)),
             journal: Mutex::new(Journal::default()),
             rules: Mutex::new(rules),
+            stubs: Mutex::new(AdminStubs::default()),
             journal_grew: Notify::new(),
             clock: Clock::default(),
         }
@@ -78,6 +82,11 @@ impl Namespace {
 
     pub fn rules(&self) -> MutexGuard<'_, Rules> {
         lock(&self.rules)
+    }
+
+    /// The stubs added through the control API.
+    pub fn stubs(&self) -> MutexGuard<'_, AdminStubs> {
+        lock(&self.stubs)
     }
 
     pub fn record(&self, entry: Entry) {
@@ -123,6 +132,8 @@ struct Shared {
     schema: MagentoSchema,
     schema_index: SchemaIndex,
     documents: DocumentCache,
+    /// `--stubs`, `--upstream`, `--record`.
+    stubs: Arc<Stubs>,
     /// The HS256 key customer tokens are signed with (Magento's is derived from its crypt key).
     customer_token_key: Vec<u8>,
 }
@@ -159,6 +170,7 @@ impl AppState {
                 schema_index,
                 documents: DocumentCache::default(),
                 customer_token_key,
+                stubs: Arc::clone(&config.stubs),
             }),
         }
     }
@@ -218,6 +230,10 @@ impl AppState {
         &self.shared.schema_index
     }
 
+    pub fn stubs(&self) -> &Stubs {
+        &self.shared.stubs
+    }
+
     pub fn random(&self) -> &Random {
         &self.shared.random
     }
@@ -239,6 +255,11 @@ impl AppState {
         let namespace = Arc::new(Namespace::new(name, &self.shared.start, self.events_of(name)));
         namespaces.insert(name.to_owned(), Arc::clone(&namespace));
         Ok(namespace)
+    }
+
+    /// The namespace named `name` if it is in use (none is made).
+    pub fn existing_namespace(&self, name: &str) -> Option<Arc<Namespace>> {
+        lock(&self.shared.namespaces).get(name).cloned()
     }
 
     /// Puts a namespace back to the fixtures: accounts, tokens, inbox, journal, rules and clock.

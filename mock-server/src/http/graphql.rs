@@ -21,6 +21,7 @@ use crate::magento::{Category, MagentoVersion, StatusFamily, UnreadableBody};
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
+use crate::stubs::{self, Stage, StageInput};
 
 use super::answer::json_response;
 use super::cache_headers::{CacheContext, FullPageCacheable};
@@ -226,6 +227,13 @@ async fn execute(
         let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
         json_response(StatusCode::OK, response_body(&shown_errors(errors, version, mode), None, version))
     };
+    // What the mock does not emulate, and stubs that override what it does (before the Store
+    // check: a forwarded request names the real store's views).
+    let stubbed = StageInput { method: &method, query: &params.query, variables: &params.variables, headers, peer };
+    let scripted = match stubs::stage(app, stubbed).await {
+        Stage::Answered(response) => return response,
+        Stage::Emulate(scripted) => scripted,
+    };
     // The controller's validators run before it parses: the Store header's for POST here; for
     // GET the verb validator parses first (its syntax errors and GET mutations come before).
     if method != Method::GET
@@ -274,7 +282,7 @@ async fn execute(
         Err(error) => return bad_header(error),
     };
     let plan = Plan::decide(
-        headers.scenario,
+        headers.scenario.or(scripted),
         &mut namespace.rules(),
         &calls.iter().map(|c| c.scenario.clone()).collect::<Vec<_>>(),
     );
@@ -515,6 +523,7 @@ impl JournalDraft {
                 result,
                 error,
                 message_id: context.and_then(|c| c.captured_by(key)),
+                stub: None,
             });
         }
     }

@@ -3,12 +3,12 @@
 mod admin;
 mod answer;
 mod cache_headers;
-mod connection;
+pub(crate) mod connection;
 mod error_page;
 mod graphql;
 mod mailpit;
 mod openapi;
-mod request_headers;
+pub(crate) mod request_headers;
 mod scope;
 pub(crate) mod server;
 mod services;

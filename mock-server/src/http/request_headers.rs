@@ -17,6 +17,8 @@ pub struct RequestHeaders {
     pub bearer_token: Option<String>,
     /// Magento's `Store` header (trimmed; absent when empty): the store view's code.
     pub store: Option<String>,
+    /// Magento's `Content-Currency` header (trimmed; absent when empty).
+    pub currency: Option<String>,
 }
 
 /// One of our own headers is wrong; the message names it and says what it takes.
@@ -42,6 +44,7 @@ impl RequestHeaders {
                 .and_then(|value| value.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
                 .filter(|token| !token.is_empty()),
             store: text(headers, "store")?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
+            currency: text(headers, "content-currency")?.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
         })
     }
 }

@@ -23,6 +23,7 @@ mod robustness;
 mod scenarios;
 mod sign_in;
 mod smtp;
+mod stubs;
 mod time_rules;
 mod validation_rules;
 mod webonyx_syntax;

@@ -1,5 +1,5 @@
 //! The control API under `/__admin` (contract.md): accounts, the clock, settings, scripted
-//! rules, the request journal and captured-email views. JSON in and out; bad input gets
+//! rules, stubs, the request journal and captured-email views. JSON in and out; bad input gets
 //! `{"error": "<reason>"}` with a 4xx status.
 
 mod accounts;
@@ -7,6 +7,7 @@ mod clock;
 mod journal;
 mod scenarios;
 mod settings;
+mod stubs;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
@@ -36,6 +37,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/settings", get(settings::get).patch(settings::patch))
         .route("/scenarios", get(scenarios::list).post(scenarios::add).delete(scenarios::clear))
         .route("/scenarios/{id}", delete(scenarios::remove))
+        .route("/stubs", get(stubs::list).post(stubs::add).delete(stubs::clear))
+        .route("/stubs/{id}", delete(stubs::remove))
         .route("/requests", get(journal::list))
         .route("/requests/wait", get(journal::wait))
         .route("/messages/{id}", get(journal::captured_message))

@@ -97,6 +97,30 @@ impl TypeSystemDefinition {
     }
 }
 
+/// The document's tokens joined by single spaces where GraphQL needs or reads better with one
+/// (comments, commas and layout dropped, strings kept byte for byte): two documents that differ
+/// only in layout normalise to the same text. `None` when webonyx's lexer refuses it.
+pub fn normalise(document: &str) -> Option<String> {
+    let mut lexer = lexer::Lexer::new(document);
+    let mut out = String::with_capacity(document.len());
+    let mut previous: Option<Kind> = None;
+    loop {
+        let token = lexer.next_token().ok()?;
+        if token.kind == Kind::Eof {
+            return Some(out);
+        }
+        let glued_to_previous =
+            matches!(previous, None | Some(Kind::Dollar | Kind::At | Kind::ParenL | Kind::BracketL | Kind::Spread))
+                || matches!(token.kind, Kind::ParenR | Kind::BracketR | Kind::Colon | Kind::Bang)
+                || (token.kind == Kind::ParenL && previous == Some(Kind::Name));
+        if !glued_to_previous {
+            out.push(' ');
+        }
+        out.push_str(document.get(token.start..token.end)?);
+        previous = Some(token.kind);
+    }
+}
+
 /// `Source::getLocation`: lines ended by `\r\n`, `\n`, `\r`, U+2028 or U+2029 among the first
 /// `position` characters; the column counts from the last one's *byte* offset.
 fn location(text: &str, position: usize) -> (usize, i64) {

@@ -1,0 +1,252 @@
+//! The stage of the GraphQL request path that answers from stubs and recordings, or forwards
+//! to the upstream store, before the emulation runs.
+
+use std::sync::Arc;
+
+use async_graphql::parser::types::{OperationDefinition, Selection};
+use async_graphql_value::{ConstValue, Name, Value as GraphQlValue};
+use axum::http::{Method, StatusCode};
+use axum::response::Response;
+use serde_json::{Map, Value};
+
+use crate::http::connection::Peer;
+use crate::http::request_headers::RequestHeaders;
+use crate::journal::{Entry, StubNote, mask_secrets};
+use crate::magento::validation;
+use crate::scenarios::{State, faults};
+use crate::state::{AppState, Namespace};
+
+use super::key::{Identity, RequestFactors};
+use super::matching::Stub;
+use super::upstream::{Forward, Upstream};
+use super::{Stubs, Unrecorded, answer};
+
+/// What the stage decided.
+#[derive(Debug)]
+pub enum Stage {
+    /// A stub, a recording or the store answered.
+    Answered(Response),
+    /// The emulation answers, with this scripted state if a stub asked for one.
+    Emulate(Option<State>),
+}
+
+/// One GraphQL request as the handler decoded it.
+#[derive(Debug)]
+pub struct StageInput<'a> {
+    pub method: &'a Method,
+    pub query: &'a str,
+    pub variables: &'a Map<String, Value>,
+    pub headers: &'a RequestHeaders,
+    pub peer: &'a Peer,
+}
+
+/// The stubs stage: a matching stub (the namespace's, then recordings, then files), else the
+/// emulation for what it serves, else the store or the explanatory error.
+pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
+    let stubs = app.stubs();
+    // A namespace not in use has no stubs: it is made only when this stage answers.
+    let existing = app.existing_namespace(&input.headers.namespace);
+    if !stubs.active() && existing.as_ref().is_none_or(|n| n.stubs().is_empty()) {
+        return Stage::Emulate(None);
+    }
+    let method = match *input.method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        _ => return Stage::Emulate(None),
+    };
+    // A document that does not parse or names no single operation gets Magento's own error.
+    let Ok(parsed) = app.documents().parse(input.query) else { return Stage::Emulate(None) };
+    let Ok(operation) = validation::single_operation(&parsed.document) else { return Stage::Emulate(None) };
+    let factors = RequestFactors {
+        store: input.headers.store.clone(),
+        currency: input.headers.currency.clone(),
+        signed_in: input.headers.bearer_token.is_some(),
+    };
+    let request = Identity::of(method, input.query, &parsed.document, &operation.node, input.variables, &factors);
+    let emulated = request.is_emulated(app.schema_index());
+    let key = request.key();
+    let found = existing.and_then(|n| n.stubs().find(&request, &key)).or_else(|| stubs.files.find(&request, &key));
+    if found.is_none() && (emulated || !stubs.active()) {
+        return Stage::Emulate(None);
+    }
+    let Ok(namespace) = app.namespace(&input.headers.namespace) else { return Stage::Emulate(None) };
+    let journal = Journal { namespace: &namespace, request: &request, operation: &operation.node, input: &input };
+    if let Some(stub) = found {
+        return answer_with(app, &stub, emulated, &journal).await;
+    }
+    match (&stubs.upstream, stubs.unrecorded) {
+        (Some(upstream), Unrecorded::Forward) => Stage::Answered(forward(stubs, upstream, &journal).await),
+        _ => {
+            let nearest = stubs.files.nearest(&request);
+            let response =
+                answer::unrecorded(&request, &nearest, stubs.upstream.as_ref().map(Upstream::label).as_deref());
+            journal.record(response.status(), &[], &note("unrecorded", None, false));
+            tracing::warn!(target: "stubs", key = %key, "no recording of {}", request.file_id());
+            Stage::Answered(response)
+        }
+    }
+}
+
+async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Journal<'_>) -> Stage {
+    let kind = if stub.is_recording() { "recording" } else { "stub" };
+    let answer = &stub.answer;
+    let mut delay = answer.delay;
+    if let Some(State::Delay(extra)) = answer.state {
+        delay = delay.max(extra);
+    }
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    let note = || note(kind, Some(stub.id.clone()), emulated);
+    tracing::info!(target: "stubs", stub = %stub.id, overrides_emulated = emulated, "answered by a {kind}");
+    let response = match (answer.state, &answer.body) {
+        (Some(State::ConnectionReset), _) => {
+            journal.record(StatusCode::INTERNAL_SERVER_ERROR, &[], &note());
+            journal.input.peer.reset.trip();
+            return Stage::Answered(answer::raw(StatusCode::INTERNAL_SERVER_ERROR, &[], Vec::new()));
+        }
+        (Some(fault @ (State::Http500 | State::Http502 | State::Http503)), _) => match faults::gateway_answer(fault) {
+            Some(mut response) => {
+                response.extensions_mut().insert(answer::Replayed);
+                response
+            }
+            None => answer::mock_error(StatusCode::INTERNAL_SERVER_ERROR, "unknown fault"),
+        },
+        (Some(State::MalformedJson), body) => {
+            let text = body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+            answer::raw(answer.status, &answer.headers, faults::malformed(&text).into_bytes())
+        }
+        (Some(State::InternalError), None) if !emulated => {
+            answer::internal_error(journal.request, app.settings().magento_version)
+        }
+        // A resolver's state on an emulated operation: the emulation answers it, in that state.
+        (Some(state), None) if emulated && !state.is_transport_fault() => return Stage::Emulate(Some(state)),
+        (Some(state), None) if !state.is_transport_fault() => answer::mock_error(
+            StatusCode::OK,
+            &format!("stub {} asks for the state {state}, which only an emulated operation has", stub.id),
+        ),
+        (_, Some(body)) => answer::raw(answer.status, &answer.headers, body.clone()),
+        (_, None) => answer::raw(answer.status, &answer.headers, Vec::new()),
+    };
+    journal.record(response.status(), answer.body.as_deref().unwrap_or_default(), &note());
+    Stage::Answered(response)
+}
+
+async fn forward(stubs: &Stubs, upstream: &Upstream, journal: &Journal<'_>) -> Response {
+    let (request, input) = (journal.request, journal.input);
+    let bearer = input.headers.bearer_token.as_deref();
+    let sent = Forward {
+        method: request.method,
+        query: input.query,
+        variables: input.variables,
+        store: input.headers.store.as_deref(),
+        currency: input.headers.currency.as_deref(),
+        bearer_token: bearer,
+    };
+    let answered = match upstream.send(&sent).await {
+        Ok(answered) => answered,
+        Err(error) => {
+            tracing::warn!(target: "stubs", "{error}");
+            let response = answer::mock_error(StatusCode::BAD_GATEWAY, &format!("{}: {error}", upstream.label()));
+            journal.record(response.status(), &[], &note("upstream", None, false));
+            return response;
+        }
+    };
+    let mut id = None;
+    if let Some(recorder) = &stubs.recorder {
+        let recording =
+            recorder.recording(request, &answered, &upstream.label(), &bearer.into_iter().collect::<Vec<_>>());
+        match recorder.write(&recording) {
+            Ok(path) => {
+                tracing::info!(target: "stubs", file = %path.display(), "recorded");
+                id = recording.id;
+            }
+            Err(error) => tracing::warn!(target: "stubs", "{error}"),
+        }
+    }
+    let headers: Vec<_> =
+        answered.headers.iter().filter_map(|(name, value)| Some((name.parse().ok()?, value.parse().ok()?))).collect();
+    let status = StatusCode::from_u16(answered.status).unwrap_or(StatusCode::BAD_GATEWAY);
+    journal.record(status, &answered.body, &note("upstream", id, false));
+    answer::raw(status, &headers, answered.body)
+}
+
+fn note(answered_by: &'static str, id: Option<String>, overrides_emulated: bool) -> StubNote {
+    StubNote { answered_by, id, overrides_emulated }
+}
+
+/// What the journal entries of one request share.
+struct Journal<'a> {
+    namespace: &'a Arc<Namespace>,
+    request: &'a Identity,
+    operation: &'a OperationDefinition,
+    input: &'a StageInput<'a>,
+}
+
+impl Journal<'_> {
+    /// One entry per root field, as the emulation writes them, with who answered.
+    fn record(&self, status: StatusCode, body: &[u8], stub: &StubNote) {
+        let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+        let fields: Vec<(String, String, Value)> = self
+            .operation
+            .selection_set
+            .node
+            .items
+            .iter()
+            .filter_map(|selection| match &selection.node {
+                Selection::Field(field) => Some(&field.node),
+                _ => None,
+            })
+            .map(|field| {
+                let arguments: Map<String, Value> = field
+                    .arguments
+                    .iter()
+                    .map(|(name, value)| (name.node.to_string(), resolved(&value.node, self.input.variables)))
+                    .collect();
+                (field.name.node.to_string(), field.response_key().node.to_string(), Value::Object(arguments))
+            })
+            .collect();
+        let fields = if fields.is_empty() {
+            self.request.root_fields.iter().map(|f| (f.clone(), f.clone(), Value::Null)).collect()
+        } else {
+            fields
+        };
+        let now = self.namespace.clock.now();
+        for (operation, key, arguments) in fields {
+            let error = answer.get("errors").and_then(Value::as_array).and_then(|errors| {
+                let mine = errors.iter().find(|e| e["path"][0].as_str() == Some(key.as_str()));
+                mine.or(errors.first()).and_then(|e| e["message"].as_str()).map(str::to_owned)
+            });
+            self.namespace.record(Entry {
+                id: 0,
+                time: now,
+                namespace: self.namespace.name.clone(),
+                operation_type: self.request.operation_type.to_string(),
+                operation_name: self.request.operation_name.clone(),
+                email: arguments.get("email").and_then(Value::as_str).map(str::to_owned),
+                operation,
+                arguments: mask_secrets(&arguments),
+                variables: self.request.variables.clone(),
+                scenario: None,
+                status: status.as_u16(),
+                result: answer.get("data").and_then(|d| d.get(&key)).map(mask_secrets).unwrap_or(Value::Null),
+                response_key: key,
+                error,
+                message_id: None,
+                stub: Some(stub.clone()),
+            });
+        }
+    }
+}
+
+/// An argument's value with the request's variables put in.
+fn resolved(value: &GraphQlValue, variables: &Map<String, Value>) -> Value {
+    value
+        .clone()
+        .into_const_with(|name: Name| {
+            variables.get(name.as_str()).cloned().and_then(|v| ConstValue::from_json(v).ok()).ok_or(())
+        })
+        .ok()
+        .and_then(|v| v.into_json().ok())
+        .unwrap_or(Value::Null)
+}
