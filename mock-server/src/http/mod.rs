@@ -1,4 +1,5 @@
-//! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
+//! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API, the
+//! storefront's password pages and health.
 
 pub mod admin;
 mod cache_headers;
@@ -9,6 +10,7 @@ pub mod mailpit;
 pub mod request_headers;
 pub mod scope;
 pub mod server;
+mod storefront;
 pub mod web;
 
 use axum::http::{Method, StatusCode};
@@ -38,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .route("/view/{file}", get(mailpit::view))
         .nest("/__admin", admin::router(state.clone()))
         .merge(web::router())
+        .merge(storefront::router())
         .route("/livez", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
         .layer(cors(&state))
