@@ -21,6 +21,7 @@ mod robustness;
 mod scenarios;
 mod sign_in;
 mod smtp;
+mod storefront;
 mod time_rules;
 mod validation_rules;
 mod webonyx_syntax;

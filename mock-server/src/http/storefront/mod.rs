@@ -245,7 +245,12 @@ impl Visit {
 
 /// `X-Mock-Namespace`, then `?namespace=`; else the namespace in which the link's id and token
 /// are live (a link in an email knows no namespace); else the session's; else the default.
-fn choose_namespace(app: &AppState, headers: &HeaderMap, request: &Request, session: &Session) -> Result<String, String> {
+fn choose_namespace(
+    app: &AppState,
+    headers: &HeaderMap,
+    request: &Request,
+    session: &Session,
+) -> Result<String, String> {
     if headers.contains_key(NAMESPACE_HEADER) {
         return namespace_header(headers);
     }

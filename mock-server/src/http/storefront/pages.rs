@@ -57,7 +57,11 @@ pub fn create_password(action: &str, form_key: &str, policy: PasswordPolicy) -> 
 pub fn login(base_url: &str, form_key: &str, username: &str) -> String {
     fill(
         LOGIN,
-        &[("base_url", &escape_html(base_url)), ("form_key", &escape_html(form_key)), ("username", &escape_html(username))],
+        &[
+            ("base_url", &escape_html(base_url)),
+            ("form_key", &escape_html(form_key)),
+            ("username", &escape_html(username)),
+        ],
     )
 }
 
