@@ -8,7 +8,7 @@ use crate::magento::ResetLink;
 use crate::magento::php;
 
 use super::reset::{self, ResetRefused};
-use super::session::{self, Message};
+use super::session::Message;
 use super::{Request, Visit, form, pages};
 
 /// `CreatePassword`: a link with a token is checked, its token kept in the session and the
@@ -87,7 +87,7 @@ pub fn reset_password_post(visit: &mut Visit, request: &Request, headers: &Heade
             visit.redirect("customer/account/login/")
         }
         Err(ResetRefused::Input(message)) => {
-            visit.add(Message::error(message));
+            visit.add(Message::error(&message));
             visit.redirect(&back)
         }
         Err(ResetRefused::Other) => {
@@ -100,12 +100,14 @@ pub fn reset_password_post(visit: &mut Visit, request: &Request, headers: &Heade
 /// `login/`: the sign-in form beside "New Customers".
 pub fn login(visit: &mut Visit) -> Response {
     let content = pages::login(&visit.base_url, &visit.session.form_key, "");
-    visit.page(StatusCode::OK, "Customer Login", "customer-account-login", content)
+    let mut page = visit.page(StatusCode::OK, "Customer Login", "customer-account-login", content);
+    page.headers_mut().insert("login-required", axum::http::HeaderValue::from_static("true"));
+    page
 }
 
 /// `forgotpassword/`: where an expired link lands.
 pub fn forgot_password(visit: &mut Visit) -> Response {
-    let content = pages::forgot_password(&visit.base_url, &visit.session.form_key);
+    let content = pages::forgot_password(&visit.base_url, &visit.sign_in_url);
     visit.page(StatusCode::OK, "Forgot Your Password?", "customer-account-forgotpassword", content)
 }
 
@@ -120,8 +122,8 @@ pub fn not_found(visit: &mut Visit) -> Response {
 fn form_key_valid(visit: &Visit, request: &Request, headers: &HeaderMap) -> bool {
     let ajax = headers.get("x-requested-with").is_some_and(|value| value == "XMLHttpRequest");
     let given = request.param("form_key");
-    let expected = session::cookie(headers, "form_key").unwrap_or_else(|| visit.session.form_key.clone());
-    ajax || (!given.is_empty() && subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected.as_bytes()).into())
+    let expected = visit.session.form_key.as_bytes();
+    ajax || (!given.is_empty() && subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected).into())
 }
 
 /// `setRefererOrBaseUrl`: the `Referer` when it is one of the store's pages, else the base URL.

@@ -55,6 +55,12 @@ pub fn encode(text: &str) -> String {
     out
 }
 
+/// PHP's `rawurlencode` (RFC 3986): as `encode`, but `~` as it is and a space as `%20`; how
+/// `setcookie` writes a cookie's value.
+pub fn raw_encode(text: &str) -> String {
+    encode(text).replace('+', "%20").replace("%7E", "~")
+}
+
 fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
@@ -77,5 +83,6 @@ mod tests {
     fn encode_is_php_urlencode() {
         assert_eq!(encode("didn't match. ~é"), "didn%27t+match.+%7E%C3%A9");
         assert_eq!(decode(encode("a +&=%é").as_bytes()), "a +&=%é");
+        assert_eq!(raw_encode("a b~+"), "a%20b~%2B");
     }
 }

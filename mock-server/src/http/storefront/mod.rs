@@ -69,6 +69,9 @@ async fn account(
 
 /// What Magento's request object offers the controllers.
 pub(crate) struct Request {
+    /// The path as requested.
+    path: String,
+    is_post: bool,
     /// The action, lower case (`createpassword`).
     action: String,
     /// Whether the path went through `index.php/` (a store without URL rewrites).
@@ -101,7 +104,8 @@ impl Request {
             .is_some_and(|value| value.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
         let post = if *method == Method::POST && is_form { form::parse(body) } else { Vec::new() };
         let query = form::parse(uri.query().unwrap_or_default().as_bytes());
-        Self { action, index_php, route_params, query, post }
+        let is_post = *method == Method::POST;
+        Self { path: uri.path().to_owned(), is_post, action, index_php, route_params, query, post }
     }
 
     /// `getParam`: the route's parameters, then the query, then the form.
@@ -127,8 +131,12 @@ pub(crate) struct Visit {
     sessions: Arc<Sessions>,
     /// Where redirects and links point: this server, as the browser addressed it.
     base_url: String,
+    /// This page's sign-in link: `login/referer/<this URL, encoded>/`.
+    sign_in_url: String,
+    /// Echoed when the browser sent one.
+    form_key_cookie: Option<String>,
+    is_post: bool,
     session_id: String,
-    new_session: bool,
     session: Session,
     namespace_name: String,
     namespace: Arc<Namespace>,
@@ -140,25 +148,37 @@ pub(crate) struct Visit {
 
 impl Visit {
     fn start(app: AppState, sessions: Arc<Sessions>, headers: &HeaderMap, request: &Request) -> Result<Self, String> {
-        let (session_id, session, new_session) = match session::cookie(headers, session::SESSION_COOKIE)
+        let (session_id, mut session) = match session::cookie(headers, session::SESSION_COOKIE)
             .and_then(|id| sessions.get(&id).map(|session| (id, session)))
         {
-            Some((id, session)) => (id, session, false),
+            Some((id, session)) => (id, session),
             None => {
                 let id = app.random().alphanumeric(26).map_err(|e| e.to_string())?.to_ascii_lowercase();
                 let form_key = app.random().alphanumeric(16).map_err(|e| e.to_string())?;
-                (id, Session { form_key, ..Session::default() }, true)
+                (id, Session { form_key, ..Session::default() })
             }
         };
+        // `RegisterFormKeyFromCookie`: the cookie Luma's script sets becomes the session's key.
+        let form_key_cookie = session::cookie(headers, "form_key")
+            .filter(|key| !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_alphanumeric()));
+        if let Some(key) = &form_key_cookie {
+            session.form_key.clone_from(key);
+        }
         let namespace_name = choose_namespace(&app, headers, request, &session)?;
         let namespace = app.namespace(&namespace_name).map_err(|e| e.to_string())?;
         let base_url = base_url(&app, headers, request.index_php);
+        let origin =
+            base_url.find("//").and_then(|at| base_url[at + 2..].find('/').map(|end| &base_url[..at + 2 + end]));
+        let current = format!("{}{}", origin.unwrap_or_default(), request.path);
+        let sign_in_url = format!("{base_url}customer/account/login/referer/{}/", url_encoder(&current));
         Ok(Self {
             app,
             sessions,
             base_url,
+            sign_in_url,
+            form_key_cookie,
+            is_post: request.is_post,
             session_id,
-            new_session,
             session,
             namespace_name,
             namespace,
@@ -200,6 +220,8 @@ impl Visit {
             title,
             body_class,
             base_url: &self.base_url,
+            sign_in_url: &self.sign_in_url,
+            form_key: &self.session.form_key,
             store_name: &self.app.fixtures().store.name,
             messages: &messages,
             content,
@@ -210,29 +232,42 @@ impl Visit {
             cookies.push(session::clear_messages_cookie());
         }
         let mut response = self.answer(status, Body::from(html), cookies);
-        let headers = response.headers_mut();
-        headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=UTF-8"));
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
         response
     }
 
+    /// The session (sent on every answer, as PHP refreshes it), the echoed form key, and a new
+    /// `private_content_version` after a POST.
     fn session_cookies(&mut self) -> Vec<String> {
         self.sessions.put(&self.session_id, self.session.clone());
-        if self.new_session { vec![session::session_cookie(&self.session_id)] } else { Vec::new() }
+        let mut cookies = vec![session::session_cookie(&self.session_id)];
+        if self.is_post {
+            let version = self.app.random().hex(16).unwrap_or_default();
+            cookies.push(session::private_content_version_cookie(&version));
+        }
+        if let Some(key) = &self.form_key_cookie {
+            cookies.push(session::form_key_cookie(key));
+        }
+        cookies
     }
 
-    /// Magento's headers on an uncached storefront answer.
+    /// Magento's headers on an uncached storefront answer (redirects included).
     fn answer(&self, status: StatusCode, body: Body, cookies: Vec<String>) -> Response {
         let mut response = (status, body).into_response();
         let headers = response.headers_mut();
         for (name, value) in [
-            (header::CACHE_CONTROL, "max-age=0, must-revalidate, no-cache, no-store"),
             (header::PRAGMA, "no-cache"),
+            (header::CACHE_CONTROL, "max-age=0, must-revalidate, no-cache, no-store"),
+            (header::HeaderName::from_static("x-magento-tags"), "FPC"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-            (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
             (header::X_XSS_PROTECTION, "1; mode=block"),
+            (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+            (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
         ] {
             headers.insert(name, HeaderValue::from_static(value));
+        }
+        if let Ok(expires) = HeaderValue::from_str(&session::http_date(-365 * 24 * 3600)) {
+            headers.insert(header::EXPIRES, expires);
         }
         for cookie in cookies {
             if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -277,6 +312,12 @@ fn choose_namespace(
         }
     }
     Ok(session.namespace.clone().unwrap_or_default())
+}
+
+/// Magento's `UrlInterface` encoder for `referer/` parameters: base64 with `+/=` as `-_~`.
+fn url_encoder(url: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(url).replace('+', "-").replace('/', "_").replace('=', "~")
 }
 
 /// `http://<Host>/`, with `index.php/` when the request came that way; the storefront URL when

@@ -17,6 +17,9 @@ pub struct Page<'a> {
     /// The layout handle as a class, e.g. `customer-account-createpassword`.
     pub body_class: &'a str,
     pub base_url: &'a str,
+    /// `customer/account/login/referer/<this page, encoded>/`.
+    pub sign_in_url: &'a str,
+    pub form_key: &'a str,
     pub store_name: &'a str,
     pub messages: &'a [Message],
     /// Already HTML.
@@ -32,6 +35,8 @@ impl Page<'_> {
                 ("css", CSS),
                 ("body_class", &escape_html(self.body_class)),
                 ("base_url", &escape_html(self.base_url)),
+                ("sign_in_url", &escape_html(self.sign_in_url)),
+                ("form_key", &escape_html(self.form_key)),
                 ("store_name", &escape_html(self.store_name)),
                 ("messages", &messages_html(self.messages)),
                 ("content", &self.content),
@@ -66,8 +71,8 @@ pub fn login(base_url: &str, form_key: &str, username: &str) -> String {
 }
 
 /// `forgotpassword.phtml`.
-pub fn forgot_password(base_url: &str, form_key: &str) -> String {
-    fill(FORGOT_PASSWORD, &[("base_url", &escape_html(base_url)), ("form_key", &escape_html(form_key))])
+pub fn forgot_password(base_url: &str, sign_in_url: &str) -> String {
+    fill(FORGOT_PASSWORD, &[("base_url", &escape_html(base_url)), ("sign_in_url", &escape_html(sign_in_url))])
 }
 
 /// The CMS `no-route` page's text.
@@ -91,11 +96,18 @@ fn messages_html(messages: &[Message]) -> String {
         let kind = escape_html(&message.kind);
         html.push_str(&format!(
             "<div class=\"message-{kind} {kind} message\" data-ui-id=\"message-{kind}\">\n<div>{}</div>\n</div>\n",
-            escape_html(&message.text)
+            escape_html(&unescape_html(&message.text))
         ));
     }
     html.push_str("</div>\n");
     html
+}
+
+/// The cookie's text is HTML already (`didn&#039;t`); Luma's script shows it as HTML with a few
+/// tags allowed. Here Magento's own escapes are read back and everything is escaped again, so a
+/// forged cookie shows as text.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#039;", "'").replace("&amp;", "&")
 }
 
 /// `{{name}}` replaced by its value, in one pass: a value is never searched for placeholders.
@@ -157,14 +169,17 @@ mod tests {
             title: "Set a New Password",
             body_class: "customer-account-createpassword",
             base_url: "http://127.0.0.1:4000/",
+            sign_in_url: "http://127.0.0.1:4000/customer/account/login/",
+            form_key: "K",
             store_name: "Main Website Store",
-            messages: &[Message::error("a <b>'x'</b>")],
+            messages: &[Message::error("a <b>'x'</b>"), Message { kind: "error".into(), text: "<i>".into() }],
             content: String::new(),
         }
         .render();
         assert!(page.contains(
             "<div class=\"message-error error message\" data-ui-id=\"message-error\">\n<div>a &lt;b&gt;&#039;x&#039;&lt;/b&gt;</div>"
         ));
+        assert!(page.contains("<div>&lt;i&gt;</div>"), "a forged cookie shows as text");
         assert!(page.contains("<title>Set a New Password</title>"));
         assert!(!page.contains("{{"), "every placeholder filled");
     }

@@ -8,7 +8,7 @@ use std::sync::{Mutex, PoisonError};
 use axum::http::{HeaderMap, header};
 use serde::{Deserialize, Serialize};
 
-use super::form;
+use super::{form, pages};
 
 pub const SESSION_COOKIE: &str = "PHPSESSID";
 pub const MESSAGES_COOKIE: &str = "mage-messages";
@@ -67,12 +67,13 @@ pub struct Message {
 }
 
 impl Message {
-    pub fn error(text: impl Into<String>) -> Self {
-        Self { kind: "error".to_owned(), text: text.into() }
+    /// The cookie carries the text HTML-escaped (`didn&#039;t`), as the real store sends it.
+    pub fn error(text: &str) -> Self {
+        Self { kind: "error".to_owned(), text: pages::escape_html(text) }
     }
 
-    pub fn success(text: impl Into<String>) -> Self {
-        Self { kind: "success".to_owned(), text: text.into() }
+    pub fn success(text: &str) -> Self {
+        Self { kind: "success".to_owned(), text: pages::escape_html(text) }
     }
 }
 
@@ -98,11 +99,11 @@ pub fn waiting_messages(headers: &HeaderMap) -> Vec<Message> {
 }
 
 /// `Set-Cookie` for `mage-messages` holding `messages`, as `MessagePlugin::setCookie` writes it
-/// (PHP's `json_encode`, then `setcookie`'s URL encoding; public, a year, SameSite=Strict).
+/// (PHP's `json_encode`, URL-encoded; public, a year, SameSite=Strict).
 pub fn messages_cookie(messages: &[Message]) -> String {
     let json = serde_json::to_value(messages).unwrap_or_default();
-    let value = form::encode(&crate::magento::php::json_encode(&json));
-    format!("{MESSAGES_COOKIE}={value}; Max-Age=31536000; path=/; SameSite=Strict")
+    let value = form::raw_encode(&crate::magento::php::json_encode(&json));
+    format!("{MESSAGES_COOKIE}={value}; {}; path=/; SameSite=Strict", lifetime(31_536_000))
 }
 
 /// `Set-Cookie` that removes `mage-messages`, once a page has shown them (in Luma, its
@@ -111,8 +112,33 @@ pub fn clear_messages_cookie() -> String {
     format!("{MESSAGES_COOKIE}=; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=/; SameSite=Strict")
 }
 
+/// Sent on every answer, as PHP's session refreshes it (the store adds `domain=<host>`; a
+/// host-only cookie is the same for a browser and works for `localhost` too).
 pub fn session_cookie(id: &str) -> String {
-    format!("{SESSION_COOKIE}={id}; Max-Age=3600; path=/; HttpOnly; SameSite=Lax")
+    format!("{SESSION_COOKIE}={id}; {}; path=/; HttpOnly; SameSite=Lax", lifetime(3600))
+}
+
+/// The `form_key` cookie, echoed as the store echoes it once Luma's script has set it.
+pub fn form_key_cookie(value: &str) -> String {
+    format!("form_key={}; {}; path=/; SameSite=Lax", form::raw_encode(value), lifetime(3600))
+}
+
+/// `Magento\Framework\App\PageCache\Version`: a new value on every POST, for ten years.
+pub fn private_content_version_cookie(value: &str) -> String {
+    format!("private_content_version={value}; {}; path=/; SameSite=Lax", lifetime(315_360_000))
+}
+
+/// `expires=<HTTP date>; Max-Age=<seconds>`, as PHP's `setcookie` writes them.
+fn lifetime(seconds: i64) -> String {
+    format!("expires={}; Max-Age={seconds}", http_date(seconds))
+}
+
+/// The HTTP date `seconds` from now (`Wed, 02 Dec 2026 13:34:45 GMT`).
+pub fn http_date(seconds: i64) -> String {
+    let then = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    then.format(&time::format_description::well_known::Rfc2822)
+        .map(|date| date.replace("+0000", "GMT"))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -124,9 +150,11 @@ mod tests {
     fn messages_round_trip_through_the_cookie_as_magento_writes_it() {
         let messages = vec![Message::error("New Password and Confirm New Password values didn't match.")];
         let set = messages_cookie(&messages);
+        // Byte for byte as the real store set it (fixtures/real-store/luma/, 03a).
         assert!(set.starts_with(
-            "mage-messages=%5B%7B%22type%22%3A%22error%22%2C%22text%22%3A%22New+Password+and+Confirm+New+Password+values+didn%27t+match.%22%7D%5D;"
-        ));
+            "mage-messages=%5B%7B%22type%22%3A%22error%22%2C%22text%22%3A%22New%20Password%20and%20Confirm%20New%20Password%20values%20didn%26%23039%3Bt%20match.%22%7D%5D; expires="
+        ), "{set}");
+        assert!(set.ends_with("; Max-Age=31536000; path=/; SameSite=Strict"));
         let value = set.split(';').next().unwrap_or_default();
         let mut headers = HeaderMap::new();
         headers.insert(header::COOKIE, HeaderValue::from_str(&format!("a=b; {value}")).unwrap());
