@@ -12,6 +12,7 @@ mod email_corpus;
 mod fuzz;
 mod inbox_api;
 mod journey;
+mod luma_recordings;
 mod mailpit;
 mod namespaces;
 mod real_store;
