@@ -46,7 +46,8 @@ def main(directory):
         fields = re.findall(r'<input[^>]*?name="([^"]+)"[^>]*?(?:id="([^"]+)")?', html)
         print(json.dumps({
             "name": name,
-            "jar": "fresh" if name.split("-")[0] in FRESH and name.endswith("hop1") else "same",
+            # The cookie jar: a fresh step's own, or (03a to 03g) the jar of the step that opened the link.
+            "jar": name.split("-")[0] if name.split("-")[0] in FRESH else "01",
             "method": request["method"],
             "target": norm(request["target"]),
             "form": [[k, "<form_key>" if k == "form_key" else norm(v)] for k, v in request.get("form") or []],

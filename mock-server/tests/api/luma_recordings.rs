@@ -46,15 +46,13 @@ async fn every_recorded_hop_of_the_luma_pages_is_answered_as_the_real_store_answ
             .replace("<email>", EMAIL)
     };
     let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
-    let mut jar = Jar::default();
+    let mut jars: BTreeMap<String, Jar> = BTreeMap::new();
     let mut differences = Vec::new();
 
     for line in RECORDING.lines() {
         let hop: Value = serde_json::from_str(line).unwrap();
         let name = hop["name"].as_str().unwrap();
-        if hop["jar"] == "fresh" {
-            jar = Jar::default();
-        }
+        let jar = jars.entry(hop["jar"].as_str().unwrap().to_owned()).or_default();
         let url = format!("{}{}", app.base, fill(hop["target"].as_str().unwrap()));
         let mut request = if hop["method"] == "POST" {
             let form: Vec<(String, String)> = hop["form"]
