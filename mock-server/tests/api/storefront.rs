@@ -317,6 +317,18 @@ async fn index_php_paths_any_case_and_2_4_8_links_work_alike() {
 }
 
 #[tokio::test]
+async fn up_to_2_4_3_a_link_without_id_finds_its_customer_by_the_token() {
+    let app = spawn_app("2.4.2").await;
+    let link = reset_link(&app, RONI).await;
+    assert!(link.starts_with("/customer/account/createPassword/?token="), "{link}");
+    let mut browser = Browser::new(&app);
+    let page = browser.open(&link).await;
+    assert!(page.body.contains("resetpasswordpost/?id=1&amp;token="));
+    browser.submit(&page, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert!(signs_in(&app, RONI, NEW_PASSWORD).await);
+}
+
+#[tokio::test]
 async fn odd_requests_get_clear_answers_and_the_server_carries_on() {
     let app = spawn_app("2.4.7").await;
     let mut browser = Browser::new(&app);
