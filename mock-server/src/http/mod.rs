@@ -7,6 +7,7 @@ pub mod connection;
 mod error_page;
 pub mod graphql;
 pub mod mailpit;
+mod openapi;
 pub mod request_headers;
 pub mod scope;
 pub mod server;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/info", get(mailpit::info))
         .route("/api/v1/webui", get(mailpit::webui))
         .route("/api/v1/tags", get(mailpit::tags))
+        .route("/api/v1/openapi.json", get(openapi::inbox))
         .route("/api/events", get(mailpit::events))
         .route("/view/{file}", get(mailpit::view))
         .nest("/__admin", admin::router(state.clone()))

@@ -15,6 +15,7 @@ mod journey;
 mod luma_recordings;
 mod mailpit;
 mod namespaces;
+mod openapi;
 mod real_store;
 mod recordings;
 mod releases;

@@ -42,6 +42,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/reset", post(settings::reset_namespace))
         .route("/namespaces", get(settings::namespaces))
         .route("/namespaces/{name}", delete(settings::forget_namespace))
+        .route("/openapi.json", get(crate::http::openapi::admin))
         .route_layer(middleware::from_fn_with_state(state, require_admin_token))
 }
 

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use async_graphql::Pos;
-use async_graphql::parser::parse_query;
 use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::{Error as ParseError, parse_query};
 
-use super::ValidationError;
 use super::syntax::{SyntaxError, check_nesting, describe_parse_error};
 use super::webonyx_syntax::{self, Rejection};
+use super::{ValidationError, reordered};
 use crate::magento::ErrorShape;
 
 /// Distinct documents remembered; when full, the cache starts over (bounded, and simple).
@@ -49,11 +49,28 @@ impl DocumentCache {
         if let Some(document) = self.lock().get(query) {
             return Ok(Arc::clone(document));
         }
-        webonyx_syntax::check(query).map_err(as_syntax_error)?;
+        let layout = webonyx_syntax::layout(query).map_err(as_syntax_error)?;
         check_nesting(query)?;
-        // webonyx accepts a few documents async-graphql does not (type definitions, `Int !`...):
-        // those still get async-graphql's reason.
-        let document = parse_query(query).map_err(|error| describe_parse_error(query, &error))?;
+        if let Some((message, line, column)) = layout.type_system.iter().find_map(|d| d.refusal(query)) {
+            // `ExecutableDefinitions` reports on entering the document, before any other rule.
+            let column = usize::try_from(column).unwrap_or(0);
+            return Err(SyntaxError::Validation(ValidationError::new(message, vec![Pos { line, column }])));
+        }
+        // webonyx accepts a few more documents async-graphql does not (`Int !`...): those
+        // still get async-graphql's reason.
+        let document = match parse_query(query) {
+            Ok(document) => document,
+            Err(error) if !layout.defaults_before_directives.is_empty() => {
+                reordered::parse(query, &layout.defaults_before_directives)
+                    .ok_or_else(|| describe_parse_error(query, &error))?
+            }
+            // Only fragments: webonyx validates them, and each is unused. An operation after
+            // them, which uses none and cannot fail, lets the rules run where they stand.
+            Err(error @ ParseError::MissingOperation) => {
+                parse_query(format!("{query}\n{{ __typename }}")).map_err(|_| describe_parse_error(query, &error))?
+            }
+            Err(error) => return Err(describe_parse_error(query, &error)),
+        };
         let document = Arc::new(ParsedDocument { document, validation: Default::default() });
         if query.len() <= MAX_CACHED_LENGTH {
             let mut parsed = self.lock();
@@ -102,5 +119,27 @@ mod tests {
         let long = format!("{{ {} }}", "__typename ".repeat(1_000));
         cache.parse(&long).unwrap();
         assert!(!cache.lock().contains_key(long.as_str()), "long documents are not kept");
+    }
+
+    /// What the real 2.4.7-p3 store answered (`ExecutableDefinitions`, before any other rule).
+    #[test]
+    fn type_system_definitions_are_refused_as_not_executable() {
+        let refusal = |query: &str| match DocumentCache::default().parse(query) {
+            Err(SyntaxError::Validation(error)) => (error.message, error.locations),
+            _ => panic!("refused: {query}"),
+        };
+        let at = |column| vec![Pos { line: 1, column }];
+        assert_eq!(
+            refusal("query { storeConfig { store_name } } type Foo { a: Int }"),
+            ("The \"Foo\" definition is not executable.".into(), at(38))
+        );
+        assert_eq!(
+            refusal("{ x } schema { query: Query }"),
+            ("The schema definition is not executable.".into(), at(7))
+        );
+        assert_eq!(
+            refusal("{ x } \"described\" scalar S extend type Query { a: Int }"),
+            ("The \"S\" definition is not executable.".into(), at(7))
+        );
     }
 }

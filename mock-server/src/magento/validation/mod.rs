@@ -11,6 +11,7 @@ mod literal;
 mod magento_scalars;
 mod overlap;
 mod positions;
+mod reordered;
 mod rules;
 mod schema_index;
 mod skipped;

@@ -50,6 +50,48 @@ pub fn webonyx_pos(source: &str, pos: Pos) -> Pos {
     Pos { line: webonyx_line, column }
 }
 
+/// Bytes of whitespace, commas and comments at the start of `text`.
+pub fn ignored_length(text: &str) -> usize {
+    let mut rest = text;
+    loop {
+        let trimmed = rest.trim_start_matches([' ', '\t', '\n', '\r', ',', '\u{feff}']);
+        rest = match trimmed.strip_prefix('#') {
+            Some(comment) => comment.find(['\n', '\r']).map_or("", |end| &comment[end..]),
+            None => return text.len() - trimmed.len(),
+        };
+    }
+}
+
+/// A byte offset as async-graphql counts positions: `\n` starts a line, `\r` only restarts
+/// the column, every other character is one column.
+pub fn position(text: &str, offset: usize) -> Pos {
+    let mut pos = Pos { line: 1, column: 1 };
+    for c in text[..offset.min(text.len())].chars() {
+        match c {
+            '\n' => pos = Pos { line: pos.line + 1, column: 1 },
+            '\r' => pos.column = 1,
+            _ => pos.column += 1,
+        }
+    }
+    pos
+}
+
+/// The byte offset of an async-graphql position (the inverse of [`position`]).
+pub fn offset(text: &str, pos: Pos) -> usize {
+    let mut at = Pos { line: 1, column: 1 };
+    for (offset, c) in text.char_indices() {
+        if at == pos {
+            return offset;
+        }
+        match c {
+            '\n' => at = Pos { line: at.line + 1, column: 1 },
+            '\r' => at.column = 1,
+            _ => at.column += 1,
+        }
+    }
+    text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 use async_graphql::Pos;
 use async_graphql::parser::Error as ParseError;
 
-use super::{MAX_QUERY_DEPTH, ValidationError};
+use super::{MAX_QUERY_DEPTH, ValidationError, positions};
 
 /// Deeper bracket nesting than this is refused before parsing: the parser recurses on it.
 const MAX_NESTING: usize = 128;
@@ -69,17 +69,30 @@ pub fn describe_parse_error(source: &str, error: &ParseError) -> SyntaxError {
         ParseError::MultipleOperations { anonymous, .. } => {
             validation("This anonymous operation must be the only defined operation.".into(), vec![*anonymous])
         }
-        ParseError::OperationDuplicated { operation, first, second } => {
-            validation(format!("There can be only one operation named \"{operation}\"."), vec![*first, *second])
-        }
-        ParseError::FragmentDuplicated { fragment, first, second } => {
-            validation(format!("There can be only one fragment named \"{fragment}\"."), vec![*first, *second])
-        }
+        // async-graphql points at the definitions, webonyx at their names.
+        ParseError::OperationDuplicated { operation, first, second } => validation(
+            format!("There can be only one operation named \"{operation}\"."),
+            vec![defined_name(source, *first), defined_name(source, *second)],
+        ),
+        ParseError::FragmentDuplicated { fragment, first, second } => validation(
+            format!("There can be only one fragment named \"{fragment}\"."),
+            vec![defined_name(source, *first), defined_name(source, *second)],
+        ),
         ParseError::RecursionLimitExceeded => {
             validation(format!("Max query depth should be {MAX_QUERY_DEPTH} but got more than 64."), vec![])
         }
         _ => validation("Must provide an operation.".into(), vec![]),
     }
+}
+
+/// Where the name of the operation or fragment defined at `definition` stands: after its
+/// keyword (`query`, `fragment`...) and whatever webonyx's lexer skips.
+fn defined_name(source: &str, definition: Pos) -> Pos {
+    let start = positions::offset(source, definition);
+    let rest = &source[start..];
+    let keyword = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '_').len();
+    let name = start + keyword + positions::ignored_length(&rest[keyword..]);
+    positions::position(source, name)
 }
 
 /// webonyx's description of the token at `pos`: `<EOF>`, `Name "foo"`, `"}"`, `Int "12"`...
@@ -132,6 +145,19 @@ mod tests {
     fn end_of_input_is_eof() {
         assert_eq!(message("mutation {"), "Syntax Error: Unexpected <EOF>");
         assert_eq!(message(""), "Syntax Error: Unexpected <EOF>");
+    }
+
+    /// The expected locations are what the real 2.4.7-p3 store reported.
+    #[test]
+    fn duplicate_definitions_are_reported_at_their_names() {
+        let source = "query Q { a } query Q { b }";
+        let error = async_graphql::parser::parse_query(source).unwrap_err();
+        let SyntaxError::Validation(error) = describe_parse_error(source, &error) else { panic!("a validation error") };
+        assert_eq!(error.locations, vec![Pos { line: 1, column: 7 }, Pos { line: 1, column: 21 }]);
+        let source = "{ a } fragment F on T { a }\n  fragment # the same\n F on T { b }";
+        let error = async_graphql::parser::parse_query(source).unwrap_err();
+        let SyntaxError::Validation(error) = describe_parse_error(source, &error) else { panic!("a validation error") };
+        assert_eq!(error.locations, vec![Pos { line: 1, column: 16 }, Pos { line: 3, column: 2 }]);
     }
 
     #[test]

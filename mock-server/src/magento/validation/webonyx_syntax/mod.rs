@@ -16,6 +16,8 @@
 mod lexer;
 mod parser;
 
+use std::ops::Range;
+
 use lexer::Kind;
 
 /// Why webonyx (inside Magento) refuses a document.
@@ -36,13 +38,62 @@ enum Failure {
 
 /// `Ok` when webonyx parses `document`, else its reason, as Magento would report it.
 pub fn check(document: &str) -> Result<(), Rejection> {
-    parser::Parser::new(document).document().map_err(|failure| match failure {
-        Failure::Syntax { position, message } => {
+    layout(document).map(drop)
+}
+
+/// As [`check`], with what of the document async-graphql's parser reads differently.
+pub fn layout(document: &str) -> Result<Layout, Rejection> {
+    let mut parser = parser::Parser::new(document);
+    match parser.document() {
+        Ok(()) => Ok(parser.layout),
+        Err(Failure::Syntax { position, message }) => {
             let (line, column) = location(document, position);
-            Rejection::Syntax { message: format!("Syntax Error: {message}"), line, column }
+            Err(Rejection::Syntax { message: format!("Syntax Error: {message}"), line, column })
         }
-        Failure::PhpWarning => Rejection::Internal,
-    })
+        Err(Failure::PhpWarning) => Err(Rejection::Internal),
+    }
+}
+
+/// The parts of a document webonyx parses and async-graphql's parser refuses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Layout {
+    /// Byte ranges of `= value` in variable definitions with directives after the default:
+    /// the specification's order, which async-graphql's grammar has the other way round.
+    pub defaults_before_directives: Vec<Range<usize>>,
+    /// Type-system definitions and extensions, which `ExecutableDefinitions` refuses.
+    pub type_system: Vec<TypeSystemDefinition>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypeSystemDefinition {
+    pub bytes: Range<usize>,
+    /// Its first token's character position (a description's, when it has one).
+    pub position: usize,
+    pub name: DefinedName,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefinedName {
+    /// `schema { ... }` or `extend schema ...`.
+    Schema,
+    Named(String),
+    /// `directive @name on ...`: webonyx's `ExecutableDefinitions` reads a name it does not
+    /// have there, and Magento fails with its exception page.
+    Directive,
+}
+
+impl TypeSystemDefinition {
+    /// `ExecutableDefinitions`' message and location for this definition, or `None` for a
+    /// directive definition, which Magento does not answer with a GraphQL error.
+    pub fn refusal(&self, document: &str) -> Option<(String, usize, i64)> {
+        let message = match &self.name {
+            DefinedName::Schema => "The schema definition is not executable.".to_owned(),
+            DefinedName::Named(name) => format!("The \"{name}\" definition is not executable."),
+            DefinedName::Directive => return None,
+        };
+        let (line, column) = location(document, self.position);
+        Some((message, line, column))
+    }
 }
 
 /// `Source::getLocation`: lines ended by `\r\n`, `\n`, `\r`, U+2028 or U+2029 among the first

@@ -7,7 +7,7 @@
 //! stack here, so no document can exhaust the call stack.
 
 use super::lexer::{Kind, Lexer, Token};
-use super::{Failure, token_value};
+use super::{DefinedName, Failure, Layout, TypeSystemDefinition, token_value};
 
 type Step<T = ()> = Result<T, Failure>;
 
@@ -39,6 +39,12 @@ pub(super) struct Parser<'a> {
     lexer: Lexer<'a>,
     token: Token,
     ahead: Option<Token>,
+    /// Byte offset where the last consumed token ended.
+    last_end: usize,
+    /// The name a type-system definition defines, once read.
+    defined: Option<Token>,
+    defining_directive: bool,
+    pub(super) layout: Layout,
 }
 
 enum Open {
@@ -49,13 +55,23 @@ enum Open {
 impl<'a> Parser<'a> {
     pub(super) fn new(text: &'a str) -> Self {
         let token = Token { kind: Kind::Sof, start: 0, end: 0, position: 0 };
-        Self { text, lexer: Lexer::new(text), token, ahead: None }
+        Self {
+            text,
+            lexer: Lexer::new(text),
+            token,
+            ahead: None,
+            last_end: 0,
+            defined: None,
+            defining_directive: false,
+            layout: Layout::default(),
+        }
     }
 
     // ---- token handling (`peek`, `skip`, `expect`, ...) ----
 
     fn advance(&mut self) -> Step {
         if self.token.kind != Kind::Eof {
+            self.last_end = self.token.end;
             self.token = match self.ahead.take() {
                 Some(token) => token,
                 None => self.lexer.next_token()?,
@@ -161,15 +177,38 @@ impl<'a> Parser<'a> {
                 "query" | "mutation" | "subscription" => self.operation_definition(),
                 "fragment" => self.fragment_definition(),
                 "schema" | "scalar" | "type" | "interface" | "union" | "enum" | "input" | "directive" => {
-                    self.type_system_definition()
+                    self.noting_type_system(Self::type_system_definition)
                 }
-                "extend" => self.type_system_extension(),
+                "extend" => self.noting_type_system(Self::type_system_extension),
                 _ => Err(self.unexpected(self.token)),
             },
             Kind::BraceL => self.operation_definition(),
-            Kind::String | Kind::BlockString => self.type_system_definition(),
+            Kind::String | Kind::BlockString => self.noting_type_system(Self::type_system_definition),
             _ => Err(self.unexpected(self.token)),
         }
+    }
+
+    /// Parses a type-system definition and notes where it stands and what it names, for
+    /// `ExecutableDefinitions` (async-graphql's parser refuses these documents outright).
+    fn noting_type_system(&mut self, definition: fn(&mut Self) -> Step) -> Step {
+        let (start, position) = (self.token.start, self.token.position);
+        self.defined = None;
+        self.defining_directive = false;
+        definition(self)?;
+        let name = match self.defined.take() {
+            _ if self.defining_directive => DefinedName::Directive,
+            Some(name) => DefinedName::Named(self.text_of(name).to_owned()),
+            None => DefinedName::Schema,
+        };
+        let end = self.last_end;
+        self.layout.type_system.push(TypeSystemDefinition { bytes: start..end, position, name });
+        Ok(())
+    }
+
+    /// The name a type-system definition defines.
+    fn defined_name(&mut self) -> Step {
+        self.defined = Some(self.expect(Kind::Name)?);
+        Ok(())
     }
 
     fn operation_definition(&mut self) -> Step {
@@ -200,10 +239,15 @@ impl<'a> Parser<'a> {
         self.expect(Kind::Name)?;
         self.expect(Kind::Colon)?;
         self.type_reference()?;
-        if self.skip(Kind::Equals)? {
+        let default_start = self.token.start;
+        let has_default = self.skip(Kind::Equals)?;
+        if has_default {
             self.value(true)?;
         }
-        self.directives(true)?;
+        let default = default_start..self.last_end;
+        if self.directives(true)? && has_default {
+            self.layout.defaults_before_directives.push(default);
+        }
         Ok(())
     }
 
@@ -404,7 +448,7 @@ impl<'a> Parser<'a> {
     fn scalar_definition(&mut self) -> Step {
         self.description()?;
         self.expect_keyword("scalar")?;
-        self.expect(Kind::Name)?;
+        self.defined_name()?;
         self.directives(true)?;
         Ok(())
     }
@@ -413,7 +457,7 @@ impl<'a> Parser<'a> {
     fn object_definition(&mut self, keyword: &str) -> Step {
         self.description()?;
         self.expect_keyword(keyword)?;
-        self.expect(Kind::Name)?;
+        self.defined_name()?;
         self.implements_interfaces()?;
         self.directives(true)?;
         self.fields_definition()?;
@@ -478,7 +522,7 @@ impl<'a> Parser<'a> {
     fn union_definition(&mut self) -> Step {
         self.description()?;
         self.expect_keyword("union")?;
-        self.expect(Kind::Name)?;
+        self.defined_name()?;
         self.directives(true)?;
         self.union_members()?;
         Ok(())
@@ -500,7 +544,7 @@ impl<'a> Parser<'a> {
     fn enum_definition(&mut self) -> Step {
         self.description()?;
         self.expect_keyword("enum")?;
-        self.expect(Kind::Name)?;
+        self.defined_name()?;
         self.directives(true)?;
         self.braced(Self::enum_value_definition)?;
         Ok(())
@@ -516,7 +560,7 @@ impl<'a> Parser<'a> {
     fn input_definition(&mut self) -> Step {
         self.description()?;
         self.expect_keyword("input")?;
-        self.expect(Kind::Name)?;
+        self.defined_name()?;
         self.directives(true)?;
         self.braced(Self::input_value_definition)?;
         Ok(())
@@ -525,6 +569,7 @@ impl<'a> Parser<'a> {
     fn directive_definition(&mut self) -> Step {
         self.description()?;
         self.expect_keyword("directive")?;
+        self.defining_directive = true;
         self.expect(Kind::At)?;
         self.expect(Kind::Name)?;
         self.arguments_definition()?;
@@ -556,7 +601,7 @@ impl<'a> Parser<'a> {
             self.braced(Self::operation_type_definition)?;
             return Ok(());
         }
-        self.expect(Kind::Name)?;
+        self.defined_name()?;
         let extended = match kind {
             "type" | "interface" => {
                 let interfaces = self.implements_interfaces()?;
