@@ -6,17 +6,22 @@
 //
 //   cargo build -p mock-server && npm ci && node --test tests/browser/journey.test.mjs
 //
-// Screenshots of the Luma pages go to docs/screenshots/ (the README shows them).
+// The server is started with the npm package (packages/mock-server: MOCK_SERVER_BIN picks the
+// binary); CHROMIUM_PATH (default /usr/bin/chromium) picks the browser. Screenshots of the Luma pages go to docs/screenshots/ (the README shows them).
 
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startMockServer } from '@magento-reset-mock/server';
 
-import { SHOTS, freePort, launchChromium, startMockServer } from './support.mjs';
-
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SHOTS = path.join(ROOT, 'docs', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const FIXTURE = fileURLToPath(new URL('./storefront/', import.meta.url));
 const NS = 'journey';
 const EMAIL = 'journey.shopper@example.com';
@@ -24,6 +29,18 @@ const FIRST = 'Sh0pper-First!';
 const SECOND = 'Sh0pper-Second!';
 const THIRD = 'Sh0pper-Third!';
 const SUBJECT = 'Reset your Main Website Store password';
+
+/** A port nobody listens on right now (the links must name the mock's port before it starts). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** Serves the fixture storefront's two files. */
 async function startStorefront() {
@@ -75,10 +92,14 @@ describe('the password journey through the Luma pages', () => {
     mkdirSync(SHOTS, { recursive: true });
     const port = await freePort();
     // The links land on the mock itself, as the README tells QA to run it.
-    server = await startMockServer(port, ['--throttle', 'off', '--magento-version', '2.4.7',
-      '--storefront-url', `http://127.0.0.1:${port}/`]);
+    server = await startMockServer({ port, args: ['--throttle', 'off', '--magento-version', '2.4.7',
+      '--storefront-url', `http://127.0.0.1:${port}/`] });
     storefront = await startStorefront();
-    browser = await launchChromium();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: 'light', locale: 'en-GB' });
     context.setDefaultTimeout(5000);
     context.on('page', (page) => {
@@ -90,7 +111,7 @@ describe('the password journey through the Luma pages', () => {
       });
     });
     shop = await context.newPage();
-    await shop.goto(`${storefront.url}?graphql=${encodeURIComponent(`${server.base}/graphql`)}&ns=${NS}`);
+    await shop.goto(`${storefront.url}?graphql=${encodeURIComponent(`${server.url}/graphql`)}&ns=${NS}`);
   });
 
   after(async () => {
@@ -108,7 +129,7 @@ describe('the password journey through the Luma pages', () => {
 
   it('refuses mismatched passwords on the page the link opens, as the store does', async () => {
     inbox = await context.newPage();
-    await inbox.goto(`${server.base}/?ns=${NS}`);
+    await inbox.goto(`${server.url}/?ns=${NS}`);
     const luma = await clickResetLink();
     assert.match(luma.url(), /\/customer\/account\/createpassword\/$/, 'the token went into the session');
     assert.equal(await luma.title(), 'Set a New Password');
