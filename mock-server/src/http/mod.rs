@@ -1,4 +1,5 @@
-//! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API and health.
+//! HTTP: one router for GraphQL, the Mailpit-compatible inbox API, the control API, the
+//! storefront's password pages and health.
 
 mod admin;
 mod answer;
@@ -12,6 +13,7 @@ pub(crate) mod request_headers;
 mod scope;
 pub(crate) mod server;
 mod services;
+mod storefront;
 mod web;
 
 use axum::http::{Method, StatusCode};
@@ -45,6 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/view/{file}", get(mailpit::message::view))
         .nest("/__admin", admin::router(state.clone()))
         .merge(web::router())
+        .merge(storefront::router())
         .route("/livez", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
         .layer(cors(&state))

@@ -1,0 +1,352 @@
+//! The storefront pages a reset link leads to, as Luma renders them on 2.4.7-p3, so that a
+//! tester can go inbox → link → new password → sign-in page with nothing else running:
+//! `customer/account/createPassword/` and its `resetpasswordpost/`, and the two pages they
+//! redirect to, `login/` and `forgotpassword/` (Magento_Customer's controllers of those names;
+//! docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
+//! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
+
+mod actions;
+mod form;
+mod html;
+mod pages;
+mod reset;
+mod session;
+
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::{Extension, Router};
+
+use crate::random::RandomError;
+use crate::state::{AppState, Namespace, TooManyNamespaces};
+
+use super::request_headers::{HeaderError, NAMESPACE_HEADER, namespace as namespace_header, valid_namespace};
+use session::{Message, Session, Sessions};
+
+/// No scripts at all; the styles are inline; forms post only to the mock.
+const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; \
+    base-uri 'none'; frame-ancestors 'self'";
+
+pub fn router() -> Router<AppState> {
+    let sessions = Arc::new(Sessions::default());
+    let mut router = Router::new();
+    for prefix in ["", "/index.php"] {
+        router = router
+            .route(&format!("{prefix}/customer/account"), any(account))
+            .route(&format!("{prefix}/customer/account/"), any(account))
+            .route(&format!("{prefix}/customer/account/{{*rest}}"), any(account));
+    }
+    router.layer(Extension(sessions))
+}
+
+/// One request to `customer/account/<action>/...`.
+async fn account(
+    State(app): State<AppState>,
+    Extension(sessions): Extension<Arc<Sessions>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let request = Request::read(&method, &uri, &headers, &body);
+    let mut visit = match Visit::start(app, sessions, &headers, &request) {
+        Ok(visit) => visit,
+        Err(message) => return (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response(),
+    };
+    let reading = method == Method::GET || method == Method::HEAD;
+    match (request.action.as_str(), reading, method == Method::POST) {
+        ("createpassword", true, _) => actions::create_password(&mut visit, &request),
+        ("resetpasswordpost", _, true) => actions::reset_password_post(&mut visit, &request, &headers),
+        ("login", true, _) => actions::login(&mut visit),
+        ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
+        // The account dashboard, for a guest: Magento sends them to sign in.
+        ("index", true, _) => visit.redirect("customer/account/login/"),
+        _ => actions::not_found(&mut visit),
+    }
+}
+
+/// What Magento's request object offers the controllers.
+pub(crate) struct Request {
+    /// The path as requested.
+    path: String,
+    is_post: bool,
+    /// The action, lower case (`createpassword`).
+    action: String,
+    /// Whether the path went through `index.php/` (a store without URL rewrites).
+    index_php: bool,
+    /// `/name/value/` pairs after the action.
+    route_params: Vec<(String, String)>,
+    query: Vec<(String, String)>,
+    /// The form body (only an `application/x-www-form-urlencoded` one, as PHP fills `$_POST`).
+    post: Vec<(String, String)>,
+}
+
+impl Request {
+    fn read(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Self {
+        let path = uri.path();
+        let (index_php, path) = match path.strip_prefix("/index.php") {
+            Some(rest) => (true, rest),
+            None => (false, path),
+        };
+        let rest = path.strip_prefix("/customer/account").unwrap_or(path);
+        let mut segments = rest.split('/').filter(|segment| !segment.is_empty());
+        let action = segments.next().map_or_else(|| "index".to_owned(), str::to_ascii_lowercase);
+        let segments: Vec<&str> = segments.collect();
+        let route_params = segments
+            .chunks(2)
+            .map(|pair| (form::decode(pair[0].as_bytes()), form::decode(pair.get(1).unwrap_or(&"").as_bytes())))
+            .collect();
+        let is_form = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .is_some_and(|value| value.to_ascii_lowercase().starts_with("application/x-www-form-urlencoded"));
+        let post = if *method == Method::POST && is_form { form::parse(body) } else { Vec::new() };
+        let query = form::parse(uri.query().unwrap_or_default().as_bytes());
+        let is_post = *method == Method::POST;
+        Self { path: uri.path().to_owned(), is_post, action, index_php, route_params, query, post }
+    }
+
+    /// `getParam`: the route's parameters, then the query, then the form.
+    fn param(&self, name: &str) -> &str {
+        form::last(&self.route_params, name)
+            .or_else(|| form::last(&self.query, name))
+            .or_else(|| form::last(&self.post, name))
+            .unwrap_or_default()
+    }
+
+    fn query(&self, name: &str) -> &str {
+        form::last(&self.query, name).unwrap_or_default()
+    }
+
+    fn post(&self, name: &str) -> &str {
+        form::last(&self.post, name).unwrap_or_default()
+    }
+}
+
+/// One browser's request: its session, namespace and messages, and what the answer sets.
+pub(crate) struct Visit {
+    app: AppState,
+    sessions: Arc<Sessions>,
+    /// Where redirects and links point: this server, as the browser addressed it.
+    base_url: String,
+    /// This page's sign-in link: `login/referer/<this URL, encoded>/`.
+    sign_in_url: String,
+    /// Echoed when the browser sent one.
+    form_key_cookie: Option<String>,
+    is_post: bool,
+    session_id: String,
+    session: Session,
+    namespace_name: String,
+    namespace: Arc<Namespace>,
+    /// Messages the `mage-messages` cookie brought.
+    waiting: Vec<Message>,
+    /// Messages this request added.
+    added: Vec<Message>,
+}
+
+impl Visit {
+    fn start(
+        app: AppState,
+        sessions: Arc<Sessions>,
+        headers: &HeaderMap,
+        request: &Request,
+    ) -> Result<Self, VisitError> {
+        let (session_id, mut session) = match session::cookie(headers, session::SESSION_COOKIE)
+            .and_then(|id| sessions.get(&id).map(|session| (id, session)))
+        {
+            Some((id, session)) => (id, session),
+            None => {
+                let id = app.random().alphanumeric(26)?.to_ascii_lowercase();
+                let form_key = app.random().alphanumeric(16)?;
+                (id, Session { form_key, ..Session::default() })
+            }
+        };
+        // `RegisterFormKeyFromCookie`: the cookie Luma's script sets becomes the session's key.
+        let form_key_cookie = session::cookie(headers, "form_key")
+            .filter(|key| !key.is_empty() && key.len() <= 64 && key.chars().all(|c| c.is_ascii_alphanumeric()));
+        if let Some(key) = &form_key_cookie {
+            session.form_key.clone_from(key);
+        }
+        let namespace_name = choose_namespace(&app, headers, request, &session)?;
+        let namespace = app.namespace(&namespace_name)?;
+        let base_url = base_url(&app, headers, request.index_php);
+        let origin =
+            base_url.find("//").and_then(|at| base_url[at + 2..].find('/').map(|end| &base_url[..at + 2 + end]));
+        let current = format!("{}{}", origin.unwrap_or_default(), request.path);
+        let sign_in_url = format!("{base_url}customer/account/login/referer/{}/", url_encoder(&current));
+        Ok(Self {
+            app,
+            sessions,
+            base_url,
+            sign_in_url,
+            form_key_cookie,
+            is_post: request.is_post,
+            session_id,
+            session,
+            namespace_name,
+            namespace,
+            waiting: session::waiting_messages(headers),
+            added: Vec::new(),
+        })
+    }
+
+    fn add(&mut self, message: Message) {
+        self.added.push(message);
+    }
+
+    /// 302 to `path` under the base URL; the messages added travel in `mage-messages`, after
+    /// those still waiting (`MessagePlugin`).
+    fn redirect(&mut self, path: &str) -> Response {
+        let location = format!("{}{path}", self.base_url);
+        self.redirect_to(&location)
+    }
+
+    fn redirect_to(&mut self, location: &str) -> Response {
+        let mut cookies = self.session_cookies();
+        if !self.added.is_empty() {
+            let mut messages = std::mem::take(&mut self.waiting);
+            messages.append(&mut self.added);
+            cookies.push(session::messages_cookie(&messages));
+        }
+        let mut response = self.answer(StatusCode::FOUND, Body::empty(), cookies);
+        if let Ok(value) = HeaderValue::from_str(location) {
+            response.headers_mut().insert(header::LOCATION, value);
+        }
+        response
+    }
+
+    /// A page of the store's, showing the waiting and added messages (then clearing the cookie).
+    fn page(&mut self, status: StatusCode, title: &str, body_class: &str, content: String) -> Response {
+        let mut messages = std::mem::take(&mut self.waiting);
+        messages.append(&mut self.added);
+        let html = pages::Page {
+            title,
+            body_class,
+            base_url: &self.base_url,
+            sign_in_url: &self.sign_in_url,
+            form_key: &self.session.form_key,
+            store_name: &self.app.fixtures().store.name,
+            messages: &messages,
+            content,
+        }
+        .render();
+        let mut cookies = self.session_cookies();
+        if !messages.is_empty() {
+            cookies.push(session::clear_messages_cookie());
+        }
+        let mut response = self.answer(status, Body::from(html), cookies);
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        response
+    }
+
+    /// The session (sent on every answer, as PHP refreshes it), the echoed form key, and a new
+    /// `private_content_version` after a POST.
+    fn session_cookies(&mut self) -> Vec<String> {
+        self.sessions.put(&self.session_id, self.session.clone());
+        let mut cookies = vec![session::session_cookie(&self.session_id)];
+        if self.is_post {
+            let version = self.app.random().hex(16).unwrap_or_default();
+            cookies.push(session::private_content_version_cookie(&version));
+        }
+        if let Some(key) = &self.form_key_cookie {
+            cookies.push(session::form_key_cookie(key));
+        }
+        cookies
+    }
+
+    /// Magento's headers on an uncached storefront answer (redirects included).
+    fn answer(&self, status: StatusCode, body: Body, cookies: Vec<String>) -> Response {
+        let mut response = (status, body).into_response();
+        let headers = response.headers_mut();
+        for (name, value) in [
+            (header::PRAGMA, "no-cache"),
+            (header::CACHE_CONTROL, "max-age=0, must-revalidate, no-cache, no-store"),
+            (header::HeaderName::from_static("x-magento-tags"), "FPC"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::X_XSS_PROTECTION, "1; mode=block"),
+            (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
+            (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
+        ] {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+        if let Ok(expires) = HeaderValue::from_str(&session::http_date(-365 * 24 * 3600)) {
+            headers.insert(header::EXPIRES, expires);
+        }
+        for cookie in cookies {
+            if let Ok(value) = HeaderValue::from_str(&cookie) {
+                headers.append(header::SET_COOKIE, value);
+            }
+        }
+        response
+    }
+}
+
+/// Why a visit cannot start; the page answers 400 with the reason.
+#[derive(Debug, thiserror::Error)]
+enum VisitError {
+    #[error(transparent)]
+    Header(#[from] HeaderError),
+    #[error(transparent)]
+    Random(#[from] RandomError),
+    #[error(transparent)]
+    Namespace(#[from] TooManyNamespaces),
+}
+
+/// `X-Mock-Namespace`, then `?namespace=`; else the namespace in which the link's id and token
+/// are live (a link in an email knows no namespace); else the session's; else the default.
+fn choose_namespace(
+    app: &AppState,
+    headers: &HeaderMap,
+    request: &Request,
+    session: &Session,
+) -> Result<String, HeaderError> {
+    if headers.contains_key(NAMESPACE_HEADER) {
+        return namespace_header(headers);
+    }
+    let param = request.query("namespace");
+    if !param.is_empty() {
+        return valid_namespace(param).map(str::to_owned);
+    }
+    let token = request.param("token");
+    if !token.is_empty() {
+        let id = reset::php_int(request.param("id"));
+        let live_in = |name: &String| {
+            app.namespace(name).is_ok_and(|namespace| {
+                let accounts = namespace.accounts();
+                let customer = if id == 0 { None } else { accounts.by_id(id) };
+                let mut candidates: Box<dyn Iterator<Item = _>> = match customer {
+                    Some(customer) => Box::new(std::iter::once(customer)),
+                    None => Box::new(accounts.customers()),
+                };
+                candidates.any(|c| c.reset_token().is_some_and(|live| live.matches(token)))
+            })
+        };
+        if let Some(name) = app.namespace_names().iter().find(|name| live_in(name)) {
+            return Ok(name.clone());
+        }
+    }
+    Ok(session.namespace.clone().unwrap_or_default())
+}
+
+/// Magento's `UrlInterface` encoder for `referer/` parameters: base64 with `+/=` as `-_~`.
+fn url_encoder(url: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(url).replace('+', "-").replace('/', "_").replace('=', "~")
+}
+
+/// `http://<Host>/`, with `index.php/` when the request came that way; the storefront URL when
+/// the request has no usable `Host`.
+fn base_url(app: &AppState, headers: &HeaderMap, index_php: bool) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|value| value.to_str().ok())
+        .filter(|host| !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
+    match host {
+        Some(host) => format!("http://{host}/{}", if index_php { "index.php/" } else { "" }),
+        None => app.storefront_url().to_owned(),
+    }
+}

@@ -1,0 +1,171 @@
+//! The pages, filled in: Luma's page (header, title, messages, footer) around a form. Every value
+//! put into a page is HTML-escaped here.
+
+use crate::magento::password_policy::PasswordPolicy;
+
+use super::html::escape_html;
+use super::session::Message;
+
+const PAGE: &str = include_str!("../../../assets/magento/luma/page.html");
+const CSS: &str = include_str!("../../../assets/magento/luma/luma.css");
+const CREATE_PASSWORD: &str = include_str!("../../../assets/magento/luma/create-password.html");
+const LOGIN: &str = include_str!("../../../assets/magento/luma/login.html");
+const FORGOT_PASSWORD: &str = include_str!("../../../assets/magento/luma/forgot-password.html");
+
+/// The page around the content, as `1column` pages render.
+pub struct Page<'a> {
+    pub title: &'a str,
+    /// The layout handle as a class, e.g. `customer-account-createpassword`.
+    pub body_class: &'a str,
+    pub base_url: &'a str,
+    /// `customer/account/login/referer/<this page, encoded>/`.
+    pub sign_in_url: &'a str,
+    pub form_key: &'a str,
+    pub store_name: &'a str,
+    pub messages: &'a [Message],
+    /// Already HTML.
+    pub content: String,
+}
+
+impl Page<'_> {
+    pub fn render(&self) -> String {
+        fill(
+            PAGE,
+            &[
+                ("title", &escape_html(self.title)),
+                ("css", CSS),
+                ("body_class", &escape_html(self.body_class)),
+                ("base_url", &escape_html(self.base_url)),
+                ("sign_in_url", &escape_html(self.sign_in_url)),
+                ("form_key", &escape_html(self.form_key)),
+                ("store_name", &escape_html(self.store_name)),
+                ("messages", &messages_html(self.messages)),
+                ("content", &self.content),
+            ],
+        )
+    }
+}
+
+/// `resetforgottenpassword.phtml`: the two fields, posting to `action`.
+pub fn create_password(action: &str, form_key: &str, policy: PasswordPolicy) -> String {
+    fill(
+        CREATE_PASSWORD,
+        &[
+            ("action", &escape_html(action)),
+            ("form_key", &escape_html(form_key)),
+            ("min_length", &policy.minimum_length.to_string()),
+            ("min_classes", &policy.required_classes.to_string()),
+        ],
+    )
+}
+
+/// `login.phtml` and `newcustomer.phtml`, side by side.
+pub fn login(base_url: &str, form_key: &str, username: &str) -> String {
+    fill(
+        LOGIN,
+        &[
+            ("base_url", &escape_html(base_url)),
+            ("form_key", &escape_html(form_key)),
+            ("username", &escape_html(username)),
+        ],
+    )
+}
+
+/// `forgotpassword.phtml`.
+pub fn forgot_password(base_url: &str, sign_in_url: &str) -> String {
+    fill(FORGOT_PASSWORD, &[("base_url", &escape_html(base_url)), ("sign_in_url", &escape_html(sign_in_url))])
+}
+
+/// The CMS `no-route` page's text.
+pub fn not_found(base_url: &str) -> String {
+    let base = escape_html(base_url);
+    format!(
+        "<dl>\n<dt>The page you requested was not found, and we have a fine guess why.</dt>\n<dd>\n<ul class=\"disc\">\n\
+         <li>If you typed the URL directly, please make sure the spelling is correct.</li>\n\
+         <li>If you clicked on a link to get here, the link is outdated.</li>\n</ul></dd>\n</dl>\n\
+         <p><a href=\"{base}\">Go back</a> to the home page.</p>\n"
+    )
+}
+
+/// What Luma's `messages` component draws for the cookie's messages.
+fn messages_html(messages: &[Message]) -> String {
+    if messages.is_empty() {
+        return String::new();
+    }
+    let mut html = String::from("<div aria-atomic=\"true\" role=\"alert\" class=\"messages\">\n");
+    for message in messages {
+        let kind = escape_html(&message.kind);
+        html.push_str(&format!(
+            "<div class=\"message-{kind} {kind} message\" data-ui-id=\"message-{kind}\">\n<div>{}</div>\n</div>\n",
+            escape_html(&unescape_html(&message.text))
+        ));
+    }
+    html.push_str("</div>\n");
+    html
+}
+
+/// The cookie's text is HTML already (`didn&#039;t`); Luma's script shows it as HTML with a few
+/// tags allowed. Here Magento's own escapes are read back and everything is escaped again, so a
+/// forged cookie shows as text.
+fn unescape_html(text: &str) -> String {
+    text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#039;", "'").replace("&amp;", "&")
+}
+
+/// `{{name}}` replaced by its value, in one pass: a value is never searched for placeholders.
+fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 1024);
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let value = after.find("}}").and_then(|end| {
+            let name = &after[..end];
+            values.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v, end))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str("{{");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_are_escaped_and_never_filled_twice() {
+        let html = create_password("http://h/x?id=1&token={{form_key}}\"<", "K", PasswordPolicy::default());
+        assert!(html.contains(r#"action="http://h/x?id=1&amp;token={{form_key}}&quot;&lt;""#), "{html}");
+        assert!(html.contains(r#"data-password-min-length="8""#));
+    }
+
+    #[test]
+    fn messages_are_drawn_as_luma_draws_them() {
+        let page = Page {
+            title: "Set a New Password",
+            body_class: "customer-account-createpassword",
+            base_url: "http://127.0.0.1:4000/",
+            sign_in_url: "http://127.0.0.1:4000/customer/account/login/",
+            form_key: "K",
+            store_name: "Main Website Store",
+            messages: &[Message::error("a <b>'x'</b>"), Message { kind: "error".into(), text: "<i>".into() }],
+            content: String::new(),
+        }
+        .render();
+        assert!(page.contains(
+            "<div class=\"message-error error message\" data-ui-id=\"message-error\">\n<div>a &lt;b&gt;&#039;x&#039;&lt;/b&gt;</div>"
+        ));
+        assert!(page.contains("<div>&lt;i&gt;</div>"), "a forged cookie shows as text");
+        assert!(page.contains("<title>Set a New Password</title>"));
+        assert!(!page.contains("{{"), "every placeholder filled");
+    }
+}

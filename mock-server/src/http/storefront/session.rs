@@ -1,0 +1,181 @@
+//! What the storefront keeps between requests: Magento's session (`PHPSESSID`: the reset token
+//! the link brought, the form key, and here the namespace) and the `mage-messages` cookie in
+//! which `Magento\Theme\Controller\Result\MessagePlugin` carries messages across a redirect.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Mutex, PoisonError};
+
+use axum::http::{HeaderMap, header};
+use serde::{Deserialize, Serialize};
+
+use super::form;
+use super::html::escape_html;
+
+pub const SESSION_COOKIE: &str = "PHPSESSID";
+pub const MESSAGES_COOKIE: &str = "mage-messages";
+/// Sessions kept at once; the oldest is forgotten first.
+const MAX_SESSIONS: usize = 10_000;
+/// A browser sends at most about this much in one cookie; more is not ours.
+const MAX_MESSAGES_COOKIE: usize = 8_192;
+
+#[derive(Clone, Debug, Default)]
+pub struct Session {
+    /// The namespace whose accounts this browser's pages act on.
+    pub namespace: Option<String>,
+    pub rp_token: Option<String>,
+    pub rp_customer_id: u32,
+    /// `Magento\Framework\Data\Form\FormKey`: 16 letters and digits.
+    pub form_key: String,
+}
+
+/// The sessions of every browser, by id.
+#[derive(Debug, Default)]
+pub struct Sessions {
+    // A std Mutex: each use is a short lookup or insert, never held across an await.
+    store: Mutex<Store>,
+}
+
+#[derive(Debug, Default)]
+struct Store {
+    by_id: HashMap<String, Session>,
+    order: VecDeque<String>,
+}
+
+impl Sessions {
+    pub fn get(&self, id: &str) -> Option<Session> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner).by_id.get(id).cloned()
+    }
+
+    pub fn put(&self, id: &str, session: Session) {
+        let mut store = self.store.lock().unwrap_or_else(PoisonError::into_inner);
+        if store.by_id.insert(id.to_owned(), session).is_none() {
+            store.order.push_back(id.to_owned());
+        }
+        while store.order.len() > MAX_SESSIONS {
+            if let Some(oldest) = store.order.pop_front() {
+                store.by_id.remove(&oldest);
+            }
+        }
+    }
+}
+
+/// A message of the store's, as the cookie holds it: `{"type":"error","text":"..."}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub text: String,
+}
+
+impl Message {
+    /// The cookie carries the text HTML-escaped (`didn&#039;t`), as the real store sends it.
+    pub fn error(text: &str) -> Self {
+        Self { kind: "error".to_owned(), text: escape_html(text) }
+    }
+
+    pub fn success(text: &str) -> Self {
+        Self { kind: "success".to_owned(), text: escape_html(text) }
+    }
+}
+
+/// The value of the cookie `name`, URL-decoded as PHP decodes cookies.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|line| line.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, value)| form::decode(value.as_bytes()))
+}
+
+/// The messages waiting in `mage-messages`; none when the cookie is absent, too long or not a
+/// list of messages.
+pub fn waiting_messages(headers: &HeaderMap) -> Vec<Message> {
+    cookie(headers, MESSAGES_COOKIE)
+        .filter(|value| value.len() <= MAX_MESSAGES_COOKIE)
+        .and_then(|value| serde_json::from_str(&value).ok())
+        .unwrap_or_default()
+}
+
+/// `Set-Cookie` for `mage-messages` holding `messages`, as `MessagePlugin::setCookie` writes it
+/// (PHP's `json_encode`, URL-encoded; public, a year, SameSite=Strict).
+pub fn messages_cookie(messages: &[Message]) -> String {
+    let json = serde_json::to_value(messages).unwrap_or_default();
+    let value = form::raw_encode(&crate::magento::php::json_encode(&json));
+    format!("{MESSAGES_COOKIE}={value}; {}; path=/; SameSite=Strict", lifetime(31_536_000))
+}
+
+/// `Set-Cookie` that removes `mage-messages`, once a page has shown them (in Luma, its
+/// `Magento_Theme/js/view/messages` script does this in the browser).
+pub fn clear_messages_cookie() -> String {
+    format!("{MESSAGES_COOKIE}=; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=/; SameSite=Strict")
+}
+
+/// Sent on every answer, as PHP's session refreshes it (the store adds `domain=<host>`; a
+/// host-only cookie is the same for a browser and works for `localhost` too).
+pub fn session_cookie(id: &str) -> String {
+    format!("{SESSION_COOKIE}={id}; {}; path=/; HttpOnly; SameSite=Lax", lifetime(3600))
+}
+
+/// The `form_key` cookie, echoed as the store echoes it once Luma's script has set it.
+pub fn form_key_cookie(value: &str) -> String {
+    format!("form_key={}; {}; path=/; SameSite=Lax", form::raw_encode(value), lifetime(3600))
+}
+
+/// `Magento\Framework\App\PageCache\Version`: a new value on every POST, for ten years.
+pub fn private_content_version_cookie(value: &str) -> String {
+    format!("private_content_version={value}; {}; path=/; SameSite=Lax", lifetime(315_360_000))
+}
+
+/// `expires=<HTTP date>; Max-Age=<seconds>`, as PHP's `setcookie` writes them.
+fn lifetime(seconds: i64) -> String {
+    format!("expires={}; Max-Age={seconds}", http_date(seconds))
+}
+
+/// The HTTP date `seconds` from now (`Wed, 02 Dec 2026 13:34:45 GMT`).
+pub fn http_date(seconds: i64) -> String {
+    let then = time::OffsetDateTime::now_utc() + time::Duration::seconds(seconds);
+    then.format(&time::format_description::well_known::Rfc2822)
+        .map(|date| date.replace("+0000", "GMT"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::HeaderValue;
+
+    #[test]
+    fn messages_round_trip_through_the_cookie_as_magento_writes_it() {
+        let messages = vec![Message::error("New Password and Confirm New Password values didn't match.")];
+        let set = messages_cookie(&messages);
+        // Byte for byte as the real store set it (fixtures/real-store/luma/, 03a).
+        assert!(set.starts_with(
+            "mage-messages=%5B%7B%22type%22%3A%22error%22%2C%22text%22%3A%22New%20Password%20and%20Confirm%20New%20Password%20values%20didn%26%23039%3Bt%20match.%22%7D%5D; expires="
+        ), "{set}");
+        assert!(set.ends_with("; Max-Age=31536000; path=/; SameSite=Strict"));
+        let value = set.split(';').next().unwrap_or_default();
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_str(&format!("a=b; {value}")).unwrap());
+        assert_eq!(waiting_messages(&headers), messages);
+    }
+
+    #[test]
+    fn a_cookie_that_is_not_a_list_of_messages_is_ignored() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::COOKIE, HeaderValue::from_static("mage-messages=%7B%22x%22%3A1%7D"));
+        assert!(waiting_messages(&headers).is_empty());
+    }
+
+    #[test]
+    fn the_oldest_session_is_forgotten_beyond_the_limit() {
+        let sessions = Sessions::default();
+        for n in 0..=MAX_SESSIONS {
+            sessions.put(&n.to_string(), Session::default());
+        }
+        assert!(sessions.get("0").is_none());
+        assert!(sessions.get(&MAX_SESSIONS.to_string()).is_some());
+    }
+}
