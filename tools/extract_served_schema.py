@@ -59,6 +59,13 @@ class Tree:
             return out.splitlines()
         return [str(p.relative_to(self.root)) for p in Path(self.root).rglob("*") if p.is_file()]
 
+    def describe(self):
+        if self.mirror:
+            head = subprocess.run(["git", "--git-dir", self.mirror, "rev-parse", "HEAD"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+            return f"{Path(self.mirror).parent.name if Path(self.mirror).name == 'repo' else self.mirror} at {head}"
+        return str(self.root)
+
     def read(self, path):
         if self.mirror:
             return subprocess.run(["git", "--git-dir", self.mirror, "show", f"HEAD:{path}"],
@@ -237,7 +244,7 @@ def main():
     out = {
         "about": {
             "release": args.release,
-            "source": args.mirror or args.vendor_tree,
+            "source": tree.describe(),
             "date": args.date,
             "made_by": "tools/extract_served_schema.py",
             "modules_read": len(modules),
