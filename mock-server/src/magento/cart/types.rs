@@ -19,6 +19,7 @@ pub struct CartView {
     /// The unique ID for a `Cart` object.
     pub id: async_graphql::ID,
     /// An array of products that have been added to the cart.
+    #[graphql(deprecation = "Use `itemsV2` instead.")]
     pub items: Option<Vec<Option<CartItemInterface>>>,
     /// An array of `AppliedCoupon` objects. Each object contains the `code` text attribute, which specifies the coupon code.
     pub applied_coupons: Option<Vec<Option<AppliedCoupon>>>,
@@ -76,7 +77,8 @@ pub struct Money {
     pub currency: Option<CurrencyEnum>,
 }
 
-/// The list of available currency codes (the store's one).
+/// The list of available currency codes.
+// Only the store's one is served.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CurrencyEnum {
     #[graphql(name = "USD")]
@@ -111,7 +113,7 @@ pub struct CartTaxItem {
     label: String,
 }
 
-/// Defines an individual discount. A discount can be applied to the cart as a whole or to an item, shipping, or other adjustments.
+/// Defines an individual discount. A discount can be applied to the cart as a whole or to an item, shipping.
 #[derive(SimpleObject, Clone, Debug)]
 #[allow(dead_code)]
 pub struct Discount {
