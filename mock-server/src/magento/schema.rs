@@ -12,7 +12,8 @@ use crate::scenarios::State;
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
 
-/// Every query, one operation module each (CONTRIBUTING.md, "Adding a GraphQL operation").
+// Every query, one operation module each (CONTRIBUTING.md, "Adding a GraphQL operation"). Not a doc
+// comment: Magento's `Query` has no description.
 #[derive(MergedObject, Default)]
 pub struct Query(
     CoreQuery,
@@ -23,7 +24,7 @@ pub struct Query(
     store::store_config::StoreConfigQuery,
 );
 
-/// Every mutation, one operation module each.
+// Every mutation, one operation module each (no description in Magento either).
 #[derive(MergedObject, Default)]
 pub struct Mutation(
     CoreMutation,

@@ -22,6 +22,7 @@ mod recordings;
 mod releases;
 mod robustness;
 mod scenarios;
+mod served_schema;
 mod sign_in;
 mod smtp;
 mod storefront;

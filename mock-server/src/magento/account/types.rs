@@ -100,9 +100,9 @@ pub struct CustomerOutput {
 }
 
 /// Contains detailed information about a customer's billing or shipping address.
-///
-/// Accounts made here have no addresses: the type is served so that the storefront's documents,
-/// which select these fields, validate as on the real store.
+// Accounts made here have no addresses: the type is served so that the storefront's documents,
+// which select these fields, validate as on the real store. (A `//` comment: a doc comment would
+// join Magento's description in the schema.)
 #[derive(SimpleObject, Clone, Debug)]
 #[graphql(rename_fields = "snake_case")]
 #[allow(dead_code)]

@@ -166,10 +166,12 @@ pub struct SelectedBundleOptionValue {
     price: f64,
 }
 
-/// The product fields every product type has, as the cart documents select them.
+/// Contains fields that are common to all types of products.
+// Served with the product fields the cart documents select.
 // Clippy reads two interface fields of the same type as one attribute written twice.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
 #[graphql(field(name = "uid", ty = "&ID", desc = "The unique ID for a `ProductInterface` object."))]
 #[graphql(field(
     name = "name",
@@ -357,7 +359,8 @@ pub struct UrlRewrite {
     url: Option<String>,
 }
 
-/// States whether a product stock status is in stock or out of stock.
+/// This enumeration states whether a product stock status is in stock or out of stock
+// (Magento_InventoryGraphQl's text, which replaces Magento_CatalogInventoryGraphQl's "States whether ... out of stock.")
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum ProductStockStatus {
@@ -395,6 +398,7 @@ pub struct ProductReviewRating {
 // Clippy reads two interface fields of the same type as one attribute written twice.
 #[allow(clippy::duplicated_attributes)]
 #[derive(Interface, Clone, Debug)]
+#[graphql(rename_fields = "snake_case")]
 #[graphql(field(name = "uid", ty = "&ID", desc = "The unique ID for a `CategoryInterface` object."))]
 #[graphql(field(name = "name", ty = "&Option<String>", desc = "The display name of the category."))]
 #[graphql(field(name = "url_key", ty = "&Option<String>", desc = "The URL key assigned to the category."))]

@@ -11,7 +11,8 @@ pub struct Money {
     pub currency: Option<CurrencyEnum>,
 }
 
-/// The list of available currency codes (the store's one).
+/// The list of available currency codes.
+// Only the store's one is served.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum CurrencyEnum {
     #[graphql(name = "USD")]

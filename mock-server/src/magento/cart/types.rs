@@ -20,6 +20,7 @@ pub struct CartView {
     /// The unique ID for a `Cart` object.
     pub id: async_graphql::ID,
     /// An array of products that have been added to the cart.
+    #[graphql(deprecation = "Use `itemsV2` instead.")]
     pub items: Option<Vec<Option<CartItemInterface>>>,
     /// An array of `AppliedCoupon` objects. Each object contains the `code` text attribute, which specifies the coupon code.
     pub applied_coupons: Option<Vec<Option<AppliedCoupon>>>,
@@ -96,7 +97,7 @@ pub struct CartTaxItem {
     label: String,
 }
 
-/// Defines an individual discount. A discount can be applied to the cart as a whole or to an item, shipping, or other adjustments.
+/// Defines an individual discount. A discount can be applied to the cart as a whole or to an item, shipping.
 #[derive(SimpleObject, Clone, Debug)]
 #[allow(dead_code)]
 pub struct Discount {

@@ -39,7 +39,7 @@ pub struct ReCaptchaConfigurationV3 {
     pub forms: Vec<ReCaptchaFormEnum>,
 }
 
-/// The storefront forms reCAPTCHA can protect.
+// The storefront forms reCAPTCHA can protect (no description in Magento's schema).
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 #[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
 pub enum ReCaptchaFormEnum {
