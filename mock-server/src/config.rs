@@ -35,12 +35,38 @@ pub enum Command {
     /// Run the server (the default).
     Serve(ServeArgs),
     /// Exit 0 when the server's /readyz answers 200 (for a container HEALTHCHECK).
-    Healthcheck {
-        #[arg(long, env = "MOCK_HEALTHCHECK_URL", default_value = "http://127.0.0.1:4000/readyz")]
-        url: String,
-    },
+    Healthcheck(HealthcheckArgs),
     /// Print the GraphQL schema (SDL) the server answers.
     Schema,
+}
+
+/// What `healthcheck` asks: `--url`, else the server's own `--listen` address (so a container that
+/// sets `MOCK_LISTEN` needs nothing else), else the default listen address.
+#[derive(Debug, Clone, Args)]
+pub struct HealthcheckArgs {
+    /// The readiness URL to ask (default: http://<listen>/readyz).
+    #[arg(long, env = "MOCK_HEALTHCHECK_URL")]
+    pub url: Option<String>,
+    /// The address the server listens on; an unspecified one (0.0.0.0, [::]) is asked on loopback.
+    #[arg(long, env = "MOCK_LISTEN", default_value = "127.0.0.1:4000")]
+    pub listen: SocketAddr,
+}
+
+impl HealthcheckArgs {
+    /// The URL to ask.
+    pub fn url(&self) -> String {
+        if let Some(url) = &self.url {
+            return url.clone();
+        }
+        let mut address = self.listen;
+        if address.ip().is_unspecified() {
+            address.set_ip(match address {
+                SocketAddr::V4(_) => std::net::Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => std::net::Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        format!("http://{address}/readyz")
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -289,5 +315,23 @@ mod tests {
         let cli = Cli::parse_from(["mock-server", "serve", "--magento-version", "2.4.6", "--throttle", "off"]);
         let Some(Command::Serve(args)) = cli.command else { panic!("expected serve") };
         assert_eq!((args.magento_version.to_string(), args.throttle), ("2.4.6".to_owned(), Throttle::Off));
+    }
+
+    /// A container sets `MOCK_LISTEN=0.0.0.0:PORT`; its HEALTHCHECK runs `mock-server healthcheck` with
+    /// the same environment, which must then ask that port on loopback.
+    #[test]
+    fn healthcheck_asks_the_listen_address_on_loopback_unless_given_a_url() {
+        let url = |args: &[&str]| {
+            let cli = Cli::parse_from([&["mock-server", "healthcheck"], args].concat());
+            let Some(Command::Healthcheck(args)) = cli.command else { panic!("expected healthcheck") };
+            args.url()
+        };
+        assert_eq!(url(&["--listen", "0.0.0.0:4100"]), "http://127.0.0.1:4100/readyz");
+        assert_eq!(url(&["--listen", "[::]:4100"]), "http://[::1]:4100/readyz");
+        assert_eq!(url(&["--listen", "10.0.0.2:80"]), "http://10.0.0.2:80/readyz");
+        assert_eq!(
+            url(&["--listen", "0.0.0.0:4100", "--url", "http://127.0.0.1:9/readyz"]),
+            "http://127.0.0.1:9/readyz"
+        );
     }
 }

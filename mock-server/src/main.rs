@@ -15,7 +15,7 @@ async fn main() -> ExitCode {
             print!("{}", build_schema().sdl());
             ExitCode::SUCCESS
         }
-        Some(Command::Healthcheck { url }) => healthcheck(&url).await,
+        Some(Command::Healthcheck(args)) => healthcheck(&args.url()).await,
         Some(Command::Serve(args)) => serve(args).await,
         None => serve(cli.serve).await,
     }
@@ -115,7 +115,8 @@ impl Banner {
 }
 
 async fn healthcheck(url: &str) -> ExitCode {
-    let client = match reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).build() {
+    // Always a local address: a proxy from the environment (HTTP_PROXY in a container) must not apply.
+    let client = match reqwest::Client::builder().timeout(std::time::Duration::from_secs(5)).no_proxy().build() {
         Ok(client) => client,
         Err(error) => {
             eprintln!("healthcheck: {error}");
