@@ -22,6 +22,8 @@ pub enum Area {
     Lifecycle,
     Properties,
     Corpus,
+    Account,
+    Cart,
 }
 
 impl Area {
@@ -35,6 +37,8 @@ impl Area {
             Area::Lifecycle => "lifecycle",
             Area::Properties => "properties",
             Area::Corpus => "corpus",
+            Area::Account => "account",
+            Area::Cart => "cart",
         }
     }
 }
