@@ -84,11 +84,11 @@ pub fn checks() -> Vec<Check> {
                 let first = new_cart(&s, Some(&token)).await?;
                 let mut parts = Parts::new(&s.ctx);
                 let again = s.target.graphql_as(Some(&token), CREATE, json!({})).await?;
-                parts.check("createEmptyCart again", expect_value(&again, "createEmptyCart", json!(first)));
+                parts.check("createEmptyCart again", expect_value(&again, "createEmptyCart", &json!(first)));
                 let customer_cart = s.target.graphql_as(Some(&token), CUSTOMER_CART, json!({})).await?;
-                parts.check("customerCart", expect_value(&customer_cart, "customerCart", json!({ "id": first })));
+                parts.check("customerCart", expect_value(&customer_cart, "customerCart", &json!({ "id": first })));
                 let cart = s.target.graphql_as(Some(&token), CART, json!({ "id": first })).await?;
-                parts.check("cart", expect_value(&cart, "cart", json!({ "id": first })));
+                parts.check("cart", expect_value(&cart, "cart", &json!({ "id": first })));
                 parts.finish()
             },
         ),
@@ -139,7 +139,7 @@ async fn merge(s: &Session) -> CheckResult {
         expect_failure_no_data(ctx, &foreign, field, &m::cart_not_yours(&theirs), AUTHORIZATION),
     );
     let done = merge(t.clone(), &guest, &mine).await?;
-    parts.check("merge", expect_value(&done, field, json!({ "id": mine })));
+    parts.check("merge", expect_value(&done, field, &json!({ "id": mine })));
     let again = merge(t, &guest, &mine).await?;
     parts.check("merged again", expect_failure_no_data(ctx, &again, field, m::CART_INACTIVE, NO_SUCH_ENTITY));
     parts.finish()
@@ -152,7 +152,7 @@ async fn cart_errors(s: &Session) -> CheckResult {
     let mine = new_cart(s, Some(&token)).await?;
     let guest = new_cart(s, None).await?;
     let merged = s.target.graphql_as(Some(&token), MERGE, json!({ "s": guest, "d": mine })).await?;
-    expect_value(&merged, "mergeCarts", json!({ "id": mine }))?;
+    expect_value(&merged, "mergeCarts", &json!({ "id": mine }))?;
     let read = |token: Option<String>, id: &str| {
         let (s, variables) = (s.clone(), json!({ "id": id }));
         async move { s.target.graphql_as(token.as_deref(), CART, variables).await }
