@@ -53,6 +53,7 @@ fn cost(id: &str, cases: u64) -> (u64, u64, bool) {
         "account/sign-up-then-sign-in" => (3, 0, false),
         "account/sign-up-duplicate-email" => (2, 0, false),
         "account/sign-up-check-order" => (8, 0, false),
+        "account/create-customer-v1" => (3, 0, false),
         "account/is-email-available" => (4, 0, false),
         "account/customer-needs-a-customer" => (2, 0, false),
         "account/change-password-checks" => (12, 0, false),

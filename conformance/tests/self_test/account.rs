@@ -92,6 +92,11 @@ fn wrong_backends() -> Vec<Wrong> {
             }
         }),
         wrong(
+            "createCustomer's empty input with another verb",
+            "account/create-customer-v1",
+            on("createCustomer(", "value should be specified", "value must be specified"),
+        ),
+        wrong(
             "isEmailAvailable looks registered addresses up on 2.4.7",
             "account/is-email-available",
             |req, resp, _| {
