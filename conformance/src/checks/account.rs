@@ -521,6 +521,8 @@ fn properties() -> Vec<Check> {
                 let email = fresh_email(&ctx, "never");
                 let strategy = invalid_sign_up(email, policy, release);
                 let session = ctx.session("sign-up-invalid")?;
+                // How many inputs broke each rule, for the report.
+                let seen = std::rc::Rc::new(std::cell::RefCell::new(std::collections::BTreeMap::new()));
                 let result = crate::property::check(
                     "account/sign-up-invalid-by-construction",
                     ctx.seed(),
@@ -528,6 +530,7 @@ fn properties() -> Vec<Check> {
                     strategy,
                     |(rule, input)| {
                         let s = session.clone();
+                        *seen.borrow_mut().entry(format!("{rule:?}")).or_insert(0usize) += 1;
                         async move {
                             let Some(message) = expected(rule, &input, release, policy) else { return Ok(()) };
                             let answer =
@@ -537,6 +540,8 @@ fn properties() -> Vec<Check> {
                     },
                 )
                 .await;
+                let counts: Vec<String> = seen.borrow().iter().map(|(rule, n)| format!("{rule} {n}")).collect();
+                ctx.note(format!("inputs by rule broken: {}", counts.join(", ")));
                 result.and(session.finish().await)
             },
         ),
