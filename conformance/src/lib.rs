@@ -44,5 +44,6 @@ pub mod record;
 pub mod release;
 pub mod report;
 pub mod run;
+pub mod sign_up;
 pub mod strategies;
 pub mod target;

@@ -47,3 +47,55 @@ pub fn too_few_classes(classes: usize) -> String {
         "Minimum of different classes of characters in password is {classes}. Classes of characters: Lower Case, Upper Case, Digits, Special Characters."
     )
 }
+
+// The account area (magento-account-area.md sections 1 to 4, 8), as the real 2.4.7-p3 store
+// answered them (fixtures/real-store/2.4.7-p3-account-area.jsonl).
+
+/// `createCustomer*` with an address already registered (section 1.2 row 9: graphql-input there,
+/// graphql-already-exists in `updateCustomerEmail`).
+pub const DUPLICATE_EMAIL: &str = "A customer with the same email address already exists in an associated website.";
+pub const NOT_AUTHORIZED: &str = "The current customer isn't authorized.";
+pub const INVALID_LOGIN: &str = "Invalid login or password.";
+/// `GetCustomer` and the lockout (section 2.3), with its period (the reset mutations' has none).
+pub const ACCOUNT_LOCKED: &str = "The account is locked.";
+pub const SPECIFY_CURRENT: &str = "Specify the \"currentPassword\" value.";
+pub const SPECIFY_NEW: &str = "Specify the \"newPassword\" value.";
+pub const INPUT_REQUIRED: &str = "\"input\" value should be specified";
+pub const EMAIL_MUST_BE_SPECIFIED: &str = "Email must be specified";
+pub const EMAIL_IS_INVALID: &str = "Email is invalid";
+pub const CART_SIGNED_IN_ONLY: &str = "The request is allowed for logged in customer";
+pub const CART_ID_LENGTH: &str = "Cart ID length should to be 32 symbols.";
+pub const CART_INACTIVE: &str = "The cart isn't active.";
+pub const SOURCE_CART_MISSING: &str = "Required parameter \"source_cart_id\" is missing";
+pub const DESTINATION_CART_EMPTY: &str = "The parameter \"destination_cart_id\" cannot be empty";
+pub const CART_ID_MISSING: &str = "Required parameter \"cart_id\" is missing";
+
+/// Section 1.2 row 4 (2.4.7 and before): `Required parameters are missing: First Name, Last Name`.
+pub fn required_missing(labels: &[&str]) -> String {
+    format!("Required parameters are missing: {}", labels.join(", "))
+}
+
+/// Section 1.4 (2.4.8): the EAV validator's `"First Name" is a required value.`
+pub fn required_value(label: &str) -> String {
+    format!("\"{label}\" is a required value.")
+}
+
+pub fn not_a_valid_email(email: &str) -> String {
+    format!("\"{email}\" is not a valid email address.")
+}
+
+pub fn not_a_valid_gender(gender: i64) -> String {
+    format!("\"{gender}\" is not a valid gender value.")
+}
+
+pub fn no_such_cart(id: &str) -> String {
+    format!("Could not find a cart with ID \"{id}\"")
+}
+
+pub fn cart_not_yours(id: &str) -> String {
+    format!("The current user cannot perform operations on cart \"{id}\"")
+}
+
+pub fn cart_exists(id: &str) -> String {
+    format!("Cart with ID \"{id}\" already exists.")
+}

@@ -53,6 +53,8 @@ pub enum Area {
     Lifecycle,
     Properties,
     Corpus,
+    Account,
+    Cart,
 }
 
 impl Area {
@@ -66,6 +68,8 @@ impl Area {
             Area::Lifecycle => "lifecycle",
             Area::Properties => "properties",
             Area::Corpus => "corpus",
+            Area::Account => "account",
+            Area::Cart => "cart",
         }
     }
 }

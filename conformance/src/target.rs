@@ -218,6 +218,23 @@ impl Endpoint {
         self.post_json(&json!({ "query": document, "variables": variables })).await
     }
 
+    /// A document with variables, as the customer `token` when one is given (`Authorization: Bearer`).
+    pub async fn graphql_as(&self, token: Option<&str>, document: &str, variables: Value) -> Result<Answer, Stop> {
+        let text = json!({ "query": document, "variables": variables }).to_string();
+        let mut request = self
+            .request(Method::POST, self.graphql.clone())
+            .header(CONTENT_TYPE, "application/json")
+            .body(text.clone());
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        let shown = match token {
+            Some(token) => format!("Authorization: Bearer {}…\n{text}", token.chars().take(12).collect::<String>()),
+            None => text,
+        };
+        self.send(request, &shown).await
+    }
+
     /// The documented request, as a literal when one can carry the email, else as a variable.
     pub async fn request_reset(&self, email: &str) -> Result<Answer, Stop> {
         if literal_safe(email) {

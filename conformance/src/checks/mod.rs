@@ -15,6 +15,8 @@ pub fn all() -> Vec<Check> {
         lifecycle::checks(),
         stateful::checks(),
         corpus::checks(),
+        account::checks(),
+        cart::checks(),
     ] {
         checks.extend(more);
     }
@@ -22,6 +24,8 @@ pub fn all() -> Vec<Check> {
     checks
 }
 
+pub mod account;
+pub mod cart;
 pub mod corpus;
 pub mod email;
 pub mod lifecycle;

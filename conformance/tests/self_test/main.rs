@@ -2,6 +2,7 @@
 //! backend (a proxy rewriting the mock's answers) in front of the whole suite, and must be
 //! reported by the checks it names; the unmutated proxy and mock must pass.
 
+mod account;
 mod cli;
 mod clients;
 mod more_mutations;

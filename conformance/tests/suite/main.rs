@@ -90,6 +90,15 @@ async fn general_properties_conform() {
     area_conforms(Area::Properties).await;
 }
 
+#[tokio::test]
+async fn account_area_conforms() {
+    area_conforms(Area::Account).await;
+}
+#[tokio::test]
+async fn cart_area_conforms() {
+    area_conforms(Area::Cart).await;
+}
+
 /// The email validator against the public verdict corpus.
 #[tokio::test]
 async fn the_email_validator_agrees_with_the_corpus() {
