@@ -99,34 +99,46 @@ async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Jour
     }
     let note = || note(kind, Some(stub.id.clone()), emulated);
     tracing::info!(target: "stubs", stub = %stub.id, overrides_emulated = emulated, "answered by a {kind}");
-    let response = match (answer.state, &answer.body) {
-        (Some(State::ConnectionReset), _) => {
+    let with_body = || answer::raw(answer.status, &answer.headers, answer.body.clone().unwrap_or_default());
+    let response = match answer.state {
+        // The delay was served above.
+        None | Some(State::Delay(_)) => with_body(),
+        Some(State::ConnectionReset) => {
             journal.record(StatusCode::INTERNAL_SERVER_ERROR, &[], &note());
             journal.input.peer.reset.trip();
             return Stage::Answered(answer::raw(StatusCode::INTERNAL_SERVER_ERROR, &[], Vec::new()));
         }
-        (Some(fault @ (State::Http500 | State::Http502 | State::Http503)), _) => match faults::gateway_answer(fault) {
+        Some(fault @ (State::Http500 | State::Http502 | State::Http503)) => match faults::gateway_answer(fault) {
             Some(mut response) => {
                 response.extensions_mut().insert(answer::Replayed);
                 response
             }
             None => answer::mock_error(StatusCode::INTERNAL_SERVER_ERROR, "unknown fault"),
         },
-        (Some(State::MalformedJson), body) => {
-            let text = body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
+        Some(State::MalformedJson) => {
+            let text = answer.body.as_deref().map(String::from_utf8_lossy).unwrap_or_default();
             answer::raw(answer.status, &answer.headers, faults::malformed(&text).into_bytes())
         }
-        (Some(State::InternalError), None) if !emulated => {
-            answer::internal_error(journal.request, app.settings().magento_version)
-        }
-        // A resolver's state on an emulated operation: the emulation answers it, in that state.
-        (Some(state), None) if emulated && !state.is_transport_fault() => return Stage::Emulate(Some(state)),
-        (Some(state), None) if !state.is_transport_fault() => answer::mock_error(
-            StatusCode::OK,
-            &format!("stub {} asks for the state {state}, which only an emulated operation has", stub.id),
-        ),
-        (_, Some(body)) => answer::raw(answer.status, &answer.headers, body.clone()),
-        (_, None) => answer::raw(answer.status, &answer.headers, Vec::new()),
+        // A resolver's state: a body given with it wins; on an emulated operation the emulation
+        // answers in that state; elsewhere only Magento's internal error has a meaning.
+        Some(
+            state @ (State::Ok
+            | State::Unknown
+            | State::Locked
+            | State::Throttled
+            | State::MailFailure
+            | State::InternalError),
+        ) => match (&answer.body, emulated) {
+            (Some(_), _) => with_body(),
+            (None, true) => return Stage::Emulate(Some(state)),
+            (None, false) if state == State::InternalError => {
+                answer::internal_error(journal.request, app.settings().magento_version)
+            }
+            (None, false) => answer::mock_error(
+                StatusCode::OK,
+                &format!("stub {} asks for the state {state}, which only an emulated operation has", stub.id),
+            ),
+        },
     };
     journal.record(response.status(), answer.body.as_deref().unwrap_or_default(), &note());
     Stage::Answered(response)
