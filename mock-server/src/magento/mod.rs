@@ -14,6 +14,7 @@ pub mod release;
 pub(crate) mod render;
 pub(crate) mod reset_link;
 pub mod schema;
+pub(crate) mod scripted;
 pub mod settings;
 pub(crate) mod sign_in;
 pub(crate) mod store;

@@ -11,6 +11,7 @@ use crate::magento::errors::MagentoError;
 use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
 use crate::magento::php;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::mail::Mailbox;
 use crate::scenarios::State;
 
@@ -60,22 +61,8 @@ pub fn change_password(
     new_password: &str,
     scripted: Option<State>,
 ) -> Result<CustomerView, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
-        Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        // The account decides (a mail failure matters only where mail is sent).
-        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals { unknown: Some(MagentoError::CustomerNotAuthorized), locked: Some(MagentoError::AccountIsLocked) }
+        .check(scripted)?;
     let id = require_customer(ctx)?;
     check_specified(current_password, new_password)?;
     let now = ctx.services.now();

@@ -13,6 +13,7 @@ use crate::magento::password_policy::{PasswordPolicy, check_different_from_email
 use crate::magento::password_reset::TOKEN_LENGTH;
 use crate::magento::reset_link::reset_link;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::mail::Mailbox;
 use crate::scenarios::State;
 
@@ -135,20 +136,7 @@ pub fn create_customer(
     input: CustomerInput,
     scripted: Option<State>,
 ) -> Result<Created, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        // A new account cannot be unknown, locked or throttled; mail is decided below.
-        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals::NONE.check(scripted)?;
     let policy = ctx.services.store().password_policy();
     let mut sign_up = check_sign_up(input, policy, Required::of(ctx.settings.magento_version))?;
     let now = ctx.services.now();

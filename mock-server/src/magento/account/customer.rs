@@ -7,6 +7,7 @@ use super::{get_customer, require_customer};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -22,22 +23,8 @@ impl CustomerQuery {
 
 /// Guests are refused, then a locked account.
 pub fn customer(ctx: &RequestContext, scripted: Option<State>) -> Result<CustomerView, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
-        Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        // The account decides (a mail failure matters only where mail is sent).
-        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals { unknown: Some(MagentoError::CustomerNotAuthorized), locked: Some(MagentoError::AccountIsLocked) }
+        .check(scripted)?;
     let id = require_customer(ctx)?;
     let now = ctx.services.now();
     let customer = get_customer(&ctx.services.accounts(), id, now)?;

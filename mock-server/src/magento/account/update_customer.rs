@@ -13,6 +13,7 @@ use crate::accounts::{AccountError, Accounts, Customer};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::mail::Mailbox;
 use crate::scenarios::State;
 
@@ -46,22 +47,8 @@ pub fn update_customer(
     input: CustomerInput,
     scripted: Option<State>,
 ) -> Result<CustomerOutput, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        Some(State::Unknown) => return Err(MagentoError::CustomerNotAuthorized),
-        Some(State::Locked) => return Err(MagentoError::AccountIsLocked),
-        // The account decides (a mail failure matters only where mail is sent).
-        Some(State::Ok | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals { unknown: Some(MagentoError::CustomerNotAuthorized), locked: Some(MagentoError::AccountIsLocked) }
+        .check(scripted)?;
     let id = require_customer(ctx)?;
     if is_empty(&input) {
         return Err(MagentoError::InputRequired);

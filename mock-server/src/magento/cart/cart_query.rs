@@ -9,6 +9,7 @@ use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::php;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -27,21 +28,7 @@ impl CartQuery {
 }
 
 pub fn cart(ctx: &RequestContext, cart_id: &str, scripted: Option<State>) -> Result<CartView, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        Some(State::Unknown) => return Err(MagentoError::CartNotFound(cart_id.to_owned())),
-        // Carts have no lock, throttle or mail: the cart decides.
-        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals { unknown: Some(MagentoError::CartNotFound(cart_id.to_owned())), locked: None }.check(scripted)?;
     if php::is_empty(cart_id) {
         return Err(MagentoError::RequiredParameter("cart_id"));
     }

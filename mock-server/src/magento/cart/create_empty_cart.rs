@@ -9,6 +9,7 @@ use crate::magento::account::signed_in_id;
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -54,20 +55,7 @@ pub fn create_empty_cart(
     wanted: Option<String>,
     scripted: Option<State>,
 ) -> Result<String, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        // No account or mail is involved: nothing else to script.
-        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals::NONE.check(scripted)?;
     let customer_id = signed_in_id(ctx);
     let mut accounts = ctx.services.accounts();
     if let Some(wanted) = &wanted {

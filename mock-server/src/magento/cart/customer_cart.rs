@@ -7,6 +7,7 @@ use crate::magento::account::signed_in_id;
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer_non_null;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -22,21 +23,7 @@ impl CustomerCartQuery {
 
 /// `Cart!`: a refusal leaves the whole `data` null, so Magento omits it.
 pub fn customer_cart(ctx: &RequestContext, scripted: Option<State>) -> Result<CartView, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        Some(State::Unknown) => return Err(MagentoError::LoggedInCustomerOnly),
-        // Carts have no lock, throttle or mail: the cart decides.
-        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals { unknown: Some(MagentoError::LoggedInCustomerOnly), locked: None }.check(scripted)?;
     let customer_id = signed_in_id(ctx).ok_or(MagentoError::LoggedInCustomerOnly)?;
     let mut accounts = ctx.services.accounts();
     let cart = super::customer_cart(ctx, &mut accounts, customer_id)?;

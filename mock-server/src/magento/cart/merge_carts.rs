@@ -9,6 +9,7 @@ use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::php;
 use crate::magento::schema::answer_non_null;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -49,21 +50,7 @@ pub fn merge_carts(
     destination: Option<&str>,
     scripted: Option<State>,
 ) -> Result<CartView, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        Some(State::Unknown) => return Err(MagentoError::CartNotFound(source.to_owned())),
-        // Carts have no lock, throttle or mail: the cart decides.
-        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals { unknown: Some(MagentoError::CartNotFound(source.to_owned())), locked: None }.check(scripted)?;
     let customer_id = check_arguments(source, signed_in_id(ctx), destination)?;
     let mut accounts = ctx.services.accounts();
     let destination = match destination {

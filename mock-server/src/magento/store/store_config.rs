@@ -8,6 +8,7 @@ use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -22,20 +23,7 @@ impl StoreConfigQuery {
 }
 
 pub fn store_config(ctx: &RequestContext, scripted: Option<State>) -> Result<StoreConfig, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        // The store's settings do not depend on an account.
-        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals::NONE.check(scripted)?;
     let store = ctx.services.store();
     let token_hours = ctx.services.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0;
     Ok(StoreConfig::fresh_install(
