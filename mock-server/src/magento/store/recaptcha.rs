@@ -6,6 +6,7 @@ use async_graphql::{Context, Enum, Object, SimpleObject};
 
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::scenarios::State;
 
 #[derive(Default)]
@@ -58,20 +59,7 @@ pub enum ReCaptchaFormEnum {
 /// The stock configuration: no keys, no forms; score 0.5, badge `inline`, no language, the
 /// default failure message.
 pub fn recaptcha_v3_config(scripted: Option<State>) -> Result<ReCaptchaConfigurationV3, MagentoError> {
-    match scripted {
-        Some(State::InternalError) => return Err(MagentoError::Internal),
-        // The store's settings do not depend on an account.
-        Some(State::Ok | State::Unknown | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    Refusals::NONE.check(scripted)?;
     Ok(ReCaptchaConfigurationV3 {
         is_enabled: false,
         website_key: String::new(),
