@@ -127,6 +127,10 @@ pub struct ServeArgs {
     /// Replace email addresses in recordings with made-up ones (the same address, the same one).
     #[arg(long, env = "MOCK_SCRUB_EMAILS")]
     pub scrub_emails: bool,
+    /// POST a JSON summary of every captured message to this URL (Mailpit's webhook, plus the
+    /// reset link and token).
+    #[arg(long, env = "MOCK_WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
 }
 
 impl ServeArgs {
@@ -184,6 +188,8 @@ pub struct Config {
     pub body_read_timeout: Duration,
     /// `--stubs`, `--upstream`, `--record`, loaded and checked.
     pub stubs: std::sync::Arc<Stubs>,
+    /// `--webhook-url`.
+    pub webhook_url: Option<reqwest::Url>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -204,6 +210,8 @@ pub enum ConfigError {
     CorsOrigin(String),
     #[error(transparent)]
     Stubs(#[from] StubsError),
+    #[error("--webhook-url {0:?} is not an http(s) URL")]
+    WebhookUrl(String),
 }
 
 impl Config {
@@ -253,6 +261,7 @@ impl Config {
                 unrecorded: args.unrecorded,
                 scrub_emails: args.scrub_emails,
             })?),
+            webhook_url: args.webhook_url.as_deref().map(parse_webhook_url).transpose()?,
         })
     }
 
@@ -277,6 +286,13 @@ fn load_scenarios(path: &Path) -> Result<Vec<Rule>, ConfigError> {
         .collect()
 }
 
+fn parse_webhook_url(url: &str) -> Result<reqwest::Url, ConfigError> {
+    reqwest::Url::parse(url)
+        .ok()
+        .filter(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.has_host())
+        .ok_or_else(|| ConfigError::WebhookUrl(url.to_owned()))
+}
+
 fn normalise_storefront_url(url: &str) -> Result<String, ConfigError> {
     let parsed = reqwest::Url::parse(url).map_err(|_| ConfigError::StorefrontUrl(url.to_owned()))?;
     if !matches!(parsed.scheme(), "http" | "https") || parsed.cannot_be_a_base() {
@@ -299,6 +315,13 @@ mod tests {
         assert_eq!(normalise_storefront_url("http://localhost:3000/de/").unwrap(), "http://localhost:3000/de/");
         assert!(normalise_storefront_url("localhost:3000").is_err());
         assert!(normalise_storefront_url("ftp://shop.test/").is_err());
+    }
+
+    #[test]
+    fn webhook_urls_must_be_http() {
+        assert_eq!(parse_webhook_url("http://127.0.0.1:9000/hook").unwrap().as_str(), "http://127.0.0.1:9000/hook");
+        assert!(parse_webhook_url("127.0.0.1:9000").is_err());
+        assert!(parse_webhook_url("file:///etc/passwd").is_err());
     }
 
     #[test]

@@ -15,6 +15,8 @@ use crate::magento::schema::{MagentoSchema, build_schema};
 pub use crate::magento::settings::{Enumeration, Settings};
 use crate::magento::validation::{DocumentCache, SchemaIndex};
 use crate::mail::inbox::Events;
+use crate::mail::smtp_faults::SmtpFaults;
+use crate::mail::webhook::{self, Webhook};
 use crate::mail::{Content, Inbox, StoredMessage};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
@@ -40,6 +42,7 @@ pub struct Namespace {
     journal: Mutex<Journal>,
     rules: Mutex<Rules>,
     stubs: Mutex<AdminStubs>,
+    smtp_faults: Mutex<SmtpFaults>,
     /// Woken whenever the journal grows, for `/__admin/requests/wait`.
     pub journal_grew: Notify,
     pub clock: Clock,
@@ -63,6 +66,7 @@ impl Namespace {
             journal: Mutex::new(Journal::default()),
             rules: Mutex::new(rules),
             stubs: Mutex::new(AdminStubs::default()),
+            smtp_faults: Mutex::new(SmtpFaults::default()),
             journal_grew: Notify::new(),
             clock: Clock::default(),
         }
@@ -87,6 +91,11 @@ impl Namespace {
     /// The stubs added through the control API.
     pub fn stubs(&self) -> MutexGuard<'_, AdminStubs> {
         lock(&self.stubs)
+    }
+
+    /// `/__admin/smtp-faults`.
+    pub fn smtp_faults(&self) -> MutexGuard<'_, SmtpFaults> {
+        lock(&self.smtp_faults)
     }
 
     pub fn record(&self, entry: Entry) {
@@ -136,6 +145,8 @@ struct Shared {
     stubs: Arc<Stubs>,
     /// The HS256 key customer tokens are signed with (Magento's is derived from its crypt key).
     customer_token_key: Vec<u8>,
+    /// `--webhook-url`.
+    webhook: Option<Webhook>,
 }
 
 impl AppState {
@@ -171,6 +182,7 @@ impl AppState {
                 documents: DocumentCache::default(),
                 customer_token_key,
                 stubs: Arc::clone(&config.stubs),
+                webhook: config.webhook_url.clone().map(Webhook::new),
             }),
         }
     }
@@ -236,6 +248,11 @@ impl AppState {
 
     pub fn random(&self) -> &Random {
         &self.shared.random
+    }
+
+    /// `--webhook-url`, when given.
+    pub fn webhook(&self) -> Option<&Webhook> {
+        self.shared.webhook.as_ref()
     }
 
     pub fn customer_token_key(&self) -> &[u8] {
@@ -313,7 +330,12 @@ impl AppState {
             None => self.new_message_id()?,
         };
         let message = StoredMessage::new(id.clone(), message_id, namespace.clock.now(), content);
+        let notice = self.shared.webhook.as_ref().map(|webhook| (webhook, webhook::payload(&namespace.name, &message)));
         namespace.inbox().capture(message);
+        // Queued once stored, so a receiver that asks the inbox finds the message.
+        if let Some((webhook, payload)) = notice {
+            webhook.enqueue(payload);
+        }
         Ok(id)
     }
 

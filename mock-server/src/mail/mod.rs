@@ -11,7 +11,9 @@ pub mod received;
 pub mod reset_email;
 pub mod search;
 pub mod smtp;
+pub mod smtp_faults;
 pub mod stored;
+pub mod webhook;
 
 pub use inbox::Inbox;
 pub use message::Mailbox;

@@ -10,8 +10,9 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use super::received::Received;
+use super::smtp_faults::{Action, Stage};
 use super::stored::Content;
-use crate::state::AppState;
+use crate::state::{AppState, Namespace};
 
 /// Commands longer than this are refused (RFC 5321 allows 512; clients send less).
 const MAX_COMMAND_LINE: usize = 4096;
@@ -68,6 +69,10 @@ impl Session {
     async fn run(mut self, stream: TcpStream) -> std::io::Result<()> {
         let (read, mut write) = stream.into_split();
         let mut reader = BufReader::new(read);
+        if let Some(reply) = self.fault_before_data(Stage::Connect, None, None).await? {
+            write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+            return Ok(());
+        }
         write.write_all(b"220 mock-server ESMTP ready\r\n").await?;
         loop {
             let line = match read_line(&mut reader, MAX_COMMAND_LINE).await? {
@@ -79,7 +84,15 @@ impl Session {
                 Line::Closed => return Ok(()),
             };
             let (verb, argument) = line.split_once(' ').unwrap_or((line.as_str(), ""));
-            let reply = match verb.to_ascii_uppercase().as_str() {
+            let verb = verb.to_ascii_uppercase();
+            if let Some(reply) = self.fault_at_command(&verb, argument).await? {
+                write.write_all(format!("{reply}\r\n").as_bytes()).await?;
+                if reply.starts_with("421") {
+                    return Ok(());
+                }
+                continue;
+            }
+            let reply = match verb.as_str() {
                 "HELO" => "250 mock-server".to_owned(),
                 "EHLO" => format!(
                     "250-mock-server greets {}\r\n250-SIZE {}\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250-PIPELINING\r\n250-AUTH PLAIN LOGIN\r\n250 HELP",
@@ -130,6 +143,66 @@ impl Session {
             };
             write.write_all(reply.as_bytes()).await?;
             write.write_all(b"\r\n").await?;
+            // RFC 5321 3.8: 421 closes the channel.
+            if reply.starts_with("421") {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A scripted fault for MAIL or RCPT (when the command itself is well-formed).
+    async fn fault_at_command(&mut self, verb: &str, argument: &str) -> std::io::Result<Option<String>> {
+        let reply = match verb {
+            "MAIL" => match strip_prefix_ignore_case(argument, "FROM:") {
+                Some(rest) => self.fault_before_data(Stage::Mail, Some(&split_path(rest).0), None).await?,
+                None => None,
+            },
+            "RCPT" if self.from.is_some() => match strip_prefix_ignore_case(argument, "TO:") {
+                Some(rest) => {
+                    let from = self.from.clone();
+                    self.fault_before_data(Stage::Rcpt, from.as_deref(), Some(&split_path(rest).0)).await?
+                }
+                None => None,
+            },
+            _ => None,
+        };
+        // A refused MAIL leaves no transaction open.
+        if reply.is_some() && verb == "MAIL" {
+            self.reset();
+        }
+        Ok(reply)
+    }
+
+    /// Before DATA the message's `X-Mock-Namespace` header is unknown: these faults are the
+    /// default namespace's, where mail without the header lands.
+    async fn fault_before_data(
+        &self,
+        stage: Stage,
+        sender: Option<&str>,
+        recipient: Option<&str>,
+    ) -> std::io::Result<Option<String>> {
+        let Ok(namespace) = self.app.namespace("") else { return Ok(None) };
+        let recipients: Vec<&str> = recipient.into_iter().collect();
+        self.fault(&namespace, stage, sender, &recipients).await
+    }
+
+    /// Takes a matching fault, journals it and carries it out: the reply to send instead, none
+    /// (answer as usual, after its delay), or an error that ends the session (drop).
+    async fn fault(
+        &self,
+        namespace: &Namespace,
+        stage: Stage,
+        sender: Option<&str>,
+        recipients: &[&str],
+    ) -> std::io::Result<Option<String>> {
+        let Some(struck) = namespace.smtp_faults().take(stage, sender, recipients) else { return Ok(None) };
+        namespace.record(struck.journal_entry(&namespace.name, namespace.clock.now(), sender, recipients));
+        tracing::info!(target: "smtp", peer = %self.peer, namespace = %namespace.name, fault = %struck.id, ?stage, "scripted SMTP fault");
+        tokio::time::sleep(struck.delay).await;
+        match struck.action {
+            Action::Reply => Ok(struck.reply),
+            Action::Slow => Ok(None),
+            Action::Disconnect => Err(std::io::ErrorKind::ConnectionAborted.into()),
         }
     }
 
@@ -211,6 +284,10 @@ impl Session {
             Ok(namespace) => namespace,
             Err(error) => return Ok(format!("451 4.3.0 Error: {error}")),
         };
+        let recipient_refs: Vec<&str> = recipients.iter().map(String::as_str).collect();
+        if let Some(reply) = self.fault(&namespace, Stage::Data, from.as_deref(), &recipient_refs).await? {
+            return Ok(reply);
+        }
         let message_id = received.message_id.clone();
         match self.app.capture(&namespace, message_id, Content::Received(Box::new(received))) {
             Ok(id) => {

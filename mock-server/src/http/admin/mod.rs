@@ -7,6 +7,7 @@ mod clock;
 mod journal;
 mod scenarios;
 mod settings;
+mod smtp_faults;
 mod stubs;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -39,6 +40,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/scenarios/{id}", delete(scenarios::remove))
         .route("/stubs", get(stubs::list).post(stubs::add).delete(stubs::clear))
         .route("/stubs/{id}", delete(stubs::remove))
+        .route("/smtp-faults", get(smtp_faults::list).post(smtp_faults::add).delete(smtp_faults::clear))
+        .route("/smtp-faults/{id}", delete(smtp_faults::remove))
+        .route("/webhook", get(smtp_faults::webhook))
         .route("/requests", get(journal::list))
         .route("/requests/wait", get(journal::wait))
         .route("/messages/{id}", get(journal::captured_message))
