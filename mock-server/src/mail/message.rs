@@ -20,3 +20,31 @@ pub fn snippet_of(text: &str) -> String {
     let cut: String = collapsed.chars().take(250).collect();
     format!("{}...", cut.trim_end())
 }
+
+impl Mailbox {
+    /// An address as Go's `net/mail` (Mailpit's parser) accepts one: `local@domain`, both parts
+    /// present, no spaces or angle brackets left over.
+    pub fn has_address(&self) -> bool {
+        let address = self.address.as_str();
+        address.rsplit_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
+            && !address.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ','))
+    }
+
+    /// Mailpit's plus-address tags: everything after the first `+` of the local part, split on `+`.
+    pub fn plus_tags(&self) -> impl Iterator<Item = &str> {
+        let local = self.address.rsplit_once('@').map_or("", |(local, _)| local);
+        local.split_once('+').map(|(_, tags)| tags).unwrap_or_default().split('+').filter(|t| !t.is_empty())
+    }
+}
+
+/// Mailpit's `CleanTag`: characters other than ASCII letters, digits, `-`, `_`, `.`, `@` and
+/// space become spaces, runs of spaces one, trimmed, at most 100 bytes. Empty means no tag.
+pub fn clean_tag(tag: &str) -> String {
+    let replaced: String = tag
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') { c } else { ' ' })
+        .collect();
+    let mut cleaned = replaced.split_whitespace().collect::<Vec<_>>().join(" ");
+    cleaned.truncate(100);
+    cleaned
+}

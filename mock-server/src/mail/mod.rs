@@ -2,6 +2,8 @@
 //! captures both, and Mailpit's view of it.
 
 pub mod compose;
+#[cfg(test)]
+mod fuzz;
 pub mod inbox;
 pub mod links;
 pub mod luma;

@@ -1,7 +1,8 @@
 //! Mail that arrived from outside (SMTP, or `POST /api/v1/send`): kept as its RFC 5322 source,
 //! with the fields every list needs parsed once by a maintained MIME parser (mail-parser).
 
-use mail_parser::{Address, MessageParser, MessagePart, MimeHeaders};
+use mail_parser::parsers::MessageStream;
+use mail_parser::{Address, HeaderValue, Message, MessageParser, MessagePart, MimeHeaders};
 use md5::Md5;
 use serde::Serialize;
 use sha1::Sha1;
@@ -65,39 +66,45 @@ pub struct Parsed {
 }
 
 impl Received {
-    /// Parses `raw`; `envelope_to` are the SMTP recipients (for Bcc). `None` when the source is
-    /// not a message at all.
+    /// Parses `raw`; `envelope_to` are the SMTP recipients: those no address header names are
+    /// shown as Bcc, as Mailpit does, so mail whose headers are missing or unreadable still
+    /// shows who it went to. `None` when the source has no header at all.
     pub fn parse(raw: Vec<u8>, envelope_from: Option<&str>, envelope_to: &[String]) -> Option<Self> {
         let message = MessageParser::default().parse(&raw)?;
-        let from = message
-            .from()
-            .and_then(mailboxes_first)
-            .or_else(|| envelope_from.map(|address| Mailbox { name: String::new(), address: address.to_owned() }));
-        let to = message.to().map(mailboxes).unwrap_or_default();
-        let cc = message.cc().map(mailboxes).unwrap_or_default();
-        let named: Vec<String> = to.iter().chain(&cc).map(|m| m.address.to_lowercase()).collect();
-        let mut bcc = message.bcc().map(mailboxes).unwrap_or_default();
+        let from = match address_header(&message, "From") {
+            Some(list) => list.into_iter().find(Mailbox::has_address).unwrap_or_else(|| Mailbox {
+                // Mailpit shows an unreadable From as its decoded text, with no address.
+                name: message.header_raw("From").map(decode_text).unwrap_or_default(),
+                address: String::new(),
+            }),
+            None => Mailbox { name: String::new(), address: envelope_from.unwrap_or_default().to_owned() },
+        };
+        let to = address_header(&message, "To").unwrap_or_default();
+        let cc = address_header(&message, "Cc").unwrap_or_default();
+        let mut bcc = address_header(&message, "Bcc").unwrap_or_default();
         for recipient in envelope_to {
-            let known = named.contains(&recipient.to_lowercase())
-                || bcc.iter().any(|m| m.address.eq_ignore_ascii_case(recipient));
-            if !known {
-                bcc.push(Mailbox { name: String::new(), address: recipient.clone() });
+            let envelope = Mailbox { name: String::new(), address: recipient.clone() };
+            let named = to.iter().chain(&cc).chain(&bcc).any(|m| m.address.eq_ignore_ascii_case(recipient));
+            if !named && envelope.has_address() {
+                bcc.push(envelope);
             }
         }
+        // Mailpit decodes an encoded `X-Tags` before splitting it.
         let header_tags = message
             .header_raw("X-Tags")
-            .map(|tags| tags.split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect())
+            .map(|tags| decode_text(tags).split(',').map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()).collect())
             .unwrap_or_default();
         // mail-parser gives HTML-only mail a text rendering of its HTML.
         let snippet = snippet_of(&message.body_text(0).unwrap_or_default());
+        let attachments = message.attachments().filter(|part| is_attachment(part)).count();
         let received = Self {
             snippet,
-            from: from.unwrap_or(Mailbox { name: String::new(), address: String::new() }),
-            reply_to: message.reply_to().map(mailboxes).unwrap_or_default(),
+            from,
+            reply_to: address_header(&message, "Reply-To").unwrap_or_default(),
             subject: message.subject().unwrap_or_default().to_owned(),
             return_path: message.return_address().or(envelope_from).unwrap_or_default().to_owned(),
             message_id: message.message_id().map(str::to_owned),
-            attachments: message.attachment_count(),
+            attachments,
             header_tags,
             to,
             cc,
@@ -110,6 +117,46 @@ impl Received {
     pub fn parse_parts(&self) -> Parsed {
         parse_parts(&self.raw)
     }
+}
+
+/// The mailboxes of an address header with an address each (`None` when the header is absent).
+/// Groups (`team: a@x, b@y;`, `undisclosed-recipients:;`) give their members. An entry with no
+/// address whose decoded name holds addresses is read again: Python's legacy `email.header.Header`
+/// encodes a whole `Name <user+tag@host>` as one encoded word, which RFC 2047 forbids but mail
+/// clients show as the address it hides.
+fn address_header(message: &Message<'_>, name: &'static str) -> Option<Vec<Mailbox>> {
+    let value = message.header(name)?;
+    let HeaderValue::Address(address) = value else { return Some(Vec::new()) };
+    let mut found = Vec::new();
+    for mailbox in mailboxes(address) {
+        if mailbox.has_address() {
+            found.push(mailbox);
+        } else if mailbox.name.contains('@') {
+            let text = format!("{}\n", mailbox.name.replace(['\r', '\n'], " "));
+            if let HeaderValue::Address(inner) = MessageStream::new(text.as_bytes()).parse_address() {
+                found.extend(mailboxes(&inner).into_iter().filter(Mailbox::has_address));
+            }
+        }
+    }
+    Some(found)
+}
+
+/// A header's text with its encoded words decoded and its folding undone.
+fn decode_text(raw: &str) -> String {
+    let text = format!("{}\n", raw.trim_start().replace(['\r', '\n'], " "));
+    match MessageStream::new(text.as_bytes()).parse_unstructured() {
+        HeaderValue::Text(text) => text.trim().to_owned(),
+        _ => String::new(),
+    }
+}
+
+/// Mailpit (enmime) counts as attachments the parts sent as attachments and the untyped binaries.
+fn is_attachment(part: &MessagePart<'_>) -> bool {
+    disposition(part).as_deref() == Some("attachment") || content_type_of(part) == "application/octet-stream"
+}
+
+fn disposition(part: &MessagePart<'_>) -> Option<String> {
+    part.content_disposition().map(|d| d.ctype().to_ascii_lowercase())
 }
 
 /// Text, HTML, attachments and headers of any RFC 5322 source.
@@ -125,23 +172,37 @@ pub fn parse_parts(raw: &[u8]) -> Parsed {
     let mut attachments = Vec::new();
     let mut inline = Vec::new();
     for (index, part) in message.attachments().enumerate() {
-        let contents = part.contents();
+        // Where Mailpit (enmime) lists a part: attachments, inline parts (said so, or typed
+        // parts with no disposition), or nowhere (a further text body); only named ones are shown.
+        let disposition = disposition(part);
         let content_type = content_type_of(part);
-        let attachment = Attachment {
+        let list = if is_attachment(part) {
+            &mut attachments
+        } else if disposition.as_deref() == Some("inline")
+            || disposition.is_none() && !matches!(content_type.as_str(), "text/plain" | "text/html")
+        {
+            &mut inline
+        } else {
+            continue;
+        };
+        let content_id = part.content_id().unwrap_or_default().to_owned();
+        let file_name = part.attachment_name().map(str::to_owned).unwrap_or_else(|| content_id.clone());
+        if file_name.is_empty() {
+            continue;
+        }
+        let contents = part.contents();
+        list.push(Attachment {
             part_id: (index + 2).to_string(),
-            file_name: part.attachment_name().unwrap_or_default().to_owned(),
+            file_name,
             content_type,
-            content_id: part.content_id().unwrap_or_default().to_owned(),
+            content_id,
             size: contents.len(),
             checksums: Checksums {
                 md5: hex(&Md5::digest(contents)),
                 sha1: hex(&Sha1::digest(contents)),
                 sha256: hex(&Sha256::digest(contents)),
             },
-        };
-        let is_inline = part.content_disposition().is_some_and(|d| d.ctype().eq_ignore_ascii_case("inline"))
-            && !attachment.content_id.is_empty();
-        if is_inline { inline.push(attachment) } else { attachments.push(attachment) }
+        });
     }
     let headers = message.headers_raw().map(|(name, value)| (name.to_owned(), unfold(value))).collect();
     Parsed { text, html, attachments, inline, headers }
@@ -180,10 +241,6 @@ fn mailboxes(address: &Address<'_>) -> Vec<Mailbox> {
             address: addr.address.as_deref().unwrap_or_default().to_owned(),
         })
         .collect()
-}
-
-fn mailboxes_first(address: &Address<'_>) -> Option<Mailbox> {
-    mailboxes(address).into_iter().next()
 }
 
 #[cfg(test)]
@@ -228,5 +285,23 @@ PHA+SGVsbG88L3A+\r\n\
         assert!(parts.text.starts_with("Grüße, set a new password"));
         assert_eq!(parts.html, "<p>Hello</p>");
         assert!(parts.headers.iter().any(|(name, value)| name == "X-Tags" && value == "magento, reset"));
+    }
+
+    /// The reported bug: Python's legacy `Header("Name <user+tag@host>", "utf-8")` hides the
+    /// address in the encoded word; groups give their members; RCPT TO fills in the rest.
+    #[test]
+    fn addresses_inside_encoded_words_and_groups_are_found() {
+        let raw = "From: =?utf-8?q?Shop_K=C3=BCche_=3Csupport=40shop=2Etest=3E?=\r\n\
+To: =?utf-8?b?SsO8cmdlbiBNw7xsbGVyIDxqdWVyZ2VuK3Nob3BAZXhhbXBsZS5jb20+?=, undisclosed-recipients:;\r\n\
+Cc: team: a@x.test, \"B\" <b+qa@x.test>;\r\n\
+\r\n\
+Hi\r\n";
+        let envelope = ["juergen+shop@example.com".to_owned(), "hidden@example.com".to_owned(), "nope".to_owned()];
+        let received = Received::parse(raw.as_bytes().to_vec(), None, &envelope).unwrap();
+        let mailbox = |name: &str, address: &str| Mailbox { name: name.into(), address: address.into() };
+        assert_eq!(received.from, mailbox("Shop Küche", "support@shop.test"));
+        assert_eq!(received.to, vec![mailbox("Jürgen Müller", "juergen+shop@example.com")]);
+        assert_eq!(received.cc, vec![mailbox("", "a@x.test"), mailbox("B", "b+qa@x.test")]);
+        assert_eq!(received.bcc, vec![mailbox("", "hidden@example.com")]);
     }
 }

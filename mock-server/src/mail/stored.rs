@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use time::OffsetDateTime;
 
 use super::links;
-use super::message::{Mailbox, snippet_of};
+use super::message::{Mailbox, clean_tag, snippet_of};
 use super::received::{self, Parsed, Received, parse_parts};
 use super::reset_email::ResetEmail;
 
@@ -49,18 +49,18 @@ impl StoredMessage {
         })
     }
 
-    /// Plus-addressing (`user+tag@`) and an `X-Tags` header tag a message, as in Mailpit.
+    /// Plus-addressing (`user+tag@` in From, To, Cc or Bcc) and an `X-Tags` header tag a message,
+    /// cleaned and deduplicated as in Mailpit.
     fn derive_tags(&self) -> Vec<String> {
         let mut tags: Vec<String> = match &self.content {
             Content::Received(received) => received.header_tags.clone(),
             Content::Reset(_) => Vec::new(),
         };
-        for mailbox in self.to().iter().chain(&self.cc()) {
-            let local = mailbox.address.rsplit_once('@').map_or("", |(local, _)| local);
-            if let Some((_, tag)) = local.split_once('+').filter(|(_, tag)| !tag.is_empty()) {
-                tags.push(tag.to_owned());
-            }
+        let from = self.from();
+        for mailbox in self.to().iter().chain(&self.cc()).chain(&self.bcc()).chain([&from]) {
+            tags.extend(mailbox.plus_tags().map(str::to_owned));
         }
+        let mut tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).filter(|t| !t.is_empty()).collect();
         tags.sort_unstable_by_key(|t| t.to_lowercase());
         tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         tags

@@ -14,6 +14,7 @@ mod inbox_api;
 mod journey;
 mod layers;
 mod luma_recordings;
+mod mail_oddities;
 mod mailpit;
 mod namespaces;
 mod openapi;
