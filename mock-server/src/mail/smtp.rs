@@ -55,8 +55,10 @@ struct Session {
     recipients: Vec<String>,
 }
 
+/// A line as bytes: DATA keeps them as sent (8-bit bodies need not be UTF-8); commands are
+/// read as text.
 enum Line {
-    Text(String),
+    Text(Vec<u8>),
     TooLong,
     Closed,
 }
@@ -76,7 +78,7 @@ impl Session {
         write.write_all(b"220 mock-server ESMTP ready\r\n").await?;
         loop {
             let line = match read_line(&mut reader, MAX_COMMAND_LINE).await? {
-                Line::Text(line) => line,
+                Line::Text(line) => String::from_utf8_lossy(&line).into_owned(),
                 Line::TooLong => {
                     write.write_all(b"500 5.5.2 Line too long\r\n").await?;
                     continue;
@@ -259,15 +261,15 @@ impl Session {
                 }
                 Line::Closed => return Err(std::io::ErrorKind::UnexpectedEof.into()),
             };
-            if line == "." {
+            if line == b"." {
                 break;
             }
-            let line = line.strip_prefix('.').unwrap_or(&line);
+            let line = line.strip_prefix(b".").unwrap_or(&line);
             if raw.len() + line.len() + 2 > self.max_message_bytes {
                 too_big = true;
             }
             if !too_big {
-                raw.extend_from_slice(line.as_bytes());
+                raw.extend_from_slice(line);
                 raw.extend_from_slice(b"\r\n");
             }
         }
@@ -369,7 +371,7 @@ fn finish(mut line: Vec<u8>, too_long: bool) -> Line {
     while line.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
         line.pop();
     }
-    Line::Text(String::from_utf8_lossy(&line).into_owned())
+    Line::Text(line)
 }
 
 #[cfg(test)]
@@ -392,7 +394,7 @@ mod tests {
         let input = format!("{}\r\nNOOP\r\n", "x".repeat(10_000));
         let mut reader = BufReader::new(input.as_bytes());
         assert!(matches!(read_line(&mut reader, 100).await.unwrap(), Line::TooLong));
-        assert!(matches!(read_line(&mut reader, 100).await.unwrap(), Line::Text(line) if line == "NOOP"));
+        assert!(matches!(read_line(&mut reader, 100).await.unwrap(), Line::Text(line) if line == b"NOOP"));
         assert!(matches!(read_line(&mut reader, 100).await.unwrap(), Line::Closed));
     }
 }

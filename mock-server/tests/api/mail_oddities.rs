@@ -62,6 +62,15 @@ fn deliver(smtp_port: u16, cases: &[Value]) -> Vec<String> {
     String::from_utf8(output.stdout).unwrap().lines().map(str::to_owned).collect()
 }
 
+/// A source with CRLF line ends made LF and trailing line ends dropped, to compare across both.
+fn lines(bytes: &[u8]) -> Vec<u8> {
+    let mut text: Vec<u8> = bytes.iter().copied().filter(|&b| b != b'\r').collect();
+    while text.last() == Some(&b'\n') {
+        text.pop();
+    }
+    text
+}
+
 /// What differs between the expectation and the API's answers, one line each.
 fn differences(case: &Value, message: &Value, summary: &Value, admin: &Value) -> Vec<String> {
     let mut found = Vec::new();
@@ -131,6 +140,12 @@ async fn every_oddity_delivered_over_smtp_reads_back_as_expected() {
         let admin = TestApp::send(app.get(&format!("/__admin/messages/{id}"))).await.json();
         for difference in differences(case, &message, summary, &admin) {
             report.push(format!("{}: {difference}", case["file"].as_str().unwrap()));
+        }
+        // The source is kept as sent, 8-bit bytes included (smtplib only makes line ends CRLF).
+        let raw = app.get(&format!("/api/v1/message/{id}/raw")).send().await.unwrap().bytes().await.unwrap();
+        let sent = std::fs::read(corpus_dir().join(case["file"].as_str().unwrap())).unwrap();
+        if lines(&raw) != lines(&sent) {
+            report.push(format!("{}: the raw source differs from the bytes sent", case["file"].as_str().unwrap()));
         }
     }
     assert!(report.is_empty(), "{} differences:\n{}", report.len(), report.join("\n"));
