@@ -82,9 +82,9 @@ mod stubs;
 pub use config::{Config, ConfigError, Throttle};
 pub use http::router;
 pub use library::{
-    Clock, ClockReading, Customer, GraphQlRequest, GraphQlResponse, JournalEntry, LockState, MockClient,
-    MockServer, MockServerBuilder, MockServerError, NewCustomer, RESET_LINK_TIMEOUT, RequestFilter, ResetEmail,
-    ResetToken, Rule, ScenarioRule,
+    Clock, ClockReading, Customer, GraphQlRequest, GraphQlResponse, JournalEntry, LockState, MockClient, MockServer,
+    MockServerBuilder, MockServerError, NewCustomer, RESET_LINK_TIMEOUT, RequestFilter, ResetEmail, ResetToken, Rule,
+    ScenarioRule,
 };
 pub use magento::{MagentoMode, MagentoVersion};
 pub use state::AppState;

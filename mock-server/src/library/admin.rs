@@ -11,7 +11,9 @@ use time::OffsetDateTime;
 use super::client::MockClient;
 use super::error::{MockServerError, Result};
 use super::routes;
-use super::types::{ClockReading, Customer, JournalEntry, LockState, NewCustomer, RequestFilter, ResetToken, Rule, ScenarioRule};
+use super::types::{
+    ClockReading, Customer, JournalEntry, LockState, NewCustomer, RequestFilter, ResetToken, Rule, ScenarioRule,
+};
 
 /// The server's longest single wait (`/__admin/requests/wait` caps `timeout_ms` there).
 const MAX_WAIT: Duration = Duration::from_secs(60);

@@ -46,7 +46,10 @@ pub struct MockClient {
 /// Without the admin token, which must not end up in test logs.
 impl std::fmt::Debug for MockClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MockClient").field("base", &self.uri()).field("namespace", &self.namespace).finish_non_exhaustive()
+        f.debug_struct("MockClient")
+            .field("base", &self.uri())
+            .field("namespace", &self.namespace)
+            .finish_non_exhaustive()
     }
 }
 
@@ -54,7 +57,8 @@ impl MockClient {
     /// A client of a server already running at `base` (`http://127.0.0.1:4000`): a container, a
     /// binary started by the test harness. `admin_token` when it runs with `--admin-token`.
     pub fn connect(base: &str, admin_token: Option<&str>) -> Result<Self> {
-        let mut base = Url::parse(base).map_err(|e| MockServerError::Url { url: base.to_owned(), reason: e.to_string() })?;
+        let mut base =
+            Url::parse(base).map_err(|e| MockServerError::Url { url: base.to_owned(), reason: e.to_string() })?;
         if base.cannot_be_a_base() || !matches!(base.scheme(), "http" | "https") {
             return Err(MockServerError::Url { url: base.to_string(), reason: "not an http(s) URL".to_owned() });
         }
@@ -95,7 +99,8 @@ impl MockClient {
         if self.namespace.is_empty() {
             return Ok(request);
         }
-        let value = HeaderValue::from_str(&self.namespace).map_err(|_| MockServerError::Namespace(self.namespace.clone()))?;
+        let value =
+            HeaderValue::from_str(&self.namespace).map_err(|_| MockServerError::Namespace(self.namespace.clone()))?;
         Ok(request.header(NAMESPACE, value))
     }
 

@@ -10,7 +10,9 @@ pub enum MockServerError {
     #[error("cannot configure the mock: {0}")]
     Config(#[from] crate::config::ConfigError),
     /// `MockServerBuilder::magento_version` was given a release the mock does not imitate.
-    #[error("unsupported Magento version {0:?}: expected 2.4.0 to 2.4.8 (a patch such as 2.4.7-p3 behaves as its base release)")]
+    #[error(
+        "unsupported Magento version {0:?}: expected 2.4.0 to 2.4.8 (a patch such as 2.4.7-p3 behaves as its base release)"
+    )]
     UnsupportedVersion(String),
     /// No loopback port could be bound.
     #[error("cannot listen on 127.0.0.1: {0}")]
@@ -41,10 +43,7 @@ pub enum MockServerError {
     NoRequest { filter: String, namespace: String, timeout: Duration },
     /// No reset email arrived before the timeout; `answers` are what the reset requests for this
     /// address got, which usually says why (an unknown address, a scripted state, a throttle).
-    #[error(
-        "no reset email to {email} within {timeout:?} in namespace {namespace:?}; {}",
-        describe_answers(answers)
-    )]
+    #[error("no reset email to {email} within {timeout:?} in namespace {namespace:?}; {}", describe_answers(answers))]
     NoResetEmail { email: String, namespace: String, timeout: Duration, answers: Vec<String> },
     /// The captured email holds no `createPassword` link (a custom template?).
     #[error("the email {id} to {email} has no reset link (subject {subject:?})")]

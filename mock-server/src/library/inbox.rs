@@ -61,7 +61,11 @@ impl MockClient {
         };
         let message: CapturedMessage = self.call(routes::CAPTURED_MESSAGE, &[&id], &[], None).await?;
         let (Some(link), Some(token)) = (message.reset_link, message.token) else {
-            return Err(MockServerError::NoResetLink { id: message.id, email: email.to_owned(), subject: message.subject });
+            return Err(MockServerError::NoResetLink {
+                id: message.id,
+                email: email.to_owned(),
+                subject: message.subject,
+            });
         };
         let customer_id = match link_id(&link) {
             Some(id) => Some(id),
@@ -102,7 +106,8 @@ mod tests {
 
     #[test]
     fn the_customer_id_comes_from_the_links_id_when_it_has_one() {
-        let with = "http://localhost:3000/customer/account/createPassword/?email=roni_cost%40example.com&id=1&token=abc";
+        let with =
+            "http://localhost:3000/customer/account/createPassword/?email=roni_cost%40example.com&id=1&token=abc";
         assert_eq!(link_id(with), Some(1));
         assert_eq!(link_id("http://localhost:3000/customer/account/createPassword/?token=abc"), None);
     }

@@ -85,7 +85,10 @@ mod tests {
     #[test]
     fn parameters_become_one_encoded_segment_each() {
         let base = Url::parse("http://127.0.0.1:4000/").unwrap();
-        assert_eq!(LOCK.url(&base, &["a/b@example.com"]).as_str(), "http://127.0.0.1:4000/__admin/customers/a%2Fb@example.com/lock");
+        assert_eq!(
+            LOCK.url(&base, &["a/b@example.com"]).as_str(),
+            "http://127.0.0.1:4000/__admin/customers/a%2Fb@example.com/lock"
+        );
         assert_eq!(CLOCK.url(&base, &[]).as_str(), "http://127.0.0.1:4000/__admin/clock");
     }
 }

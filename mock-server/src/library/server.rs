@@ -24,8 +24,8 @@ use crate::magento::{MagentoMode, MagentoVersion};
 /// use mock_server::MockServer;
 ///
 /// let server = MockServer::start().await?;
-/// let answer = server.graphql("{ isEmailAvailable(email: \"roni_cost@example.com\") { is_email_available } }").send().await?;
-/// assert_eq!(answer.data()["isEmailAvailable"]["is_email_available"], false);
+/// let answer = server.graphql("{ storeConfig { store_code } }").send().await?;
+/// assert_eq!(answer.data()["storeConfig"]["store_code"], "default");
 /// assert!(server.graphql_url().starts_with("http://127.0.0.1:"));
 /// assert_eq!(server.smtp_address(), None); // off unless asked for
 /// # Ok(()) }
@@ -230,7 +230,8 @@ impl MockServerBuilder {
         }
         let mut config = Config::from_args(&args)?;
         if let FixturesSource::Toml(text) = &self.fixtures {
-            config.fixtures = Fixtures::parse(text, "MockServerBuilder::fixtures_toml").map_err(crate::config::ConfigError::from)?;
+            config.fixtures =
+                Fixtures::parse(text, "MockServerBuilder::fixtures_toml").map_err(crate::config::ConfigError::from)?;
         }
         let app = crate::Application::build(config).await.map_err(MockServerError::Bind)?;
         let address = app.address();

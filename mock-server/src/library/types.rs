@@ -32,7 +32,13 @@ pub struct NewCustomer {
 
 impl NewCustomer {
     pub fn new(email: impl Into<String>, password: impl Into<String>) -> Self {
-        Self { email: email.into(), password: password.into(), firstname: String::new(), lastname: String::new(), locked: false }
+        Self {
+            email: email.into(),
+            password: password.into(),
+            firstname: String::new(),
+            lastname: String::new(),
+            locked: false,
+        }
     }
 
     pub fn name(mut self, firstname: impl Into<String>, lastname: impl Into<String>) -> Self {

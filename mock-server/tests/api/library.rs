@@ -33,9 +33,14 @@ async fn a_reset_journey_through_the_library_api() -> Result<(), MockServerError
     assert_eq!(reset.data(), &json!({ "resetPassword": true }));
 
     let sign_in = "mutation($e: String!, $p: String!) { generateCustomerToken(email: $e, password: $p) { token } }";
-    let signed_in = mock.graphql(sign_in).variables(json!({ "e": "roni_cost@example.com", "p": "N3w-Passw0rd!" })).send().await?;
+    let signed_in =
+        mock.graphql(sign_in).variables(json!({ "e": "roni_cost@example.com", "p": "N3w-Passw0rd!" })).send().await?;
     assert!(signed_in.data()["generateCustomerToken"]["token"].is_string(), "{}", signed_in.text());
-    let old = mock.graphql(sign_in).variables(json!({ "e": "roni_cost@example.com", "p": "roni_cost3@example.com" })).send().await?;
+    let old = mock
+        .graphql(sign_in)
+        .variables(json!({ "e": "roni_cost@example.com", "p": "roni_cost3@example.com" }))
+        .send()
+        .await?;
     assert_eq!(old.data()["generateCustomerToken"], serde_json::Value::Null);
     Ok(())
 }
@@ -47,7 +52,10 @@ fn the_readme_shows_the_journey_test_as_it_is() {
     let start = source.find("#[tokio::test]\nasync fn a_reset_journey").expect("the journey test");
     let end = start + source[start..].find("\n}\n").expect("its end") + 3;
     let readme = include_str!("../../../README.md");
-    assert!(readme.contains(&source[start..end]), "README's \"From Rust\" example differs from the test; copy it again");
+    assert!(
+        readme.contains(&source[start..end]),
+        "README's \"From Rust\" example differs from the test; copy it again"
+    );
 }
 
 #[tokio::test]
@@ -60,7 +68,10 @@ async fn the_reset_email_carries_its_token_recipient_and_request() {
     assert_eq!(email.to, [RONI]);
     assert_eq!(server.reset_token(RONI).await.unwrap().map(|t| t.token), Some(email.token.clone()));
     let request = email.request.expect("the request that sent it");
-    assert_eq!((request.operation.as_str(), request.message_id.as_deref()), ("requestPasswordResetEmail", Some(email.inbox_id.as_str())));
+    assert_eq!(
+        (request.operation.as_str(), request.message_id.as_deref()),
+        ("requestPasswordResetEmail", Some(email.inbox_id.as_str()))
+    );
     let inbox = server.messages().await.unwrap();
     assert_eq!(inbox["messages"][0]["ID"], email.inbox_id.as_str());
 }
@@ -75,7 +86,10 @@ async fn no_reset_email_is_an_error_saying_what_the_requests_were_answered() {
     let failed = server.graphql(&query).scenario("mail-failure").send().await.unwrap();
     assert_eq!(failed.data(), &json!({ "requestPasswordResetEmail": false }));
     let error = server.wait_for_reset_link_within(RONI, Duration::from_millis(300)).await.unwrap_err();
-    assert!(matches!(&error, MockServerError::NoResetEmail { answers, .. } if answers == &["false (scripted: mail-failure)"]), "{error}");
+    assert!(
+        matches!(&error, MockServerError::NoResetEmail { answers, .. } if answers == &["false (scripted: mail-failure)"]),
+        "{error}"
+    );
 }
 
 #[tokio::test]
@@ -96,7 +110,8 @@ async fn a_reset_email_sent_while_waiting_is_found() {
 async fn customers_and_locks() {
     let server = MockServer::start().await.unwrap();
     let mock = server.namespace("customers");
-    let ada = mock.add_customer(NewCustomer::new("ada@example.com", "Lovelace1815!").name("Ada", "Lovelace")).await.unwrap();
+    let ada =
+        mock.add_customer(NewCustomer::new("ada@example.com", "Lovelace1815!").name("Ada", "Lovelace")).await.unwrap();
     assert_eq!((ada.email.as_str(), ada.firstname.as_str(), ada.locked), ("ada@example.com", "Ada", false));
     assert_eq!(mock.customer("ADA@example.com").await.unwrap(), Some(ada.clone()));
     assert_eq!(server.customer("ada@example.com").await.unwrap(), None, "another namespace");
@@ -116,7 +131,10 @@ async fn customers_and_locks() {
     mock.remove_customer("ada@example.com").await.unwrap();
     assert_eq!(mock.customer("ada@example.com").await.unwrap(), None);
     let missing = mock.lock("nobody@example.com").await.unwrap_err();
-    assert!(matches!(&missing, MockServerError::Refused { status: 404, reason, .. } if reason.contains("nobody@example.com")), "{missing}");
+    assert!(
+        matches!(&missing, MockServerError::Refused { status: 404, reason, .. } if reason.contains("nobody@example.com")),
+        "{missing}"
+    );
 }
 
 #[tokio::test]
@@ -171,9 +189,15 @@ async fn the_journal_lists_and_waits() {
     mock.graphql("{ storeConfig { store_code } }").send().await.unwrap();
     mock.graphql(&format!("mutation {{ requestPasswordResetEmail(email: \"{RONI}\") }}")).send().await.unwrap();
     let entry = mock.wait_for_request(&reset, Duration::from_secs(5)).await.unwrap();
-    assert_eq!((entry.kind.as_str(), entry.email.as_deref(), entry.result.clone()), ("mutation", Some(RONI), json!(true)));
+    assert_eq!(
+        (entry.kind.as_str(), entry.email.as_deref(), entry.result.clone()),
+        ("mutation", Some(RONI), json!(true))
+    );
     let all = mock.received_requests().await.unwrap();
-    assert_eq!(all.iter().map(|e| e.operation.as_str()).collect::<Vec<_>>(), ["storeConfig", "requestPasswordResetEmail"]);
+    assert_eq!(
+        all.iter().map(|e| e.operation.as_str()).collect::<Vec<_>>(),
+        ["storeConfig", "requestPasswordResetEmail"]
+    );
     assert!(mock.requests(&reset.clone().after(entry.id)).await.unwrap().is_empty());
     assert!(server.received_requests().await.unwrap().is_empty(), "another namespace");
 
