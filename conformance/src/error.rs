@@ -21,12 +21,10 @@ pub enum SetupError {
     NotHttp { what: &'static str, text: String },
     #[error("cannot build the HTTP client: {0}")]
     HttpClient(#[source] reqwest::Error),
-    #[error("the built-in mock's fixtures: {0}")]
-    BuiltinConfig(#[from] mock_server::config::ConfigError),
     #[error("the built-in mock cannot imitate {0}")]
     BuiltinRelease(Release),
     #[error("cannot start the built-in mock: {0}")]
-    BuiltinStart(#[source] std::io::Error),
+    BuiltinStart(#[source] mock_server::MockServerError),
     #[error("the target {url} cannot be reached: {reason}")]
     Unreachable { url: Url, reason: String },
     #[error("the target {url} answered HTTP {status} with no body")]

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize};
 use std::time::{Duration, Instant};
 
 use reqwest::Url;
-use tokio::sync::{Semaphore, oneshot};
+use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::admin::Admin;
@@ -94,23 +94,23 @@ impl Default for Options {
 /// Keeps the in-process mock running; dropping it stops the server.
 #[derive(Debug)]
 pub struct Builtin {
-    _stop: oneshot::Sender<()>,
+    _server: mock_server::MockServer,
     pub address: std::net::SocketAddr,
 }
 
-/// Starts the mock in-process, imitating `release`, throttling or not.
+/// Starts the mock in-process (the library's `MockServer`), imitating `release`, throttling or not.
 pub async fn start_builtin(release: Release, throttle: bool) -> Result<Builtin, SetupError> {
-    use mock_server::config::{Config, Throttle};
-    let mut config = Config::for_tests()?;
-    config.magento_version = release.to_string().parse().map_err(|_| SetupError::BuiltinRelease(release))?;
-    config.throttle = if throttle { Throttle::WebForms } else { Throttle::Magento };
-    let app = mock_server::Application::build(config).await.map_err(SetupError::BuiltinStart)?;
-    let address = app.address();
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until(async move {
-        let _ = stopped.await;
-    }));
-    Ok(Builtin { _stop: stop, address })
+    use mock_server::config::Throttle;
+    let server = mock_server::MockServer::builder()
+        .magento_version(release.to_string())
+        .throttle(if throttle { Throttle::WebForms } else { Throttle::Magento })
+        .start()
+        .await
+        .map_err(|e| match e {
+            mock_server::MockServerError::UnsupportedVersion(_) => SetupError::BuiltinRelease(release),
+            other => SetupError::BuiltinStart(other),
+        })?;
+    Ok(Builtin { address: server.address(), _server: server })
 }
 
 fn parse_url(what: &'static str, text: &str) -> Result<Url, SetupError> {

@@ -134,6 +134,15 @@ pub struct ServeArgs {
 }
 
 impl ServeArgs {
+    /// Every flag at its default, as the command line has it, without reading the environment: a
+    /// library call must not pick up a `MOCK_*` variable set for some other server.
+    pub fn defaults() -> Result<Self, ConfigError> {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Cli::command().mut_args(|arg| arg.env(None::<&'static str>));
+        let matches = command.try_get_matches_from(["mock-server"]).map_err(ConfigError::Defaults)?;
+        Self::from_arg_matches(&matches).map_err(ConfigError::Defaults)
+    }
+
     /// The serve arguments of a command line (`mock-server [serve] ...`), for embedding and tests.
     pub fn try_from_command_line<I, T>(args: I) -> Result<Self, clap::Error>
     where
@@ -212,6 +221,8 @@ pub enum ConfigError {
     Stubs(#[from] StubsError),
     #[error("--webhook-url {0:?} is not an http(s) URL")]
     WebhookUrl(String),
+    #[error("the defaults of the command line do not parse: {0}")]
+    Defaults(#[source] clap::Error),
 }
 
 impl Config {
@@ -267,7 +278,7 @@ impl Config {
 
     /// The defaults on the built-in fixtures, listening on an ephemeral loopback port (for tests).
     pub fn for_tests() -> Result<Self, ConfigError> {
-        let mut args = Cli::parse_from(["mock-server"]).serve;
+        let mut args = ServeArgs::defaults()?;
         args.listen = SocketAddr::from(([127, 0, 0, 1], 0));
         args.smtp_listen = SmtpListen(Some(SocketAddr::from(([127, 0, 0, 1], 0))));
         Self::from_args(&args)
@@ -331,6 +342,16 @@ mod tests {
         assert_eq!(args.magento_version.to_string(), "2.4.8");
         assert_eq!(args.throttle, Throttle::Magento);
         assert_eq!(args.max_messages, 500);
+    }
+
+    /// `MOCK_*` variables are for the binary; a server started from code ignores them.
+    #[test]
+    fn the_defaults_in_code_read_no_environment() {
+        let from_code = ServeArgs::defaults().unwrap();
+        let from_line = Cli::try_parse_from(["mock-server"]).unwrap().serve;
+        assert_eq!(format!("{from_code:?}"), format!("{from_line:?}"));
+        let command = <Cli as clap::CommandFactory>::command().mut_args(|arg| arg.env(None::<&'static str>));
+        assert!(command.get_arguments().all(|arg| arg.get_env().is_none()));
     }
 
     #[test]

@@ -5,13 +5,42 @@
 //! Magento release it imitates, captures the store's emails in an inbox that speaks Mailpit's API,
 //! and lets tests script outcomes and move its clock.
 //!
-//! The public surface is small: [`Application`] (bind, then serve until shutdown), its
-//! [`Config`], [`router`] for driving the HTTP surface without a socket, [`AppState`] behind it,
-//! and the [`magento`] module: the imitation itself, usable without a server. Everything else is
+//! The public surface is small. For tests: [`MockServer`] (start it in-process on a free port,
+//! stop it by dropping it) and the typed helpers of [`MockClient`] over the control API and the
+//! inbox, per namespace. For embedding: [`Application`] (bind, then serve until shutdown), its
+//! [`Config`], [`router`] for driving the HTTP surface without a socket, [`AppState`] behind it.
+//! And the [`magento`] module: the imitation itself, usable without a server. Everything else is
 //! internal.
+//!
+//! # Use it from your tests
+//! ```
+//! use mock_server::{MockServer, MockServerError};
+//! use serde_json::json;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), MockServerError> {
+//! let server = MockServer::start().await?; // a free loopback port; stops when dropped
+//! let mock = server.namespace("my-test"); // this test's own accounts, inbox, journal and clock
+//!
+//! mock.graphql("mutation($email: String!) { requestPasswordResetEmail(email: $email) }")
+//!     .variables(json!({ "email": "roni_cost@example.com" }))
+//!     .send()
+//!     .await?;
+//! let email = mock.wait_for_reset_link("roni_cost@example.com").await?;
+//! assert!(email.link.contains("customer/account/createPassword/"));
+//!
+//! let reset = mock
+//!     .graphql("mutation($t: String!) { resetPassword(email: \"roni_cost@example.com\", resetPasswordToken: $t, newPassword: \"N3w-Passw0rd!\") }")
+//!     .variables(json!({ "t": email.token }))
+//!     .send()
+//!     .await?;
+//! assert_eq!(reset.data(), &json!({ "resetPassword": true }));
+//! # Ok(()) }
+//! ```
 //!
 //! # Layout
 //! - [`config`]: the command line, every flag with an environment twin.
+//! - `library`: [`MockServer`] and the typed helpers for Rust tests.
 //! - [`magento`]: the imitation: releases, error catalogue, checks in Magento's order, the
 //!   schema, webonyx-style validation and the rendering of answers. It names nothing of the
 //!   server: resolvers are given narrow `Services` (`magento/context.rs`).
@@ -25,7 +54,7 @@
 //! - [`state`]: settings and namespaces shared by all of them; `clock` and `random` are the
 //!   single sources of time and randomness.
 //!
-//! # Example
+//! # Embedding
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let config = mock_server::Config::for_tests()?;
@@ -42,6 +71,7 @@ pub mod config;
 mod fixtures;
 pub mod http;
 mod journal;
+mod library;
 pub mod magento;
 mod mail;
 mod random;
@@ -51,6 +81,11 @@ mod stubs;
 
 pub use config::{Config, ConfigError, Throttle};
 pub use http::router;
+pub use library::{
+    Clock, ClockReading, Customer, GraphQlRequest, GraphQlResponse, JournalEntry, LockState, MockClient, MockServer,
+    MockServerBuilder, MockServerError, NewCustomer, RESET_LINK_TIMEOUT, RequestFilter, ResetEmail, ResetToken, Rule,
+    ScenarioRule,
+};
 pub use magento::{MagentoMode, MagentoVersion};
 pub use state::AppState;
 

@@ -109,12 +109,7 @@ impl TestApp {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Answer {
-        let query = format!(
-            "mutation {{\n  generateCustomerToken(email: {}, password: {}) {{\n    token\n  }}\n}}",
-            literal(email),
-            literal(password)
-        );
-        self.graphql(&query).await
+        self.graphql(&sign_in_document(email, password)).await
     }
 
     /// The live reset token, read through the control API.
@@ -145,6 +140,14 @@ pub fn literal(text: &str) -> String {
 /// Laid out like the documented example: the field at line 2, column 3.
 pub fn request_reset_document(email: &str) -> String {
     format!("mutation {{\n  requestPasswordResetEmail(email: {})\n}}", literal(email))
+}
+
+pub fn sign_in_document(email: &str, password: &str) -> String {
+    format!(
+        "mutation {{\n  generateCustomerToken(email: {}, password: {}) {{\n    token\n  }}\n}}",
+        literal(email),
+        literal(password)
+    )
 }
 
 pub fn reset_password_document(email: &str, token: &str, new_password: &str) -> String {

@@ -13,6 +13,7 @@ mod fuzz;
 mod inbox_api;
 mod journey;
 mod layers;
+mod library;
 mod luma_recordings;
 mod mail_oddities;
 mod mailpit;

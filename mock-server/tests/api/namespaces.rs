@@ -2,38 +2,47 @@
 //! scenarios and clock apart.
 
 use reqwest::StatusCode;
-use serde_json::json;
 
-use crate::helpers::{TestApp, join_all, spawn_app, token_from_link};
+use std::time::Duration;
+
+use mock_server::{GraphQlResponse, MockClient, MockServer, ScenarioRule};
+
+use crate::helpers::{TestApp, join_all, request_reset_document, reset_password_document, sign_in_document, spawn_app};
 
 const RONI: &str = "roni_cost@example.com";
 
-/// 32 journeys at once, one per namespace, each seeing only its own world.
+/// 32 journeys at once, one per namespace, each seeing only its own world (through the library's
+/// `MockClient`, one per namespace).
 #[tokio::test]
 async fn thirty_two_concurrent_journeys_in_distinct_namespaces_see_only_their_own_world() {
-    let server = spawn_app("2.4.8").await;
-    let journeys = (0..32).map(|n| {
-        let app = server.in_namespace(&format!("journey-{n}"));
+    let server = MockServer::start().await.unwrap();
+    let journeys = (0..32u64).map(|n| {
+        let mock = server.namespace(&format!("journey-{n}"));
         async move {
             // Each namespace has its own scenario rule and clock.
-            let rule = json!({ "operation": "generateCustomerToken", "email": "nobody@example.com", "state": "internal-error" });
-            TestApp::send(app.post("/__admin/scenarios").json(&rule)).await;
-            app.advance_clock(n * 60).await;
+            let rule =
+                ScenarioRule::state("internal-error").operation("generateCustomerToken").email("nobody@example.com");
+            mock.scenario(rule).await.unwrap();
+            mock.clock().advance(Duration::from_secs(n * 60)).await.unwrap();
 
-            assert_eq!(app.request_reset(RONI).await.json()["data"]["requestPasswordResetEmail"], true);
-            let inbox = app.messages().await;
-            assert_eq!(inbox["total"], 1, "journey {n} sees only its own email");
-            let message = app.message("latest").await.json();
-            let token = token_from_link(message["Text"].as_str().unwrap());
-            assert_eq!(app.live_token(RONI).await.as_deref(), Some(token.as_str()));
+            let requested = mock.graphql(&request_reset_document(RONI)).send().await.unwrap();
+            assert_eq!(requested.data()["requestPasswordResetEmail"], true);
+            assert_eq!(mock.messages().await.unwrap()["total"], 1, "journey {n} sees only its own email");
+            let token = mock.wait_for_reset_link(RONI).await.unwrap().token;
+            assert_eq!(mock.reset_token(RONI).await.unwrap().map(|t| t.token).as_deref(), Some(token.as_str()));
             let password = format!("N3w-Passw0rd-{n}!");
-            assert_eq!(app.reset_password(RONI, &token, &password).await.json()["data"]["resetPassword"], true);
-            assert!(app.sign_in(RONI, &password).await.json()["data"]["generateCustomerToken"]["token"].is_string());
+            let reset = mock.graphql(&reset_password_document(RONI, &token, &password)).send().await.unwrap();
+            assert_eq!(reset.data()["resetPassword"], true);
+            assert!(sign_in(&mock, RONI, &password).await.data()["generateCustomerToken"]["token"].is_string());
 
-            let journal = TestApp::send(app.get("/__admin/requests")).await.json();
-            let operations: Vec<&str> = journal.as_array().unwrap().iter().map(|e| e["operation"].as_str().unwrap()).collect();
-            assert_eq!(operations, ["requestPasswordResetEmail", "resetPassword", "generateCustomerToken"], "journey {n}");
-            assert_eq!(TestApp::send(app.get("/__admin/scenarios")).await.json().as_array().unwrap().len(), 1);
+            let journal = mock.received_requests().await.unwrap();
+            let operations: Vec<&str> = journal.iter().map(|e| e.operation.as_str()).collect();
+            assert_eq!(
+                operations,
+                ["requestPasswordResetEmail", "resetPassword", "generateCustomerToken"],
+                "journey {n}"
+            );
+            assert_eq!(mock.scenarios().await.unwrap().len(), 1);
             (n, token, password)
         }
     });
@@ -42,31 +51,30 @@ async fn thirty_two_concurrent_journeys_in_distinct_namespaces_see_only_their_ow
     let tokens: std::collections::HashSet<&String> = results.iter().map(|(_, token, _)| token).collect();
     assert_eq!(tokens.len(), 32, "all tokens distinct");
     // The default namespace saw none of it, and every other namespace kept its own password.
-    assert_eq!(server.messages().await["total"], 0);
+    assert_eq!(server.messages().await.unwrap()["total"], 0);
     assert!(
-        server.sign_in(RONI, "roni_cost3@example.com").await.json()["data"]["generateCustomerToken"]["token"]
-            .is_string()
+        sign_in(&server, RONI, "roni_cost3@example.com").await.data()["generateCustomerToken"]["token"].is_string()
     );
     for (n, _, password) in &results {
-        let other = server.in_namespace(&format!("journey-{}", (n + 1) % 32));
-        let refused = other.sign_in(RONI, password).await;
-        assert_eq!(refused.status, StatusCode::UNAUTHORIZED, "journey {n}'s password works only in its namespace");
+        let other = server.namespace(&format!("journey-{}", (n + 1) % 32));
+        let refused = sign_in(&other, RONI, password).await;
+        assert_eq!(refused.status(), 401, "journey {n}'s password works only in its namespace");
     }
 
     // Resetting one namespace leaves the others alone.
-    let first = server.in_namespace("journey-0");
-    TestApp::send(first.post("/__admin/reset")).await;
-    assert_eq!(first.messages().await["total"], 0);
-    assert_eq!(TestApp::send(first.get("/__admin/requests")).await.json(), json!([]));
-    assert_eq!(TestApp::send(first.get("/__admin/scenarios")).await.json(), json!([]));
-    assert!(
-        first.sign_in(RONI, "roni_cost3@example.com").await.json()["data"]["generateCustomerToken"]["token"]
-            .is_string()
-    );
-    let second = server.in_namespace("journey-1");
-    assert_eq!(second.messages().await["total"], 1);
-    let clock = TestApp::send(second.get("/__admin/clock")).await.json();
-    assert_eq!(clock["offset_seconds"], 60.0);
+    let first = server.namespace("journey-0");
+    first.reset().await.unwrap();
+    assert_eq!(first.messages().await.unwrap()["total"], 0);
+    assert!(first.received_requests().await.unwrap().is_empty());
+    assert!(first.scenarios().await.unwrap().is_empty());
+    assert!(sign_in(&first, RONI, "roni_cost3@example.com").await.data()["generateCustomerToken"]["token"].is_string());
+    let second = server.namespace("journey-1");
+    assert_eq!(second.messages().await.unwrap()["total"], 1);
+    assert_eq!(second.clock().get().await.unwrap().offset_seconds, 60.0);
+}
+
+async fn sign_in(mock: &MockClient, email: &str, password: &str) -> GraphQlResponse {
+    mock.graphql(&sign_in_document(email, password)).send().await.unwrap()
 }
 
 /// Namespaces are capped, so made-up names cannot grow memory without bound; a finished one can be
