@@ -226,6 +226,12 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Replaces the fixtures with those of the file at `path` (as `--fixtures PATH`).
+    pub fn load_fixtures(&mut self, path: &std::path::Path) -> Result<(), ConfigError> {
+        self.fixtures = Fixtures::load(path)?;
+        Ok(())
+    }
+
     pub fn from_args(args: &ServeArgs) -> Result<Self, ConfigError> {
         let fixtures = match &args.fixtures {
             Some(path) => Fixtures::load(path)?,

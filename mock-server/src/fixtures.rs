@@ -7,16 +7,27 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use toml::Spanned;
 
-use crate::accounts::{LOCKED_FOREVER, NewCustomer};
+use crate::accounts::{DEFAULT_WEBSITE, LOCKED_FOREVER, NewCustomer};
 use crate::magento::password_policy::PasswordPolicy;
+use crate::magento::store::recaptcha_guard::RecaptchaSettings;
 
 /// `fixtures/customers.toml` of the repository.
 pub const BUILT_IN: &str = include_str!("../../fixtures/customers.toml");
 
 #[derive(Clone, Debug)]
 pub struct Fixtures {
+    /// The default store view (website `base`): the one a request without `Store` gets.
     pub store: Store,
-    pub customers: Vec<NewCustomer>,
+    /// Further store views (`[[store_view]]`), each selected by its code in `Store`.
+    pub store_views: Vec<Store>,
+    pub customers: Vec<FixtureCustomer>,
+}
+
+/// A customer of the fixtures, with the website whose accounts it belongs to.
+#[derive(Clone, Debug)]
+pub struct FixtureCustomer {
+    pub website: String,
+    pub customer: NewCustomer,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
@@ -31,6 +42,22 @@ pub struct Store {
     /// The store view's name: `storeConfig.store_name`.
     #[serde(default = "default_view_name")]
     pub view_name: String,
+    /// The store group's code (`storeConfig.store_group_code`); `name` is its name.
+    #[serde(default = "default_group_code")]
+    pub group_code: String,
+    /// The website's code: accounts are per website (Magento's default account sharing scope).
+    #[serde(default = "default_website")]
+    pub website: String,
+    #[serde(default = "default_website_name")]
+    pub website_name: String,
+    #[serde(default = "default_locale")]
+    pub locale: String,
+    /// The base of this store view's links (reset links, media); `--storefront-url` when absent.
+    #[serde(default)]
+    pub storefront_url: Option<String>,
+    /// reCAPTCHA (`[store.recaptcha]`, `[store_view.recaptcha]`): off unless forms are listed.
+    #[serde(default)]
+    pub recaptcha: RecaptchaSettings,
     #[serde(default = "default_minimum_length")]
     pub minimum_password_length: usize,
     #[serde(default = "default_required_classes")]
@@ -43,6 +70,12 @@ impl Default for Store {
             name: default_store_name(),
             code: default_store_code(),
             view_name: default_view_name(),
+            group_code: default_group_code(),
+            website: default_website(),
+            website_name: default_website_name(),
+            locale: default_locale(),
+            storefront_url: None,
+            recaptcha: RecaptchaSettings::default(),
             minimum_password_length: default_minimum_length(),
             required_character_classes_number: default_required_classes(),
         }
@@ -66,6 +99,22 @@ fn default_view_name() -> String {
     "Default Store View".into()
 }
 
+fn default_group_code() -> String {
+    "main_website_store".into()
+}
+
+fn default_website() -> String {
+    DEFAULT_WEBSITE.into()
+}
+
+fn default_website_name() -> String {
+    "Main Website".into()
+}
+
+fn default_locale() -> String {
+    "en_US".into()
+}
+
 fn default_store_name() -> String {
     "Main Website Store".to_owned()
 }
@@ -82,6 +131,8 @@ struct File {
     #[serde(default)]
     store: Store,
     #[serde(default)]
+    store_view: Vec<Spanned<Store>>,
+    #[serde(default)]
     customer: Vec<Spanned<CustomerEntry>>,
 }
 
@@ -97,6 +148,9 @@ struct CustomerEntry {
     #[serde(default)]
     locked: bool,
     locked_until: Option<String>,
+    /// The website code (default `base`); one of the stores' websites.
+    #[serde(default = "default_website")]
+    website: String,
 }
 
 /// A fixtures file that cannot be used, with where and why.
@@ -123,18 +177,36 @@ impl Fixtures {
     pub fn parse(text: &str, origin: &str) -> Result<Self, FixturesError> {
         let invalid = |message: String| FixturesError::Invalid { origin: origin.to_owned(), message };
         let file: File = toml::from_str(text).map_err(|e| invalid(describe_toml_error(&e, text)))?;
-        if file.store.minimum_password_length > crate::magento::password_policy::MAXIMUM_LENGTH {
-            return Err(invalid("store.minimum_password_length must be at most 256".into()));
+        check_store(&file.store).map_err(|e| invalid(format!("store.{e}")))?;
+        let mut store_views: Vec<Store> = Vec::with_capacity(file.store_view.len());
+        for view in file.store_view {
+            let line = line_of(text, view.span().start);
+            let mut view = view.into_inner();
+            check_store(&view).map_err(|e| invalid(format!("line {line}: store_view.{e}")))?;
+            if view.code == file.store.code || store_views.iter().any(|other| other.code == view.code) {
+                return Err(invalid(format!("line {line}: store view code {:?} appears twice", view.code)));
+            }
+            if let Some(url) = view.storefront_url.as_mut()
+                && !url.ends_with('/')
+            {
+                url.push('/');
+            }
+            store_views.push(view);
         }
-        if file.store.required_character_classes_number > 4 {
-            return Err(invalid("store.required_character_classes_number must be 0 to 4".into()));
-        }
-        let mut customers: Vec<NewCustomer> = Vec::with_capacity(file.customer.len());
+        let websites: Vec<&str> =
+            std::iter::once(&file.store).chain(&store_views).map(|store| store.website.as_str()).collect();
+        let mut customers: Vec<FixtureCustomer> = Vec::with_capacity(file.customer.len());
         for entry in file.customer {
             let line = line_of(text, entry.span().start);
             let at_line = |message: String| invalid(format!("line {line}: {message}"));
             let entry = entry.into_inner();
-            if customers.iter().any(|c| c.email.to_lowercase() == entry.email.to_lowercase()) {
+            if !websites.contains(&entry.website.as_str()) {
+                return Err(at_line(format!("website {:?} is not the website of any store", entry.website)));
+            }
+            if customers
+                .iter()
+                .any(|c| c.website == entry.website && c.customer.email.to_lowercase() == entry.email.to_lowercase())
+            {
                 return Err(at_line(format!("customer {:?} appears twice", entry.email)));
             }
             let lock_expires = match (entry.locked, entry.locked_until) {
@@ -154,10 +226,37 @@ impl Fixtures {
                 lock_expires,
             };
             customer.check().map_err(|e| at_line(e.to_string()))?;
-            customers.push(customer);
+            customers.push(FixtureCustomer { website: entry.website, customer });
         }
-        Ok(Self { store: file.store, customers })
+        Ok(Self { store: file.store, store_views, customers })
     }
+
+    /// Every store view, the default one first.
+    pub fn stores(&self) -> impl Iterator<Item = &Store> {
+        std::iter::once(&self.store).chain(&self.store_views)
+    }
+}
+
+/// What every store view must hold, whichever table declares it.
+fn check_store(store: &Store) -> Result<(), String> {
+    if store.minimum_password_length > crate::magento::password_policy::MAXIMUM_LENGTH {
+        return Err("minimum_password_length must be at most 256".into());
+    }
+    if store.required_character_classes_number > 4 {
+        return Err("required_character_classes_number must be 0 to 4".into());
+    }
+    let code_ok = |code: &str| !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    for (what, code) in [("code", &store.code), ("group_code", &store.group_code), ("website", &store.website)] {
+        if !code_ok(code) {
+            return Err(format!("{what} {code:?} must be letters, digits and '_', as Magento's codes"));
+        }
+    }
+    if let Some(url) = &store.storefront_url
+        && !(url.starts_with("http://") || url.starts_with("https://"))
+    {
+        return Err(format!("storefront_url {url:?} must be an http(s) URL"));
+    }
+    Ok(())
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -180,9 +279,9 @@ mod tests {
     fn the_built_in_fixtures_hold_lumas_sample_customer_and_a_locked_one() {
         let fixtures = Fixtures::built_in().unwrap();
         assert_eq!(fixtures.store.name, "Main Website Store");
-        let roni = fixtures.customers.iter().find(|c| c.email == "roni_cost@example.com").unwrap();
+        let roni = &fixtures.customers.iter().find(|c| c.customer.email == "roni_cost@example.com").unwrap().customer;
         assert_eq!((roni.password.as_str(), roni.firstname.as_str()), ("roni_cost3@example.com", "Veronica"));
-        assert!(fixtures.customers.iter().any(|c| c.lock_expires == Some(LOCKED_FOREVER)));
+        assert!(fixtures.customers.iter().any(|c| c.customer.lock_expires == Some(LOCKED_FOREVER)));
     }
 
     fn error_of(text: &str) -> String {

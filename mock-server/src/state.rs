@@ -13,6 +13,7 @@ use crate::fixtures::Fixtures;
 use crate::journal::{Entry, Journal};
 use crate::magento::schema::{MagentoSchema, build_schema};
 pub use crate::magento::settings::{Enumeration, Settings};
+use crate::magento::store::recaptcha_guard::RecaptchaSettings;
 use crate::magento::validation::{DocumentCache, SchemaIndex};
 use crate::mail::inbox::Events;
 use crate::mail::smtp_faults::SmtpFaults;
@@ -43,6 +44,8 @@ pub struct Namespace {
     rules: Mutex<Rules>,
     stubs: Mutex<AdminStubs>,
     smtp_faults: Mutex<SmtpFaults>,
+    /// reCAPTCHA set through the control API for every store view; `None`: the fixtures'.
+    recaptcha: Mutex<Option<RecaptchaSettings>>,
     /// Woken whenever the journal grows, for `/__admin/requests/wait`.
     pub journal_grew: Notify,
     pub clock: Clock,
@@ -51,9 +54,10 @@ pub struct Namespace {
 impl Namespace {
     fn new(name: &str, start: &Start, events: Events) -> Self {
         let mut accounts = Accounts::new(SecuritySettings::default());
-        for customer in &start.fixtures.customers {
+        for entry in &start.fixtures.customers {
             // Fixtures were checked for duplicates when loaded.
-            let _ = accounts.create(customer.clone());
+            accounts.use_website(&entry.website);
+            let _ = accounts.create(entry.customer.clone());
         }
         let mut rules = Rules::default();
         for rule in start.rules.iter().rev() {
@@ -67,13 +71,22 @@ impl Namespace {
             rules: Mutex::new(rules),
             stubs: Mutex::new(AdminStubs::default()),
             smtp_faults: Mutex::new(SmtpFaults::default()),
+            recaptcha: Mutex::new(None),
             journal_grew: Notify::new(),
             clock: Clock::default(),
         }
     }
 
+    /// The accounts, with lookups by email in the default website.
     pub fn accounts(&self) -> MutexGuard<'_, Accounts> {
-        lock(&self.accounts)
+        self.accounts_in(crate::accounts::DEFAULT_WEBSITE)
+    }
+
+    /// The accounts, with lookups by email in `website` (the request's store view's).
+    pub fn accounts_in(&self, website: &str) -> MutexGuard<'_, Accounts> {
+        let mut accounts = lock(&self.accounts);
+        accounts.use_website(website);
+        accounts
     }
 
     pub fn inbox(&self) -> MutexGuard<'_, Inbox> {
@@ -86,6 +99,15 @@ impl Namespace {
 
     pub fn rules(&self) -> MutexGuard<'_, Rules> {
         lock(&self.rules)
+    }
+
+    /// reCAPTCHA as the control API set it for this namespace (`None`: as the fixtures say).
+    pub fn recaptcha(&self) -> Option<RecaptchaSettings> {
+        lock(&self.recaptcha).clone()
+    }
+
+    pub fn set_recaptcha(&self, settings: Option<RecaptchaSettings>) {
+        *lock(&self.recaptcha) = settings;
     }
 
     /// The stubs added through the control API.

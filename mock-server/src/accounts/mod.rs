@@ -22,6 +22,9 @@ pub use security::SecuritySettings;
 use sessions::Sessions;
 use throttle::{ResetThrottle, SignInThrottle};
 
+/// The website of a fresh install, where customers without another website live.
+pub const DEFAULT_WEBSITE: &str = "base";
+
 /// A lock with no end: an administrator's lock, or `locked = true` in the fixtures.
 pub const LOCKED_FOREVER: OffsetDateTime = time::macros::datetime!(9999-12-31 23:59:59 UTC);
 
@@ -30,6 +33,8 @@ pub const LOCKED_FOREVER: OffsetDateTime = time::macros::datetime!(9999-12-31 23
 pub struct Customer {
     pub id: u32,
     pub email: String,
+    /// The website whose accounts this is one of (accounts are per website in Magento).
+    pub website: String,
     pub firstname: String,
     pub lastname: String,
     #[serde(skip)]
@@ -116,8 +121,12 @@ impl ResetToken {
 /// All accounts of one namespace.
 #[derive(Debug, Default)]
 pub struct Accounts {
-    /// Keyed by the lookup form of the email (see [`SecuritySettings::email_key`]).
+    /// Keyed by the website and the lookup form of the email (see [`Accounts::key`]).
     customers: BTreeMap<String, Customer>,
+    /// The website whose customers lookups by email see. Whoever takes the lock sets it
+    /// (`Namespace::accounts_in`), so it holds for that critical section; ids and sessions are
+    /// shared by all websites, as on a real store (a token works on every store view).
+    website: String,
     next_id: u32,
     pub settings: SecuritySettings,
     reset_throttle: ResetThrottle,
@@ -144,11 +153,23 @@ pub enum AccountError {
 
 impl Accounts {
     pub fn new(settings: SecuritySettings) -> Self {
-        Self { settings, next_id: 1, ..Self::default() }
+        Self { settings, next_id: 1, website: DEFAULT_WEBSITE.to_owned(), ..Self::default() }
+    }
+
+    /// Lookups by email from now on see the customers of `website`.
+    pub fn use_website(&mut self, website: &str) {
+        if self.website != website {
+            website.clone_into(&mut self.website);
+        }
+    }
+
+    /// The key of `email` in the current website.
+    fn key(&self, email: &str) -> String {
+        format!("{}\n{}", self.website, self.settings.email_key(email))
     }
 
     pub fn create(&mut self, new: NewCustomer) -> Result<&Customer, AccountError> {
-        let key = self.settings.email_key(&new.email);
+        let key = self.key(&new.email);
         if self.customers.contains_key(&key) {
             return Err(AccountError::Duplicate(new.email));
         }
@@ -156,6 +177,7 @@ impl Accounts {
         let customer = Customer {
             id: self.next_id.max(1),
             email: new.email,
+            website: self.website.clone(),
             firstname: new.firstname,
             lastname: new.lastname,
             password,
@@ -170,17 +192,17 @@ impl Accounts {
     }
 
     pub fn remove(&mut self, email: &str) -> Option<Customer> {
-        let removed = self.customers.remove(&self.settings.email_key(email))?;
+        let removed = self.customers.remove(&self.key(email))?;
         self.sessions.revoke_customer(removed.id);
         Some(removed)
     }
 
     pub fn find(&self, email: &str) -> Option<&Customer> {
-        self.customers.get(&self.settings.email_key(email))
+        self.customers.get(&self.key(email))
     }
 
     fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
-        let key = self.settings.email_key(email);
+        let key = self.key(email);
         self.customers.get_mut(&key)
     }
 
@@ -204,10 +226,13 @@ impl Accounts {
 
     /// Moves the customer `id` to `new_email`, refusing an email another account has.
     pub fn change_email(&mut self, id: u32, new_email: &str) -> Result<(), AccountError> {
-        let new_key = self.settings.email_key(new_email);
-        let Some(old_key) = self.customers.iter().find(|(_, c)| c.id == id).map(|(k, _)| k.clone()) else {
+        let Some((old_key, website)) =
+            self.customers.iter().find(|(_, c)| c.id == id).map(|(k, c)| (k.clone(), c.website.clone()))
+        else {
             return Ok(());
         };
+        // Within the customer's own website, whichever store the request named.
+        let new_key = format!("{website}\n{}", self.settings.email_key(new_email));
         if new_key != old_key && self.customers.contains_key(&new_key) {
             return Err(AccountError::Duplicate(new_email.to_owned()));
         }

@@ -316,7 +316,7 @@ async fn execute(
         bearer_token: headers.bearer_token.clone(),
         field_states: plan.field_states.clone(),
         captured: Mutex::new(Vec::new()),
-        services: Live { app: app.clone(), namespace: Arc::clone(&namespace) },
+        services: Live::for_request(app.clone(), Arc::clone(&namespace), headers),
     });
     let mut executable = ExecutableDocument::clone(document);
     cast_string_literals(&mut executable, &params.query, app.schema_index());
@@ -386,8 +386,8 @@ fn has_cache_identity(field: &str) -> bool {
 
 /// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.
 fn unknown_store(app: &AppState, headers: &RequestHeaders, version: MagentoVersion) -> Option<Response> {
-    let code = headers.store.as_deref()?;
-    (code != app.fixtures().store.code).then(|| request_failure(version, &version.store_not_found(code)))
+    let refused = crate::magento::store::select(app.fixtures(), headers.store.as_deref()).err()?;
+    Some(request_failure(version, &version.store_not_found(refused)))
 }
 
 /// `HttpVerbValidator` keeps the type of the last operation in the document.

@@ -19,6 +19,8 @@ pub struct RequestHeaders {
     pub store: Option<String>,
     /// Magento's `Content-Currency` header (trimmed; absent when empty).
     pub currency: Option<String>,
+    /// `X-ReCaptcha`: the token reCAPTCHA-guarded mutations need (absent when empty).
+    pub recaptcha: Option<String>,
 }
 
 /// One of our own headers is wrong; the message names it and says what it takes.
@@ -45,6 +47,7 @@ impl RequestHeaders {
                 .filter(|token| !token.is_empty()),
             store: text(headers, "store")?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
             currency: text(headers, "content-currency")?.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+            recaptcha: text(headers, "x-recaptcha")?.filter(|t| !t.is_empty()).map(str::to_owned),
         })
     }
 }

@@ -5,8 +5,11 @@ use std::sync::{Arc, MutexGuard};
 use time::OffsetDateTime;
 
 use crate::accounts::Accounts;
-use crate::fixtures::Store;
+use crate::fixtures::{Fixtures, Store};
+use crate::http::request_headers::RequestHeaders;
 use crate::magento::context::Services;
+use crate::magento::store::recaptcha_guard::RecaptchaSettings;
+use crate::magento::store::{self, StoreId};
 use crate::mail::stored::Content;
 use crate::random::{Random, RandomError};
 use crate::state::{AppState, Namespace};
@@ -15,6 +18,19 @@ use crate::state::{AppState, Namespace};
 pub struct Live {
     pub app: AppState,
     pub namespace: Arc<Namespace>,
+    /// The store view the request's `Store` header selected.
+    pub store: StoreId,
+    /// The request's `X-ReCaptcha` header.
+    pub recaptcha_token: Option<String>,
+}
+
+impl Live {
+    /// The services for a request with these headers (its `Store` already checked: an unknown
+    /// code has been refused before this).
+    pub fn for_request(app: AppState, namespace: Arc<Namespace>, headers: &RequestHeaders) -> Self {
+        let store = store::select(app.fixtures(), headers.store.as_deref()).unwrap_or_default();
+        Self { app, namespace, store, recaptcha_token: headers.recaptcha.clone() }
+    }
 }
 
 impl Services for Live {
@@ -23,7 +39,7 @@ impl Services for Live {
     }
 
     fn accounts(&self) -> MutexGuard<'_, Accounts> {
-        self.namespace.accounts()
+        self.namespace.accounts_in(&self.store().website)
     }
 
     fn random(&self) -> &Random {
@@ -31,11 +47,27 @@ impl Services for Live {
     }
 
     fn store(&self) -> &Store {
-        &self.app.fixtures().store
+        store::store(self.app.fixtures(), self.store)
+    }
+
+    fn stores(&self) -> &Fixtures {
+        self.app.fixtures()
     }
 
     fn storefront_url(&self) -> &str {
+        self.store().storefront_url.as_deref().unwrap_or_else(|| self.app.storefront_url())
+    }
+
+    fn default_storefront_url(&self) -> &str {
         self.app.storefront_url()
+    }
+
+    fn recaptcha(&self) -> RecaptchaSettings {
+        self.namespace.recaptcha().unwrap_or_else(|| self.store().recaptcha.clone())
+    }
+
+    fn recaptcha_token(&self) -> Option<&str> {
+        self.recaptcha_token.as_deref()
     }
 
     fn customer_token_key(&self) -> &[u8] {

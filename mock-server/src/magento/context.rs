@@ -11,12 +11,13 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use time::OffsetDateTime;
 
 use crate::accounts::Accounts;
-use crate::fixtures::Store;
+use crate::fixtures::{Fixtures, Store};
 use crate::mail::stored::Content;
 use crate::random::{Random, RandomError};
 use crate::scenarios::State;
 
 use super::settings::Settings;
+use super::store::recaptcha_guard::RecaptchaSettings;
 
 /// Everything the imitation reads or changes besides the request itself.
 pub trait Services: Send + Sync {
@@ -26,10 +27,19 @@ pub trait Services: Send + Sync {
     /// capture, never across an await.
     fn accounts(&self) -> MutexGuard<'_, Accounts>;
     fn random(&self) -> &Random;
-    /// The store the fixtures describe: names, code, password rules.
+    /// The store view the request is for (its `Store` header): names, codes, password rules.
     fn store(&self) -> &Store;
-    /// The base of every link in the store's emails.
+    /// Every store view of the fixtures (`availableStores`).
+    fn stores(&self) -> &Fixtures;
+    /// The base of every link in the selected store's emails.
     fn storefront_url(&self) -> &str;
+    /// `--storefront-url`: the links' base of a store view that sets none of its own.
+    fn default_storefront_url(&self) -> &str;
+    /// reCAPTCHA as it applies to this request: the namespace's (control API), else the store
+    /// view's (fixtures).
+    fn recaptcha(&self) -> RecaptchaSettings;
+    /// The request's `X-ReCaptcha` header.
+    fn recaptcha_token(&self) -> Option<&str>;
     /// The key customer tokens are signed with.
     fn customer_token_key(&self) -> &[u8];
     /// The mailer: stores a message in the namespace's inbox (with a new `Message-ID` unless it

@@ -98,6 +98,8 @@ pub enum MagentoError {
     ParameterEmpty(&'static str),
     CartIdLength,
     CartIdTaken(String),
+    /// A mutation of a form the store guards with reCAPTCHA, without a valid `X-ReCaptcha`.
+    RecaptchaFailed,
     /// An unexpected failure: Magento hides the cause.
     Internal,
 }
@@ -121,6 +123,7 @@ impl fmt::Display for MagentoError {
             Self::EmailRequired => "You must specify an email address.",
             Self::EmailInvalid => "The email address has an invalid format.",
             Self::CannotResetPassword => "Cannot reset the customer's password",
+            Self::RecaptchaFailed => "ReCaptcha validation failed, please try again",
             Self::AccountLocked => "The account is locked",
             Self::TokenRequired => "resetPasswordToken must be specified",
             Self::NewPasswordRequired => "newPassword must be specified",

@@ -22,6 +22,12 @@ impl MagentoVersion {
 
     /// Which error JSON shape this release's GraphQL library writes: 2.4.6 moved to
     /// webonyx/graphql-php 15 (docs/release-families.md, section 2.1).
+    /// Whether reCAPTCHA's "forgot password" form guards `requestPasswordResetEmail` too (security
+    /// package 1.1.4, Magento 2.4.5; before, only `resetPassword`).
+    pub const fn recaptcha_guards_reset_request(self) -> bool {
+        self.patch >= 5
+    }
+
     pub const fn shape(self) -> ErrorShape {
         if self.patch >= 6 { ErrorShape::Webonyx15 } else { ErrorShape::Webonyx14 }
     }

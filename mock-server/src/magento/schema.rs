@@ -7,6 +7,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Object, Schema, Si
 
 use super::context::RequestContext;
 use super::errors::MagentoError;
+use super::store::recaptcha_guard;
 use super::{account, cart, password_reset, sign_in, store};
 use crate::scenarios::State;
 
@@ -73,9 +74,20 @@ fn run<T>(
 ) -> Result<T, MagentoError> {
     let key = ctx.item.node.response_key().node.as_str();
     match ctx.data::<Arc<RequestContext>>() {
+        Ok(request) if !recaptcha_passes(request, ctx.item.node.name.node.as_str()) => {
+            Err(MagentoError::RecaptchaFailed)
+        }
         Ok(request) => body(request, Field { key, scripted: request.scripted_state(key) }),
         Err(_) => Err(MagentoError::Internal),
     }
+}
+
+/// reCAPTCHA's plugin runs before the resolver of every mutation it guards
+/// (`ReCaptchaWebapiGraphQl\Plugin\GraphQlValidator::beforeResolve`).
+fn recaptcha_passes(request: &RequestContext, field: &str) -> bool {
+    let Some(form) = recaptcha_guard::form_of(field, request.settings.magento_version) else { return true };
+    let settings = request.services.recaptcha();
+    !settings.guards(form) || settings.accepts(request.services.recaptcha_token())
 }
 
 /// The field being answered: its response key, and the scripted state planned for it.

@@ -15,12 +15,13 @@ use crate::random::{Random, RandomError};
 
 use super::context::{RequestContext, Services};
 use super::settings::{Enumeration, Settings, Throttle};
+use super::store::recaptcha_guard::RecaptchaSettings;
 
 pub struct Fake {
     pub clock: Clock,
     accounts: Mutex<Accounts>,
     random: Random,
-    store: Store,
+    fixtures: Fixtures,
     /// What the mailer was given, in order: (Mailpit id, content).
     pub outbox: Mutex<Vec<(String, Content)>>,
 }
@@ -31,14 +32,15 @@ impl Fake {
     pub fn with_fixtures() -> Self {
         let fixtures = Fixtures::built_in().expect("the built-in fixtures parse");
         let mut accounts = Accounts::new(SecuritySettings::default());
-        for customer in fixtures.customers {
-            accounts.create(customer).expect("the built-in customers are distinct");
+        for entry in fixtures.customers.clone() {
+            accounts.use_website(&entry.website);
+            accounts.create(entry.customer).expect("the built-in customers are distinct");
         }
         Self {
             clock: Clock::default(),
             accounts: Mutex::new(accounts),
             random: Random::seeded(7),
-            store: fixtures.store,
+            fixtures,
             outbox: Mutex::new(Vec::new()),
         }
     }
@@ -62,11 +64,27 @@ impl Services for Fake {
     }
 
     fn store(&self) -> &Store {
-        &self.store
+        &self.fixtures.store
+    }
+
+    fn stores(&self) -> &Fixtures {
+        &self.fixtures
     }
 
     fn storefront_url(&self) -> &str {
         "http://localhost:3000/"
+    }
+
+    fn default_storefront_url(&self) -> &str {
+        "http://localhost:3000/"
+    }
+
+    fn recaptcha(&self) -> RecaptchaSettings {
+        self.fixtures.store.recaptcha.clone()
+    }
+
+    fn recaptcha_token(&self) -> Option<&str> {
+        None
     }
 
     fn customer_token_key(&self) -> &[u8] {

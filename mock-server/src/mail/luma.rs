@@ -13,6 +13,8 @@ pub struct Fields<'a> {
     pub link_base: &'a str,
     /// The store's frontend name.
     pub store: &'a str,
+    /// The store view's locale, in the theme's asset URLs.
+    pub locale: &'a str,
     pub name: &'a str,
     pub email: &'a str,
     /// The template's main link (a reset link), or "".
@@ -29,6 +31,7 @@ pub fn render(content: &str, fields: &Fields<'_>) -> String {
         .replace("{{link_base}}", &escape_html(fields.link_base))
         .replace("{{store_base}}", &escape_html(store_base))
         .replace("{{store}}", &escape_html(fields.store))
+        .replace("{{locale}}", &escape_html(fields.locale))
         .replace("{{name}}", &escape_html(fields.name))
         .replace("{{email}}", &escape_html(fields.email))
 }

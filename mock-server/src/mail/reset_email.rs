@@ -24,11 +24,26 @@ pub struct ResetEmail {
     pub link_base: String,
     /// `<link base>customer/account/createPassword/?id=<customer id>&token=<token>` (per release).
     pub link: String,
+    /// The store view's locale (`en_US` unless [`ResetEmail::in_locale`]).
+    pub locale: String,
 }
 
 impl ResetEmail {
     pub fn new(recipient: Mailbox, store_name: &str, link_base: &str, link: String) -> Self {
-        Self { recipient, store_name: store_name.to_owned(), link_base: link_base.to_owned(), link }
+        Self {
+            recipient,
+            store_name: store_name.to_owned(),
+            link_base: link_base.to_owned(),
+            link,
+            locale: "en_US".to_owned(),
+        }
+    }
+
+    /// The same email from a store view with another locale (its theme's asset URLs).
+    #[must_use]
+    pub fn in_locale(mut self, locale: &str) -> Self {
+        locale.clone_into(&mut self.locale);
+        self
     }
 
     pub fn subject(&self) -> String {
@@ -58,6 +73,7 @@ impl ResetEmail {
         let fields = Fields {
             link_base: &self.link_base,
             store: &self.store_name,
+            locale: &self.locale,
             name: &self.recipient.name,
             email: &self.recipient.address,
             link: &self.link,
@@ -100,6 +116,18 @@ mod tests {
         let html = ResetEmail::new(recipient, "Main Website Store", base, link).html();
         // Our escaping writes the placeholder token's brackets as entities; the store's did not.
         assert_eq!(html.replace("&lt;TOKEN&gt;", "<TOKEN>"), luma::recorded_html("2.4.7-p3-reset-email.eml"));
+    }
+
+    /// A second website's store view: its base URL, frontend name and locale (en_GB) throughout,
+    /// as the recorded store's second website sent it.
+    #[test]
+    fn html_is_the_second_websites_with_its_base_name_and_locale() {
+        let recipient = Mailbox { name: "Only Second".into(), address: "ms-N-only-second@example.com".into() };
+        let base = "http://127.0.0.1:8081/index.php/";
+        let link = format!("{base}customer/account/createPassword/?id=22&token=<TOKEN>");
+        let html = ResetEmail::new(recipient, "Second Store", base, link).in_locale("en_GB").html();
+        let recorded = luma::recorded_html("2.4.7-p3-reset-email-second-store.eml");
+        assert_eq!(html.replace("&lt;TOKEN&gt;", "<TOKEN>"), recorded);
     }
 
     #[test]

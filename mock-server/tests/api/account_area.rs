@@ -38,9 +38,14 @@ fn recordings() -> Vec<Recording> {
 
 /// Placeholders and what the mock answered for them.
 #[derive(Default)]
-struct Bindings(HashMap<String, String>);
+pub struct Bindings(HashMap<String, String>);
 
 impl Bindings {
+    /// Binds `placeholder` to a value the test learnt elsewhere (an emailed token).
+    pub fn bind(&mut self, placeholder: &str, value: String) {
+        self.0.insert(placeholder.to_owned(), value);
+    }
+
     fn substitute(&self, text: &str) -> String {
         let mut text = text.to_owned();
         for (placeholder, value) in &self.0 {
@@ -130,7 +135,7 @@ async fn the_mock_answers_the_storefront_account_area_as_the_real_2_4_7_p3_store
     );
 }
 
-async fn replay(app: &TestApp, recording: &Recording, bindings: &mut Bindings) -> Vec<String> {
+pub async fn replay(app: &TestApp, recording: &Recording, bindings: &mut Bindings) -> Vec<String> {
     let request = &recording.request;
     let method = Method::from_bytes(request.method.as_bytes()).expect("a method");
     let mut builder = app.client.request(method, format!("{}{}", app.base, bindings.substitute(&request.path)));

@@ -102,7 +102,13 @@ async fn settings_switch_the_release_and_the_enumeration_mode_at_run_time() {
     let changed = patch(json!({ "magento_version": "2.4.6", "enumeration": "uniform" })).await.json();
     assert_eq!(
         changed,
-        json!({ "magento_version": "2.4.6", "magento_mode": "default", "throttle": "off", "enumeration": "uniform" })
+        json!({
+            "magento_version": "2.4.6",
+            "magento_mode": "default",
+            "throttle": "off",
+            "enumeration": "uniform",
+            "recaptcha": null
+        })
     );
 
     let unknown = app.request_reset("nobody@example.com").await;

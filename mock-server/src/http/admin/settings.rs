@@ -1,21 +1,33 @@
-//! Run-time settings (shared by all namespaces) and putting a namespace back to the fixtures.
+//! Run-time settings (shared by all namespaces, but reCAPTCHA: per namespace) and putting a
+//! namespace back to the fixtures.
 
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Deserializer};
+use serde_json::{Value, json};
 
 use crate::config::Throttle;
 use crate::http::scope::Scope;
+use crate::magento::store::recaptcha_guard::RecaptchaSettings;
 use crate::magento::{MagentoMode, MagentoVersion};
-use crate::state::{AppState, Enumeration};
+use crate::state::{AppState, Enumeration, Namespace};
 
 use super::{AdminError, AdminJson, AdminResult};
 
-pub async fn get(State(app): State<AppState>) -> Response {
-    Json(app.settings()).into_response()
+pub async fn get(State(app): State<AppState>, Scope { namespace, .. }: Scope) -> Response {
+    Json(settings_json(&app, &namespace)).into_response()
+}
+
+/// The shared settings, with the namespace's reCAPTCHA (`null`: as the fixtures set it per
+/// store view).
+fn settings_json(app: &AppState, namespace: &Namespace) -> Value {
+    let mut settings = serde_json::to_value(app.settings()).unwrap_or_else(|_| json!({}));
+    if let Some(map) = settings.as_object_mut() {
+        map.insert("recaptcha".into(), json!(namespace.recaptcha()));
+    }
+    settings
 }
 
 #[derive(Deserialize)]
@@ -25,10 +37,25 @@ pub struct SettingsChange {
     magento_mode: Option<MagentoMode>,
     throttle: Option<Throttle>,
     enumeration: Option<Enumeration>,
+    /// Absent: unchanged; `null`: back to the fixtures'; an object: for every store view.
+    #[serde(default, deserialize_with = "present")]
+    recaptcha: Option<Option<RecaptchaSettings>>,
 }
 
-pub async fn patch(State(app): State<AppState>, AdminJson(change): AdminJson<SettingsChange>) -> Response {
-    let settings = app.update_settings(|settings| {
+/// A field that is there, even as `null` (which `Option` alone cannot tell from absent).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(value: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(value).map(Some)
+}
+
+pub async fn patch(
+    State(app): State<AppState>,
+    Scope { namespace, .. }: Scope,
+    AdminJson(change): AdminJson<SettingsChange>,
+) -> Response {
+    if let Some(recaptcha) = change.recaptcha {
+        namespace.set_recaptcha(recaptcha);
+    }
+    app.update_settings(|settings| {
         if let Some(version) = change.magento_version {
             settings.magento_version = version;
         }
@@ -42,7 +69,7 @@ pub async fn patch(State(app): State<AppState>, AdminJson(change): AdminJson<Set
             settings.enumeration = enumeration;
         }
     });
-    Json(settings).into_response()
+    Json(settings_json(&app, &namespace)).into_response()
 }
 
 /// Accounts, tokens, inbox, journal, rules and clock of the namespace back to the start.

@@ -44,6 +44,8 @@ pub struct AccountEmail {
     pub store_name: String,
     /// The store's link base (`<base>` or `<base>index.php/`).
     pub link_base: String,
+    /// The store view's locale, in the theme's asset URLs.
+    pub locale: String,
 }
 
 impl AccountEmail {
@@ -76,6 +78,7 @@ impl AccountEmail {
         let fields = Fields {
             link_base: &self.link_base,
             store: &self.store_name,
+            locale: &self.locale,
             name: &self.recipient.name,
             email: &self.recipient.address,
             link,
@@ -111,6 +114,7 @@ pub fn send(ctx: &RequestContext, kind: Kind, recipient: Mailbox) -> Result<Stri
         recipient,
         store_name: ctx.services.store().name.clone(),
         link_base: ctx.services.storefront_url().to_owned(),
+        locale: ctx.services.store().locale.clone(),
     };
     let message_id = ctx.services.new_message_id().map_err(|_| MagentoError::Internal)?;
     let raw = email.raw(&message_id, ctx.services.now());
@@ -136,6 +140,7 @@ mod tests {
             recipient: Mailbox { name: name.into(), address: address.into() },
             store_name: "Main Website Store".into(),
             link_base: "http://127.0.0.1:8080/index.php/".into(),
+            locale: "en_US".into(),
         }
     }
 

@@ -96,7 +96,8 @@ pub fn request_reset_email(
     let link_base = ctx.services.storefront_url();
     let style = ctx.settings.magento_version.reset_link();
     let link = reset_link(link_base, style, customer_id, &recipient.address, &token);
-    let mail = ResetEmail::new(recipient, &ctx.services.store().name, link_base, link);
+    let store = ctx.services.store();
+    let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
     let message_id = ctx.services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }

@@ -1,9 +1,13 @@
 //! `recaptchaV3Config` (2.4.7+, `module-re-captcha-webapi-graph-ql`): a stock store has no
-//! reCAPTCHA keys and no form set to reCAPTCHA v3, so it answers "off" with the defaults
+//! reCAPTCHA keys and no form set to reCAPTCHA v3, so it answers "off" with the defaults; a store
+//! view whose fixtures (or namespace) set forms answers them, with its website key
 //! (`docs/magento-account-area.md` section 5).
 
-use async_graphql::{Context, Enum, Object, SimpleObject};
+use async_graphql::{Context, Object, SimpleObject};
 
+pub use super::recaptcha_guard::ReCaptchaFormEnum;
+use super::recaptcha_guard::{DEFAULT_WEBSITE_KEY, RecaptchaSettings};
+use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
 use crate::magento::scripted::Refusals;
@@ -16,7 +20,7 @@ pub struct RecaptchaQuery;
 impl RecaptchaQuery {
     /// Returns details about Google reCAPTCHA V3-Invisible configuration.
     async fn recaptcha_v3_config(&self, ctx: &Context<'_>) -> Option<ReCaptchaConfigurationV3> {
-        answer(ctx, |_, field| recaptcha_v3_config(field.scripted))
+        answer(ctx, |request, field| recaptcha_v3_config(request, field.scripted))
     }
 }
 
@@ -40,33 +44,29 @@ pub struct ReCaptchaConfigurationV3 {
     pub forms: Vec<ReCaptchaFormEnum>,
 }
 
-// The storefront forms reCAPTCHA can protect (no description in Magento's schema).
-#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
-#[graphql(rename_items = "SCREAMING_SNAKE_CASE")]
-pub enum ReCaptchaFormEnum {
-    PlaceOrder,
-    Contact,
-    CustomerLogin,
-    CustomerForgotPassword,
-    CustomerCreate,
-    CustomerEdit,
-    Newsletter,
-    ProductReview,
-    Sendfriend,
-    Braintree,
+pub fn recaptcha_v3_config(
+    ctx: &RequestContext,
+    scripted: Option<State>,
+) -> Result<ReCaptchaConfigurationV3, MagentoError> {
+    Refusals::NONE.check(scripted)?;
+    Ok(configuration(&ctx.services.recaptcha()))
 }
 
-/// The stock configuration: no keys, no forms; score 0.5, badge `inline`, no language, the
-/// default failure message.
-pub fn recaptcha_v3_config(scripted: Option<State>) -> Result<ReCaptchaConfigurationV3, MagentoError> {
-    Refusals::NONE.check(scripted)?;
-    Ok(ReCaptchaConfigurationV3 {
-        is_enabled: false,
-        website_key: String::new(),
+/// Magento's defaults (score 0.5, badge `inline`, no language, the default failure message) with
+/// the forms set to reCAPTCHA v3; enabled, with a website key, when there are any.
+pub fn configuration(settings: &RecaptchaSettings) -> ReCaptchaConfigurationV3 {
+    let forms = settings.forms_in_magentos_order();
+    let website_key = match forms.is_empty() {
+        true => String::new(),
+        false => settings.website_key.clone().unwrap_or_else(|| DEFAULT_WEBSITE_KEY.to_owned()),
+    };
+    ReCaptchaConfigurationV3 {
+        is_enabled: !forms.is_empty(),
+        website_key,
         minimum_score: 0.5,
         badge_position: "inline".into(),
         language_code: Some(String::new()),
         failure_message: "reCAPTCHA verification failed.".into(),
-        forms: Vec::new(),
-    })
+        forms,
+    }
 }

@@ -5,6 +5,7 @@
 
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 
+use crate::fixtures::{Fixtures, Store};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
@@ -20,20 +21,51 @@ impl StoreConfigQuery {
     async fn store_config(&self, ctx: &Context<'_>) -> Option<StoreConfig> {
         answer(ctx, |request, field| store_config(request, field.scripted))
     }
+
+    /// Get a list of available store views and their config information.
+    async fn available_stores(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(name = "useCurrentGroup", desc = "Filter store views by the current store group.")]
+        use_current_group: Option<bool>,
+    ) -> Option<Vec<Option<StoreConfig>>> {
+        answer(ctx, |request, field| available_stores(request, use_current_group.unwrap_or(false), field.scripted))
+    }
 }
 
+/// The selected store view's configuration.
 pub fn store_config(ctx: &RequestContext, scripted: Option<State>) -> Result<StoreConfig, MagentoError> {
     Refusals::NONE.check(scripted)?;
     let store = ctx.services.store();
-    let token_hours = ctx.services.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0;
     Ok(StoreConfig::fresh_install(
-        &store.code,
-        &store.name,
-        &store.view_name,
-        (store.minimum_password_length, store.required_character_classes_number),
+        store,
+        ctx.services.stores(),
         &media_url(ctx.services.storefront_url()),
-        token_hours,
+        token_hours(ctx),
     ))
+}
+
+/// The store views of the selected one's website (or store group), in the fixtures' order.
+pub fn available_stores(
+    ctx: &RequestContext,
+    current_group: bool,
+    scripted: Option<State>,
+) -> Result<Vec<Option<StoreConfig>>, MagentoError> {
+    Refusals::NONE.check(scripted)?;
+    let hours = token_hours(ctx);
+    let stores = ctx.services.stores();
+    let listed = super::available(stores, ctx.services.store(), current_group);
+    Ok(listed
+        .into_iter()
+        .map(|store| {
+            let links = store.storefront_url.as_deref().unwrap_or_else(|| ctx.services.default_storefront_url());
+            Some(StoreConfig::fresh_install(store, stores, &media_url(links), hours))
+        })
+        .collect())
+}
+
+fn token_hours(ctx: &RequestContext) -> f64 {
+    ctx.services.accounts().settings.customer_token_lifetime.as_seconds_f64() / 3600.0
 }
 
 /// `<base>media/`: the store's base URL without the `index.php/` of its links.
@@ -173,16 +205,12 @@ pub struct StoreConfig {
 
 impl StoreConfig {
     /// A fresh install's configuration (installed with `--timezone=UTC`, as the recorded store
-    /// was), with the fixtures' store names and password rules.
-    pub fn fresh_install(
-        store_code: &str,
-        group_name: &str,
-        view_name: &str,
-        (minimum_password_length, required_classes): (usize, usize),
-        media_url: &str,
-        token_lifetime_hours: f64,
-    ) -> Self {
+    /// was), with the fixtures' store names, codes, locale and password rules. A view is the
+    /// default of its group, and a group of its website, when it is the first in the fixtures.
+    pub fn fresh_install(store: &Store, all: &Fixtures, media_url: &str, token_lifetime_hours: f64) -> Self {
         let text = |value: &str| Some(value.to_owned());
+        let first_of_group = all.stores().find(|s| s.website == store.website && s.group_code == store.group_code);
+        let first_of_website = all.stores().find(|s| s.website == store.website);
         Self {
             allow_guests_to_write_product_reviews: text("1"),
             allow_items: None,
@@ -207,36 +235,36 @@ impl StoreConfig {
             grid_per_page_values: text("12,24,36"),
             head_shortcut_icon: None,
             header_logo_src: None,
-            is_default_store: Some(true),
-            is_default_store_group: Some(true),
+            is_default_store: Some(first_of_group.is_some_and(|first| first.code == store.code)),
+            is_default_store_group: Some(first_of_website.is_some_and(|first| first.group_code == store.group_code)),
             list_mode: text("grid-list"),
             list_per_page: Some(10),
             list_per_page_values: text("5,10,15,20,25"),
-            locale: text("en_US"),
+            locale: text(&store.locale),
             logo_alt: None,
             logo_height: None,
             logo_width: None,
             magento_wishlist_general_is_enabled: text("1"),
-            minimum_password_length: Some(minimum_password_length.to_string()),
+            minimum_password_length: Some(store.minimum_password_length.to_string()),
             no_route: text("cms/noroute/index"),
             product_fixed_product_tax_display_setting: Some(FixedProductTaxDisplaySettings::FptDisabled),
             product_reviews_enabled: text("1"),
-            required_character_classes_number: Some(required_classes.to_string()),
+            required_character_classes_number: Some(store.required_character_classes_number.to_string()),
             // base64 of the default root category's id, 2.
             root_category_uid: Some(ID("Mg==".into())),
             sales_fixed_product_tax_display_setting: Some(FixedProductTaxDisplaySettings::FptDisabled),
-            store_code: Some(ID(store_code.to_owned())),
-            store_group_code: Some(ID("main_website_store".into())),
-            store_group_name: text(group_name),
-            store_name: text(view_name),
+            store_code: Some(ID(store.code.clone())),
+            store_group_code: Some(ID(store.group_code.clone())),
+            store_group_name: text(&store.name),
+            store_name: text(&store.view_name),
             store_sort_order: Some(0),
             timezone: text("UTC"),
             title_prefix: None,
             title_separator: text("-"),
             title_suffix: None,
             use_store_in_url: Some(false),
-            website_code: Some(ID("base".into())),
-            website_name: text("Main Website"),
+            website_code: Some(ID(store.website.clone())),
+            website_name: text(&store.website_name),
             weight_unit: text("lbs"),
             welcome: text("Default welcome msg!"),
         }
