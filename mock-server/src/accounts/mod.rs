@@ -6,6 +6,7 @@ mod password;
 mod profile;
 mod security;
 mod sessions;
+mod snapshot;
 mod throttle;
 
 use std::collections::BTreeMap;
@@ -48,7 +49,7 @@ pub struct Customer {
 }
 
 /// The live reset token of a customer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ResetToken {
     pub token: String,
     #[serde(with = "time::serde::rfc3339")]

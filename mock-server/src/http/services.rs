@@ -1,6 +1,6 @@
 //! The imitation's [`Services`] over the server's shared state and the request's namespace.
 
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -8,6 +8,7 @@ use crate::accounts::Accounts;
 use crate::fixtures::Store;
 use crate::magento::context::Services;
 use crate::mail::stored::Content;
+use crate::persist::guard::Saving;
 use crate::random::{Random, RandomError};
 use crate::state::{AppState, Namespace};
 
@@ -22,7 +23,7 @@ impl Services for Live {
         self.namespace.clock.now()
     }
 
-    fn accounts(&self) -> MutexGuard<'_, Accounts> {
+    fn accounts(&self) -> Saving<'_, Accounts> {
         self.namespace.accounts()
     }
 

@@ -17,6 +17,7 @@ mod luma_recordings;
 mod mailpit;
 mod namespaces;
 mod openapi;
+mod persistence;
 mod real_store;
 mod recordings;
 mod releases;
