@@ -51,7 +51,13 @@ pub struct Namespace {
 
 impl Namespace {
     /// From the fixtures, or from what `saved` kept; writing its changes to `store` if any.
-    fn new(name: &str, start: &Start, events: Events, store: Option<&Arc<Store>>, saved: Option<SavedNamespace>) -> Self {
+    fn new(
+        name: &str,
+        start: &Start,
+        events: Events,
+        store: Option<&Arc<Store>>,
+        saved: Option<SavedNamespace>,
+    ) -> Self {
         let log = store.map(|store| Arc::new(NamespaceLog::new(Arc::clone(store), name)));
         let (saved_accounts, messages, clock_offset_nanos) =
             saved.map_or((None, Vec::new(), 0), |s| (s.accounts, s.messages, s.clock_offset_nanos));

@@ -105,11 +105,9 @@ impl Store {
         let mut saved = Vec::with_capacity(names.len());
         for name in names {
             let row: Option<(Option<String>, i64)> = connection
-                .query_row(
-                    "SELECT accounts, clock_offset_nanos FROM namespaces WHERE name = ?1",
-                    [&name],
-                    |row| Ok((row.get(0)?, row.get(1)?)),
-                )
+                .query_row("SELECT accounts, clock_offset_nanos FROM namespaces WHERE name = ?1", [&name], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
                 .optional()
                 .map_err(|e| self.sqlite(e))?;
             let (accounts, clock_offset_nanos) = row.unwrap_or((None, 0));
