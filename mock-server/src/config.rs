@@ -102,6 +102,10 @@ pub struct ServeArgs {
     /// Largest message accepted over SMTP or `POST /api/v1/send`, in bytes.
     #[arg(long, env = "MOCK_MAX_MESSAGE_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Keep accounts, tokens, locks, throttles, inboxes and clocks in DIR/mock-server.sqlite3, so a
+    /// restart resumes where the server stopped (memory only when absent).
+    #[arg(long, env = "MOCK_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
     /// Scripted rules loaded at start (TOML `[[rule]]` tables, as posted to /__admin/scenarios).
     #[arg(long, env = "MOCK_SCENARIOS")]
     pub scenarios: Option<PathBuf>,
@@ -187,6 +191,8 @@ pub struct Config {
     pub magento_mode: MagentoMode,
     pub seed: Option<u64>,
     pub max_messages: usize,
+    /// `--data-dir`: where the state persists; memory only when `None`.
+    pub data_dir: Option<PathBuf>,
     /// Rules every namespace starts with.
     pub scenarios: Vec<Rule>,
     pub admin_token: Option<String>,
@@ -248,6 +254,7 @@ impl Config {
             magento_mode: args.magento_mode,
             seed: args.seed,
             max_messages: args.max_messages as usize,
+            data_dir: args.data_dir.clone(),
             scenarios: match &args.scenarios {
                 Some(path) => load_scenarios(path)?,
                 None => Vec::new(),

@@ -74,6 +74,7 @@ mod journal;
 mod library;
 pub mod magento;
 mod mail;
+mod persist;
 mod random;
 mod scenarios;
 pub mod state;
@@ -105,8 +106,10 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the listen address and builds the state from the fixtures.
+    /// Builds the state (from the fixtures, or what `--data-dir` kept) and binds the listen address.
     pub async fn build(config: Config) -> std::io::Result<Self> {
+        // First: a database that cannot be opened stops the start before any port is taken.
+        let state = AppState::open(&config).map_err(std::io::Error::other)?;
         let listener = TcpListener::bind(config.listen).await?;
         let address = listener.local_addr()?;
         let smtp = match config.smtp_listen {
@@ -117,7 +120,6 @@ impl Application {
             }
             None => None,
         };
-        let state = AppState::new(&config);
         Ok(Self {
             listener,
             address,

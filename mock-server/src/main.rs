@@ -39,7 +39,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(error) => {
-            eprintln!("mock-server: cannot listen: {error}");
+            eprintln!("mock-server: cannot start: {error}");
             return ExitCode::from(2);
         }
     };

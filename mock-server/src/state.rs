@@ -19,6 +19,8 @@ use crate::mail::inbox::Events;
 use crate::mail::smtp_faults::SmtpFaults;
 use crate::mail::webhook::{self, Webhook};
 use crate::mail::{Content, Inbox, StoredMessage};
+use crate::persist::guard::{Save, Saving};
+use crate::persist::{NamespaceLog, PersistError, SavedNamespace, Store};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
 use crate::stubs::Stubs;
@@ -49,16 +51,37 @@ pub struct Namespace {
     /// Woken whenever the journal grows, for `/__admin/requests/wait`.
     pub journal_grew: Notify,
     pub clock: Clock,
+    /// `--data-dir`: where changes are written; `None` keeps everything in memory only.
+    log: Option<Arc<NamespaceLog>>,
 }
 
 impl Namespace {
-    fn new(name: &str, start: &Start, events: Events) -> Self {
-        let mut accounts = Accounts::new(SecuritySettings::default());
-        for entry in &start.fixtures.customers {
-            // Fixtures were checked for duplicates when loaded.
-            accounts.use_website(&entry.website);
-            let _ = accounts.create(entry.customer.clone());
-        }
+    /// From the fixtures, or from what `saved` kept; writing its changes to `store` if any.
+    fn new(
+        name: &str,
+        start: &Start,
+        events: Events,
+        store: Option<&Arc<Store>>,
+        saved: Option<SavedNamespace>,
+    ) -> Self {
+        let log = store.map(|store| Arc::new(NamespaceLog::new(Arc::clone(store), name)));
+        let (saved_accounts, messages, clock_offset_nanos) =
+            saved.map_or((None, Vec::new(), 0), |s| (s.accounts, s.messages, s.clock_offset_nanos));
+        let accounts = saved_accounts.unwrap_or_else(|| {
+            let mut accounts = Accounts::new(SecuritySettings::default());
+            for entry in &start.fixtures.customers {
+                // Fixtures were checked for duplicates when loaded.
+                accounts.use_website(&entry.website);
+                let _ = accounts.create(entry.customer.clone());
+            }
+            accounts
+        });
+        let inbox = match &log {
+            Some(log) => Inbox::logged(start.max_messages, events, Arc::clone(log) as _, messages),
+            None => Inbox::new(start.max_messages, events),
+        };
+        let clock = Clock::default();
+        clock.advance(time::Duration::nanoseconds(clock_offset_nanos));
         let mut rules = Rules::default();
         for rule in start.rules.iter().rev() {
             rules.add(rule.clone());
@@ -66,27 +89,36 @@ impl Namespace {
         Self {
             name: name.to_owned(),
             accounts: Mutex::new(accounts),
-            inbox: Mutex::new(Inbox::new(start.max_messages, events)),
+            inbox: Mutex::new(inbox),
             journal: Mutex::new(Journal::default()),
             rules: Mutex::new(rules),
             stubs: Mutex::new(AdminStubs::default()),
             smtp_faults: Mutex::new(SmtpFaults::default()),
             recaptcha: Mutex::new(None),
             journal_grew: Notify::new(),
-            clock: Clock::default(),
+            clock,
+            log,
         }
     }
 
-    /// The accounts, with lookups by email in the default website.
-    pub fn accounts(&self) -> MutexGuard<'_, Accounts> {
+    /// The accounts, with lookups by email in the default website; saved on release after any
+    /// change, with `--data-dir`.
+    pub fn accounts(&self) -> Saving<'_, Accounts> {
         self.accounts_in(crate::accounts::DEFAULT_WEBSITE)
     }
 
     /// The accounts, with lookups by email in `website` (the request's store view's).
-    pub fn accounts_in(&self, website: &str) -> MutexGuard<'_, Accounts> {
+    pub fn accounts_in(&self, website: &str) -> Saving<'_, Accounts> {
         let mut accounts = lock(&self.accounts);
         accounts.use_website(website);
-        accounts
+        Saving::new(accounts, self.log.as_deref().map(|log| log as &dyn Save<Accounts>))
+    }
+
+    /// To call after moving [`Namespace::clock`], so that `--data-dir` keeps its offset.
+    pub fn clock_changed(&self) {
+        if let Some(log) = &self.log {
+            log.clock_changed(i64::try_from(self.clock.offset().whole_nanoseconds()).unwrap_or(i64::MAX));
+        }
     }
 
     pub fn inbox(&self) -> MutexGuard<'_, Inbox> {
@@ -169,10 +201,36 @@ struct Shared {
     customer_token_key: Vec<u8>,
     /// `--webhook-url`.
     webhook: Option<Webhook>,
+    /// `--data-dir`.
+    store: Option<Arc<Store>>,
 }
 
 impl AppState {
+    /// State in memory only, whatever `config.data_dir` says; see [`AppState::open`].
     pub fn new(config: &Config) -> Self {
+        Self::with_store(config, None)
+    }
+
+    /// With `--data-dir`, the state the directory's database kept (every namespace, as it was),
+    /// each change written there from now on; in memory only otherwise.
+    pub fn open(config: &Config) -> Result<Self, PersistError> {
+        let Some(dir) = &config.data_dir else { return Ok(Self::new(config)) };
+        let store = Arc::new(Store::open(dir)?);
+        let saved = store.load(config.max_messages)?;
+        let state = Self::with_store(config, Some(Arc::clone(&store)));
+        {
+            let mut namespaces = lock(&state.shared.namespaces);
+            for saved in saved.into_iter().take(MAX_NAMESPACES) {
+                let name = saved.name.clone();
+                let events = state.events_of(&name);
+                let namespace = Namespace::new(&name, &state.shared.start, events, Some(&store), Some(saved));
+                namespaces.insert(name, Arc::new(namespace));
+            }
+        }
+        Ok(state)
+    }
+
+    fn with_store(config: &Config, store: Option<Arc<Store>>) -> Self {
         let random = config.seed.map_or_else(Random::from_os, Random::seeded);
         let customer_token_key = random.hex(32).unwrap_or_default().into_bytes();
         let schema = build_schema();
@@ -205,6 +263,7 @@ impl AppState {
                 customer_token_key,
                 stubs: Arc::clone(&config.stubs),
                 webhook: config.webhook_url.clone().map(Webhook::new),
+                store,
             }),
         }
     }
@@ -291,7 +350,7 @@ impl AppState {
         if namespaces.len() >= MAX_NAMESPACES {
             return Err(TooManyNamespaces);
         }
-        let namespace = Arc::new(Namespace::new(name, &self.shared.start, self.events_of(name)));
+        let namespace = Arc::new(self.fresh_namespace(name));
         namespaces.insert(name.to_owned(), Arc::clone(&namespace));
         Ok(namespace)
     }
@@ -304,11 +363,21 @@ impl AppState {
     /// Puts a namespace back to the fixtures: accounts, tokens, inbox, journal, rules and clock.
     pub fn reset_namespace(&self, name: &str) -> Result<(), TooManyNamespaces> {
         let old = self.namespace(name)?;
-        let fresh = Arc::new(Namespace::new(name, &self.shared.start, self.events_of(name)));
-        lock(&self.shared.namespaces).insert(name.to_owned(), fresh);
-        // Live inbox pages learn that their list is gone.
+        let fresh = Arc::new(self.fresh_namespace(name));
+        let mut namespaces = lock(&self.shared.namespaces);
+        // Live inbox pages learn that their list is gone; the stored copy goes before the fresh
+        // namespace can be reached and change anything.
         old.inbox().clear();
+        if let Some(log) = &old.log {
+            log.forget();
+        }
+        namespaces.insert(name.to_owned(), fresh);
         Ok(())
+    }
+
+    /// A namespace as the fixtures make it (stored with `--data-dir`).
+    fn fresh_namespace(&self, name: &str) -> Namespace {
+        Namespace::new(name, &self.shared.start, self.events_of(name), self.shared.store.as_ref(), None)
     }
 
     /// Forgets a namespace and everything in it; it starts from the fixtures if used again.
@@ -317,6 +386,9 @@ impl AppState {
         lock(&self.shared.events).remove(name);
         if let Some(old) = &forgotten {
             old.inbox().clear();
+            if let Some(log) = &old.log {
+                log.forget();
+            }
         }
         forgotten.is_some()
     }

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 /// they like (a quote each time a storefront starts).
 pub const MAX_CARTS: usize = 10_000;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Cart {
     /// The 32-character masked id the storefront knows it by.
     pub masked_id: String,
@@ -24,7 +24,7 @@ pub enum CartError {
     Taken,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Carts {
     by_masked_id: HashMap<String, Cart>,
 }

@@ -6,6 +6,7 @@ mod password;
 mod profile;
 mod security;
 mod sessions;
+mod snapshot;
 mod throttle;
 
 use std::collections::BTreeMap;
@@ -53,7 +54,7 @@ pub struct Customer {
 }
 
 /// The live reset token of a customer.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct ResetToken {
     pub token: String,
     #[serde(with = "time::serde::rfc3339")]
@@ -136,6 +137,11 @@ pub struct Accounts {
     pub carts: Carts,
 }
 
+/// The map key of `email` among `website`'s customers.
+fn website_key(settings: &SecuritySettings, website: &str, email: &str) -> String {
+    format!("{website}\n{}", settings.email_key(email))
+}
+
 /// A customer no account may be made from.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum CustomerError {
@@ -165,7 +171,7 @@ impl Accounts {
 
     /// The key of `email` in the current website.
     fn key(&self, email: &str) -> String {
-        format!("{}\n{}", self.website, self.settings.email_key(email))
+        website_key(&self.settings, &self.website, email)
     }
 
     pub fn create(&mut self, new: NewCustomer) -> Result<&Customer, AccountError> {
@@ -232,7 +238,7 @@ impl Accounts {
             return Ok(());
         };
         // Within the customer's own website, whichever store the request named.
-        let new_key = format!("{website}\n{}", self.settings.email_key(new_email));
+        let new_key = website_key(&self.settings, &website, new_email);
         if new_key != old_key && self.customers.contains_key(&new_key) {
             return Err(AccountError::Duplicate(new_email.to_owned()));
         }

@@ -10,7 +10,7 @@ const MEMORY_KIB: u32 = 8;
 const PASSES: u32 = 1;
 const LANES: u32 = 1;
 
-#[derive(Clone)]
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
 pub struct PasswordHash {
     salt: [u8; 16],
     hash: [u8; 32],

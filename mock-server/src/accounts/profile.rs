@@ -3,7 +3,7 @@
 use time::OffsetDateTime;
 
 /// Magento's customer attributes beyond the name and email (`CustomerInterface`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     pub prefix: Option<String>,
     pub middlename: Option<String>,

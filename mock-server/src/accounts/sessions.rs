@@ -4,13 +4,13 @@ use std::collections::HashMap;
 
 use time::OffsetDateTime;
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Session {
     pub customer_id: u32,
     pub expires: OffsetDateTime,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Sessions {
     by_token: HashMap<String, Session>,
 }

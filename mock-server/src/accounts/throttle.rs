@@ -10,13 +10,13 @@ use super::security::{ResetProtection, SecuritySettings};
 
 const HOUR: Duration = Duration::hours(1);
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct ResetThrottle {
     /// Admitted requests of the last hour, oldest first: older ones can never refuse anything.
     recent: VecDeque<ResetRequest>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct ResetRequest {
     at: OffsetDateTime,
     ip: IpAddr,
@@ -57,12 +57,12 @@ impl ResetThrottle {
 /// Usernames whose failed sign-ins are counted at once.
 const MAX_TRACKED_USERNAMES: usize = 10_000;
 
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct SignInThrottle {
     by_username: HashMap<String, SignInFailures>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
 struct SignInFailures {
     count: u32,
     lock_expires: Option<OffsetDateTime>,

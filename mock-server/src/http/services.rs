@@ -1,6 +1,6 @@
 //! The imitation's [`Services`] over the server's shared state and the request's namespace.
 
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use time::OffsetDateTime;
 
@@ -11,6 +11,7 @@ use crate::magento::context::Services;
 use crate::magento::store::recaptcha_guard::RecaptchaSettings;
 use crate::magento::store::{self, StoreId};
 use crate::mail::stored::Content;
+use crate::persist::guard::Saving;
 use crate::random::{Random, RandomError};
 use crate::state::{AppState, Namespace};
 
@@ -38,7 +39,7 @@ impl Services for Live {
         self.namespace.clock.now()
     }
 
-    fn accounts(&self) -> MutexGuard<'_, Accounts> {
+    fn accounts(&self) -> Saving<'_, Accounts> {
         self.namespace.accounts_in(&self.store().website)
     }
 

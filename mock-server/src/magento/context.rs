@@ -6,13 +6,14 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use time::OffsetDateTime;
 
 use crate::accounts::Accounts;
 use crate::fixtures::{Fixtures, Store};
 use crate::mail::stored::Content;
+use crate::persist::guard::Saving;
 use crate::random::{Random, RandomError};
 use crate::scenarios::State;
 
@@ -25,7 +26,7 @@ pub trait Services: Send + Sync {
     fn now(&self) -> OffsetDateTime;
     /// The namespace's accounts, carts and sessions. Keep the guard short: not across a
     /// capture, never across an await.
-    fn accounts(&self) -> MutexGuard<'_, Accounts>;
+    fn accounts(&self) -> Saving<'_, Accounts>;
     fn random(&self) -> &Random;
     /// The store view the request is for (its `Store` header): names, codes, password rules.
     fn store(&self) -> &Store;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError};
 
 use time::OffsetDateTime;
 
@@ -11,6 +11,7 @@ use crate::accounts::{Accounts, SecuritySettings};
 use crate::clock::Clock;
 use crate::fixtures::{Fixtures, Store};
 use crate::mail::stored::Content;
+use crate::persist::guard::Saving;
 use crate::random::{Random, RandomError};
 
 use super::context::{RequestContext, Services};
@@ -55,8 +56,8 @@ impl Services for Fake {
         self.clock.now()
     }
 
-    fn accounts(&self) -> MutexGuard<'_, Accounts> {
-        self.accounts.lock().unwrap_or_else(PoisonError::into_inner)
+    fn accounts(&self) -> Saving<'_, Accounts> {
+        Saving::new(self.accounts.lock().unwrap_or_else(PoisonError::into_inner), None)
     }
 
     fn random(&self) -> &Random {

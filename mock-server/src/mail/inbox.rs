@@ -14,17 +14,37 @@ use super::stored::StoredMessage;
 /// Live listeners get Mailpit's event frames as JSON text.
 pub type Events = broadcast::Sender<Arc<str>>;
 
+/// Told of every change while the inbox is locked, to keep a copy (`--data-dir`).
+pub trait InboxLog: std::fmt::Debug + Send + Sync {
+    /// `message` joined the inbox; retention dropped the `dropped` ids to make room.
+    fn captured(&self, message: &StoredMessage, dropped: &[String]);
+    fn read_changed(&self, ids: &[String], read: bool);
+    fn deleted(&self, ids: &[String]);
+    fn cleared(&self);
+}
+
 #[derive(Debug)]
 pub struct Inbox {
     /// Oldest first, so retention drops from the front.
     messages: VecDeque<StoredMessage>,
     max_messages: usize,
     events: Events,
+    log: Option<Arc<dyn InboxLog>>,
 }
 
 impl Inbox {
     pub fn new(max_messages: usize, events: Events) -> Self {
-        Self { messages: VecDeque::new(), max_messages: max_messages.max(1), events }
+        Self { messages: VecDeque::new(), max_messages: max_messages.max(1), events, log: None }
+    }
+
+    /// An inbox that tells `log` of every change, starting with `messages` (oldest first; only
+    /// the newest the retention limit keeps).
+    pub fn logged(max_messages: usize, events: Events, log: Arc<dyn InboxLog>, messages: Vec<StoredMessage>) -> Self {
+        let mut inbox = Self::new(max_messages, events);
+        let skip = messages.len().saturating_sub(inbox.max_messages);
+        inbox.messages.extend(messages.into_iter().skip(skip));
+        inbox.log = Some(log);
+        inbox
     }
 
     fn announce(&self, kind: &str, data: impl FnOnce() -> Value) {
@@ -48,6 +68,9 @@ impl Inbox {
             if let Some(old) = self.messages.pop_front() {
                 dropped.push(old.id);
             }
+        }
+        if let Some(log) = &self.log {
+            log.captured(&message, &dropped);
         }
         if !dropped.is_empty() {
             self.announce("delete", || json!({ "IDs": dropped }));
@@ -117,6 +140,9 @@ impl Inbox {
                 changed.push(message.id.clone());
             }
         }
+        if let Some(log) = self.log.as_ref().filter(|_| !changed.is_empty()) {
+            log.read_changed(&changed, read);
+        }
         for id in &changed {
             self.announce("update", || json!({ "ID": id, "Read": read }));
         }
@@ -127,6 +153,9 @@ impl Inbox {
 
     pub fn clear(&mut self) {
         self.messages.clear();
+        if let Some(log) = &self.log {
+            log.cleared();
+        }
         self.announce("truncate", || Value::Null);
         self.announce_stats();
     }
@@ -142,6 +171,9 @@ impl Inbox {
             }
             keep
         });
+        if let Some(log) = self.log.as_ref().filter(|_| !deleted.is_empty()) {
+            log.deleted(&deleted);
+        }
         if !deleted.is_empty() {
             self.announce("delete", || json!({ "IDs": deleted }));
             self.announce_stats();

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 /// Mailpit's `{"Name","Address"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Mailbox {
     pub name: String,

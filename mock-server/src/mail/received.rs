@@ -10,9 +10,11 @@ use sha2::{Digest, Sha256};
 
 use super::message::{Mailbox, snippet_of};
 
-/// What a list or search needs without parsing the source again.
-#[derive(Clone, Debug)]
+/// What a list or search needs without parsing the source again. Serialized (the source
+/// apart) for `--data-dir`.
+#[derive(Clone, Debug, Serialize, serde::Deserialize)]
 pub struct Received {
+    #[serde(skip)]
     pub raw: Box<[u8]>,
     pub from: Mailbox,
     pub to: Vec<Mailbox>,

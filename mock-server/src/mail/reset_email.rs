@@ -15,7 +15,7 @@ use super::message::Mailbox;
 pub const SUPPORT_NAME: &str = "CustomerSupport";
 pub const SUPPORT_EMAIL: &str = "support@example.com";
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ResetEmail {
     pub recipient: Mailbox,
     /// The store's frontend name (`$store.frontend_name`): its group's name by default.

@@ -20,6 +20,7 @@ mod mailpit;
 mod multi_store;
 mod namespaces;
 mod openapi;
+mod persistence;
 mod real_store;
 mod recaptcha;
 mod recordings;

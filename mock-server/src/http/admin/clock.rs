@@ -29,11 +29,13 @@ pub async fn advance(Scope { namespace, .. }: Scope, AdminJson(advance): AdminJs
         return Err(AdminError::bad_request("seconds must be a number within ±315576000 (ten years)"));
     }
     namespace.clock.advance(Duration::seconds_f64(advance.seconds));
+    namespace.clock_changed();
     Ok(clock_json(&namespace))
 }
 
 pub async fn back_to_real_time(Scope { namespace, .. }: Scope) -> Response {
     namespace.clock.reset();
+    namespace.clock_changed();
     clock_json(&namespace)
 }
 

@@ -1,0 +1,336 @@
+//! `--data-dir DIR`: every namespace's accounts (with tokens, passwords, locks, throttles,
+//! sessions, carts), inbox and clock kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
+//! restarted server resumes where it stopped.
+//!
+//! Each change is written, in its own transaction, while the lock of what changed is held and
+//! before the request is answered (through [`guard::Saving`] for accounts and
+//! [`InboxLog`] for the inbox). WAL with `synchronous=NORMAL`: a commit has reached the
+//! operating system when it returns, so a killed process (SIGKILL, a crash) loses nothing it
+//! answered; only a power cut or kernel crash can lose the last commits, never corrupting the
+//! file. `FULL` would add an fsync to every request to guard against that, which a test double
+//! does not need.
+
+pub mod guard;
+mod schema;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rusqlite::{Connection, OptionalExtension, params};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::accounts::{Accounts, SecuritySettings};
+use crate::mail::inbox::InboxLog;
+use crate::mail::{Content, StoredMessage};
+use guard::Save;
+
+/// The database's name inside `--data-dir`.
+pub const FILE_NAME: &str = "mock-server.sqlite3";
+
+#[derive(Debug, thiserror::Error)]
+pub enum PersistError {
+    #[error("--data-dir {path}: cannot create the directory: {source}")]
+    CreateDir { path: PathBuf, source: std::io::Error },
+    #[error("--data-dir: {path} is not a readable mock-server database (corrupt, or not SQLite): {source}")]
+    Unreadable { path: PathBuf, source: rusqlite::Error },
+    #[error("--data-dir: {path} is damaged (SQLite's integrity check: {detail})")]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "--data-dir: {path} was written by a newer mock-server (schema version {found}, this one knows up to {known}); run that release, or use another directory"
+    )]
+    Newer { path: PathBuf, found: i64, known: i64 },
+    #[error("--data-dir: {path}: {what} of namespace {namespace:?} cannot be read back: {detail}")]
+    BadRecord { path: PathBuf, namespace: String, what: String, detail: String },
+    #[error("--data-dir: {path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+}
+
+/// What a namespace had when the server stopped.
+#[derive(Debug)]
+pub struct SavedNamespace {
+    pub name: String,
+    /// `None`: never changed, so as the fixtures make it.
+    pub accounts: Option<Accounts>,
+    /// Oldest first.
+    pub messages: Vec<StoredMessage>,
+    pub clock_offset_nanos: i64,
+}
+
+/// The open database. One connection behind a std `Mutex`: every write is one short
+/// synchronous transaction, never held across an await.
+#[derive(Debug)]
+pub struct Store {
+    path: PathBuf,
+    connection: Mutex<Connection>,
+}
+
+impl Store {
+    /// Opens (or makes) `dir/mock-server.sqlite3`, checks it and brings its schema up to date.
+    pub fn open(dir: &Path) -> Result<Self, PersistError> {
+        std::fs::create_dir_all(dir).map_err(|source| PersistError::CreateDir { path: dir.to_owned(), source })?;
+        let path = dir.join(FILE_NAME);
+        let unreadable = |source| PersistError::Unreadable { path: path.clone(), source };
+        let mut connection = Connection::open(&path).map_err(unreadable)?;
+        // The first read of the header: garbage bytes fail here ("file is not a database").
+        connection.pragma_update(None, "journal_mode", "WAL").map_err(unreadable)?;
+        connection.pragma_update(None, "synchronous", "NORMAL").map_err(unreadable)?;
+        let check: String = connection.pragma_query_value(None, "quick_check", |row| row.get(0)).map_err(unreadable)?;
+        if check != "ok" {
+            return Err(PersistError::Damaged { path, detail: check });
+        }
+        schema::migrate(&mut connection, &path)?;
+        Ok(Self { path, connection: Mutex::new(connection) })
+    }
+
+    fn sqlite(&self, source: rusqlite::Error) -> PersistError {
+        PersistError::Sqlite { path: self.path.clone(), source }
+    }
+
+    /// Every namespace the file holds, sorted by name; inboxes beyond `max_messages` lose their
+    /// oldest messages, in the file too (retention as at capture).
+    pub fn load(&self, max_messages: usize) -> Result<Vec<SavedNamespace>, PersistError> {
+        let connection = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        connection
+            .execute(
+                "DELETE FROM messages WHERE seq IN (SELECT seq FROM (SELECT seq, ROW_NUMBER() OVER
+                 (PARTITION BY namespace ORDER BY seq DESC) AS newer FROM messages) WHERE newer > ?1)",
+                [i64::try_from(max_messages).unwrap_or(i64::MAX)],
+            )
+            .map_err(|e| self.sqlite(e))?;
+        let names: Vec<String> = connection
+            .prepare("SELECT name FROM namespaces UNION SELECT namespace FROM messages ORDER BY 1")
+            .and_then(|mut query| query.query_map([], |row| row.get(0))?.collect())
+            .map_err(|e| self.sqlite(e))?;
+        let mut saved = Vec::with_capacity(names.len());
+        for name in names {
+            let row: Option<(Option<String>, i64)> = connection
+                .query_row("SELECT accounts, clock_offset_nanos FROM namespaces WHERE name = ?1", [&name], |row| {
+                    Ok((row.get(0)?, row.get(1)?))
+                })
+                .optional()
+                .map_err(|e| self.sqlite(e))?;
+            let (accounts, clock_offset_nanos) = row.unwrap_or((None, 0));
+            let accounts = accounts
+                .map(|json| Accounts::from_snapshot(SecuritySettings::default(), json.as_bytes()))
+                .transpose()
+                .map_err(|e| self.bad_record(&name, "the accounts", e))?;
+            let messages = self.load_messages(&connection, &name)?;
+            saved.push(SavedNamespace { name, accounts, messages, clock_offset_nanos });
+        }
+        Ok(saved)
+    }
+
+    fn load_messages(&self, connection: &Connection, namespace: &str) -> Result<Vec<StoredMessage>, PersistError> {
+        let mut query = connection
+            .prepare(
+                "SELECT id, message_id, created, read, kind, fields, raw FROM messages WHERE namespace = ?1 ORDER BY seq",
+            )
+            .map_err(|e| self.sqlite(e))?;
+        let rows = query
+            .query_map([namespace], |row| {
+                Ok(MessageRow {
+                    id: row.get(0)?,
+                    message_id: row.get(1)?,
+                    created: row.get(2)?,
+                    read: row.get(3)?,
+                    kind: row.get(4)?,
+                    fields: row.get(5)?,
+                    raw: row.get(6)?,
+                })
+            })
+            .map_err(|e| self.sqlite(e))?;
+        let mut messages = Vec::new();
+        for row in rows {
+            let row = row.map_err(|e| self.sqlite(e))?;
+            let id = row.id.clone();
+            let message = row.into_message().map_err(|e| self.bad_record(namespace, &format!("message {id}"), e))?;
+            messages.push(message);
+        }
+        Ok(messages)
+    }
+
+    fn bad_record(&self, namespace: &str, what: &str, detail: impl std::fmt::Display) -> PersistError {
+        PersistError::BadRecord {
+            path: self.path.clone(),
+            namespace: namespace.to_owned(),
+            what: what.to_owned(),
+            detail: detail.to_string(),
+        }
+    }
+
+    /// Runs `write` in one transaction. A failure is logged, not answered: the request has
+    /// already happened in memory (see the README's "Persistence" section).
+    fn write(&self, what: &str, write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>) {
+        let mut connection = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        let result = connection.transaction().and_then(|transaction| {
+            write(&transaction)?;
+            transaction.commit()
+        });
+        if let Err(error) = result {
+            tracing::error!(target: "persist", path = %self.path.display(), "cannot save {what}: {error}");
+        }
+    }
+}
+
+struct MessageRow {
+    id: String,
+    message_id: String,
+    created: String,
+    read: bool,
+    kind: String,
+    fields: String,
+    raw: Option<Vec<u8>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum RowError {
+    #[error("bad time {0:?}")]
+    Time(String),
+    #[error("unknown kind {0:?}")]
+    Kind(String),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+}
+
+impl MessageRow {
+    fn into_message(self) -> Result<StoredMessage, RowError> {
+        let created = OffsetDateTime::parse(&self.created, &Rfc3339).map_err(|_| RowError::Time(self.created))?;
+        let content = match self.kind.as_str() {
+            "reset" => Content::Reset(serde_json::from_str(&self.fields)?),
+            "received" => {
+                let mut received: crate::mail::received::Received = serde_json::from_str(&self.fields)?;
+                received.raw = self.raw.unwrap_or_default().into_boxed_slice();
+                Content::Received(Box::new(received))
+            }
+            _ => return Err(RowError::Kind(self.kind)),
+        };
+        let mut message = StoredMessage::new(self.id, self.message_id, created, content);
+        message.read = self.read;
+        Ok(message)
+    }
+}
+
+/// One namespace's view of the store: what its accounts guard and inbox report to.
+#[derive(Debug)]
+pub struct NamespaceLog {
+    store: Arc<Store>,
+    name: String,
+}
+
+impl NamespaceLog {
+    pub fn new(store: Arc<Store>, name: &str) -> Self {
+        Self { store, name: name.to_owned() }
+    }
+
+    pub fn clock_changed(&self, offset_nanos: i64) {
+        self.store.write("the clock", |tx| {
+            tx.execute(
+                "INSERT INTO namespaces (name, clock_offset_nanos) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET clock_offset_nanos = excluded.clock_offset_nanos",
+                params![self.name, offset_nanos],
+            )
+            .map(drop)
+        });
+    }
+
+    /// Back to the fixtures (reset), or gone (forget): either way nothing of it is kept.
+    pub fn forget(&self) {
+        self.store.write("a reset", |tx| {
+            tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM namespaces WHERE name = ?1", [&self.name]).map(drop)
+        });
+    }
+}
+
+impl Save<Accounts> for NamespaceLog {
+    fn save(&self, accounts: &Accounts) {
+        // Text, so that SQLite's json functions read it (a BLOB would be taken for JSONB).
+        let json = match accounts.to_snapshot().map(String::from_utf8) {
+            Ok(Ok(json)) => json,
+            Ok(Err(error)) => {
+                tracing::error!(target: "persist", "cannot serialize the accounts: {error}");
+                return;
+            }
+            Err(error) => {
+                tracing::error!(target: "persist", "cannot serialize the accounts: {error}");
+                return;
+            }
+        };
+        self.store.write("the accounts", |tx| {
+            tx.execute(
+                "INSERT INTO namespaces (name, accounts) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET accounts = excluded.accounts",
+                params![self.name, json],
+            )
+            .map(drop)
+        });
+    }
+}
+
+impl InboxLog for NamespaceLog {
+    fn captured(&self, message: &StoredMessage, dropped: &[String]) {
+        let (kind, fields, raw) = match &message.content {
+            Content::Reset(email) => ("reset", serde_json::to_string(email), None),
+            Content::Received(received) => ("received", serde_json::to_string(received), Some(&received.raw[..])),
+        };
+        let fields = match fields {
+            Ok(fields) => fields,
+            Err(error) => {
+                tracing::error!(target: "persist", "cannot serialize message {}: {error}", message.id);
+                return;
+            }
+        };
+        let created = message.created.format(&Rfc3339).unwrap_or_default();
+        let recipients = message.to().iter().map(|m| m.address.as_str()).collect::<Vec<_>>().join(", ");
+        self.store.write("a message", |tx| {
+            let mut delete = tx.prepare_cached("DELETE FROM messages WHERE namespace = ?1 AND id = ?2")?;
+            for id in dropped {
+                delete.execute([&self.name, id])?;
+            }
+            tx.execute(
+                "INSERT INTO messages (namespace, id, message_id, created, read, subject, recipients, kind, fields, raw)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                params![
+                    self.name,
+                    message.id,
+                    message.message_id,
+                    created,
+                    message.read,
+                    message.subject(),
+                    recipients,
+                    kind,
+                    fields,
+                    raw
+                ],
+            )
+            .map(drop)
+        });
+    }
+
+    fn read_changed(&self, ids: &[String], read: bool) {
+        self.store.write("read flags", |tx| {
+            let mut update = tx.prepare_cached("UPDATE messages SET read = ?3 WHERE namespace = ?1 AND id = ?2")?;
+            for id in ids {
+                update.execute(params![self.name, id, read])?;
+            }
+            Ok(())
+        });
+    }
+
+    fn deleted(&self, ids: &[String]) {
+        self.store.write("a deletion", |tx| {
+            let mut delete = tx.prepare_cached("DELETE FROM messages WHERE namespace = ?1 AND id = ?2")?;
+            for id in ids {
+                delete.execute([&self.name, id])?;
+            }
+            Ok(())
+        });
+    }
+
+    fn cleared(&self) {
+        self.store.write("an emptied inbox", |tx| {
+            tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name]).map(drop)
+        });
+    }
+}

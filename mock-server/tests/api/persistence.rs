@@ -1,0 +1,275 @@
+//! `--data-dir`: the real binary, killed with SIGKILL in the middle of a load of reset requests
+//! and SMTP deliveries, restarted on the same directory, keeps everything it had answered.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader as AsyncBufReader};
+use tokio::net::TcpStream;
+
+use crate::helpers::{TestApp, request_reset_document, token_from_link};
+
+const CUSTOMERS: usize = 300;
+const RESET_TASKS: usize = 12;
+// Many sessions: each SMTP reply takes ~40 ms here (the server writes it in two segments, so
+// Nagle's algorithm waits for the client's delayed ACK).
+const SMTP_TASKS: usize = 32;
+const SMTP_PER_TASK: usize = 20;
+
+/// A directory of its own under the target's scratch space, empty.
+fn fresh_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("persist-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The binary on free ports, and where it listens (read from its banner).
+struct Server {
+    child: Child,
+    app: TestApp,
+    smtp: std::net::SocketAddr,
+}
+
+/// A failing assertion must not leave the server running (it holds the test's stderr).
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start(dir: &Path) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .args(["--listen", "127.0.0.1:0", "--smtp-listen", "127.0.0.1:0", "--max-messages", "100000"])
+        .arg("--data-dir")
+        .arg(dir)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut base, mut smtp) = (None, None);
+    while base.is_none() || smtp.is_none() {
+        let line = lines.next().expect("the banner").unwrap();
+        if let Some(url) = line.trim().strip_prefix("GraphQL").map(str::trim) {
+            base = Some(url.trim_end_matches("/graphql").to_owned());
+        } else if let Some(address) = line.trim().strip_prefix("SMTP capture").map(str::trim) {
+            smtp = Some(address.parse().unwrap());
+        }
+    }
+    let app = TestApp { base: base.unwrap(), smtp, client: reqwest::Client::new(), namespace: String::new() };
+    Server { child, app, smtp: smtp.unwrap() }
+}
+
+/// One SMTP session delivering `count` messages; answers the subjects the server took (250).
+async fn deliver(smtp: std::net::SocketAddr, task: usize, count: usize, delivered: Arc<AtomicUsize>) -> Vec<String> {
+    let mut taken = Vec::new();
+    let Ok(stream) = TcpStream::connect(smtp).await else { return taken };
+    let (read, mut write) = stream.into_split();
+    let mut read = AsyncBufReader::new(read);
+    async fn reply(read: &mut AsyncBufReader<tokio::net::tcp::OwnedReadHalf>) -> Option<String> {
+        loop {
+            let mut line = String::new();
+            if read.read_line(&mut line).await.ok()? == 0 {
+                return None;
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return Some(line);
+            }
+        }
+    }
+    if reply(&mut read).await.is_none() || write.write_all(b"EHLO load.test\r\n").await.is_err() {
+        return taken;
+    }
+    if reply(&mut read).await.is_none() {
+        return taken;
+    }
+    for i in 0..count {
+        let subject = format!("load {task}-{i}");
+        let to = format!("smtp-{task}-{i}@example.com");
+        let data = format!(
+            "From: Load <load@shop.test>\r\nTo: <{to}>\r\nSubject: {subject}\r\nMessage-ID: <{task}-{i}@load.test>\r\n\r\nbody {i}\r\n.\r\n"
+        );
+        for command in
+            ["MAIL FROM:<load@shop.test>\r\n".to_owned(), format!("RCPT TO:<{to}>\r\n"), "DATA\r\n".to_owned()]
+        {
+            if write.write_all(command.as_bytes()).await.is_err() || reply(&mut read).await.is_none() {
+                return taken;
+            }
+        }
+        if write.write_all(data.as_bytes()).await.is_err() {
+            return taken;
+        }
+        match reply(&mut read).await {
+            Some(line) if line.starts_with("250") => {
+                taken.push(subject);
+                delivered.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => return taken,
+        }
+    }
+    taken
+}
+
+/// Reset requests for `emails`, one after another; answers those answered `true`.
+async fn request_resets(app: TestApp, emails: Vec<String>, answered: Arc<AtomicUsize>) -> Vec<String> {
+    let mut taken = Vec::new();
+    for email in emails {
+        let request = app.post("/graphql").json(&json!({ "query": request_reset_document(&email) }));
+        let Ok(response) = request.send().await else { return taken };
+        let Ok(body) = response.json::<Value>().await else { return taken };
+        if body["data"]["requestPasswordResetEmail"] == true {
+            taken.push(email);
+            answered.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    taken
+}
+
+/// Every message in the inbox, as (To address or subject) → Mailpit ids.
+async fn inbox_by_recipient(app: &TestApp) -> BTreeMap<String, Vec<Value>> {
+    let list = TestApp::send(app.get("/api/v1/messages?limit=100000")).await.json();
+    let mut found: BTreeMap<String, Vec<Value>> = BTreeMap::new();
+    for message in list["messages"].as_array().unwrap() {
+        let to = message["To"][0]["Address"].as_str().unwrap().to_owned();
+        found.entry(to).or_default().push(message.clone());
+    }
+    found
+}
+
+async fn round(round: usize) {
+    let dir = fresh_dir(&format!("round{round}"));
+    let mut server = start(&dir);
+    let app = server.app.in_namespace("");
+
+    let emails: Vec<String> = (0..CUSTOMERS).map(|i| format!("load-{round}-{i}@example.com")).collect();
+    for email in &emails {
+        let body = json!({ "email": email, "password": "Original1!", "firstname": "Load", "lastname": "Test" });
+        let created = TestApp::send(app.post("/__admin/customers").json(&body)).await;
+        assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    }
+
+    let (resets_answered, smtp_answered) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let resets: Vec<_> = (0..RESET_TASKS)
+        .map(|task| {
+            let share = emails.iter().skip(task).step_by(RESET_TASKS).cloned().collect();
+            tokio::spawn(request_resets(app.in_namespace(""), share, Arc::clone(&resets_answered)))
+        })
+        .collect();
+    let deliveries: Vec<_> = (0..SMTP_TASKS)
+        .map(|task| tokio::spawn(deliver(server.smtp, task, SMTP_PER_TASK, Arc::clone(&smtp_answered))))
+        .collect();
+
+    // Killed in the middle: once a third of the resets and one message per SMTP session were
+    // answered, and (checked below) before the whole load was.
+    let total = CUSTOMERS + SMTP_TASKS * SMTP_PER_TASK;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while resets_answered.load(Ordering::Relaxed) < CUSTOMERS / 3 || smtp_answered.load(Ordering::Relaxed) < SMTP_TASKS
+    {
+        assert!(Instant::now() < deadline, "the load made no progress");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    server.child.kill().unwrap(); // SIGKILL on Unix
+    server.child.wait().unwrap();
+
+    let mut reset_answered = BTreeSet::new();
+    for task in resets {
+        reset_answered.extend(task.await.unwrap());
+    }
+    let mut smtp_answered = BTreeSet::new();
+    for task in deliveries {
+        smtp_answered.extend(task.await.unwrap());
+    }
+    let acknowledged = reset_answered.len() + smtp_answered.len();
+    assert!(acknowledged < total, "round {round}: the kill came after the whole load ({acknowledged} of {total})");
+
+    let server = start(&dir);
+    let app = server.app.in_namespace("");
+    let inbox = inbox_by_recipient(&app).await;
+    for (recipient, messages) in &inbox {
+        assert_eq!(messages.len(), 1, "round {round}: {recipient} has {} messages", messages.len());
+    }
+    for email in &reset_answered {
+        let message =
+            &inbox.get(email).unwrap_or_else(|| panic!("round {round}: the reset email to {email} is lost"))[0];
+        let id = message["ID"].as_str().unwrap();
+        let text =
+            TestApp::send(app.get(&format!("/api/v1/message/{id}"))).await.json()["Text"].as_str().unwrap().to_owned();
+        let token = token_from_link(&text);
+        assert_eq!(app.live_token(email).await.as_deref(), Some(token.as_str()), "round {round}: {email}'s token");
+    }
+    let subjects: BTreeSet<String> =
+        inbox.values().flatten().map(|m| m["Subject"].as_str().unwrap().to_owned()).collect();
+    for subject in &smtp_answered {
+        assert!(subjects.contains(subject), "round {round}: the SMTP message {subject:?} (answered 250) is lost");
+    }
+    let customers = TestApp::send(app.get("/__admin/customers")).await.json();
+    let known: BTreeSet<&str> = customers.as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap()).collect();
+    assert!(emails.iter().all(|e| known.contains(e.as_str())), "round {round}: accounts made before the kill are kept");
+
+    // A link captured before the kill still resets the password after the restart.
+    let email = reset_answered.first().expect("some reset was answered before the kill");
+    let token = app.live_token(email).await.unwrap();
+    let reset = app.reset_password(email, &token, "Restarted1!").await.json();
+    assert_eq!(reset["data"]["resetPassword"], true, "round {round}: {reset}");
+    let signed_in = app.sign_in(email, "Restarted1!").await.json();
+    assert!(signed_in["data"]["generateCustomerToken"]["token"].is_string(), "round {round}: {signed_in}");
+
+    eprintln!(
+        "round {round}: killed after {} resets and {} SMTP deliveries answered; {} messages kept",
+        reset_answered.len(),
+        smtp_answered.len(),
+        inbox.len()
+    );
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// PERSIST_ROUNDS rounds (3 unless set): each kills the server at a different moment of the load.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_server_killed_under_load_keeps_every_answered_email_and_token_once() {
+    let rounds = std::env::var("PERSIST_ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(3);
+    for n in 0..rounds {
+        round(n).await;
+    }
+}
+
+fn start_fails(dir: &Path) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_mock-server"))
+        .args(["--listen", "127.0.0.1:0", "--smtp-listen", "off"])
+        .arg("--data-dir")
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "the server started on a bad database");
+    assert_eq!(output.status.code(), Some(2));
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn a_database_file_of_garbage_stops_the_start_with_the_reason() {
+    let dir = fresh_dir("garbage");
+    std::fs::write(dir.join("mock-server.sqlite3"), b"this is not SQLite, just bytes\n".repeat(200)).unwrap();
+    let stderr = start_fails(&dir);
+    assert!(stderr.contains("is not a readable mock-server database"), "{stderr}");
+    assert!(stderr.contains("mock-server.sqlite3"), "the message names the file: {stderr}");
+}
+
+#[test]
+fn a_database_from_a_newer_release_stops_the_start_with_the_reason() {
+    let dir = fresh_dir("newer");
+    let connection = rusqlite::Connection::open(dir.join("mock-server.sqlite3")).unwrap();
+    connection.pragma_update(None, "user_version", 999).unwrap();
+    drop(connection);
+    let stderr = start_fails(&dir);
+    assert!(stderr.contains("written by a newer mock-server (schema version 999"), "{stderr}");
+}
