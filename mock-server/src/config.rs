@@ -184,6 +184,10 @@ pub struct Config {
     pub body_read_timeout: Duration,
     /// `--stubs`, `--upstream`, `--record`, loaded and checked.
     pub stubs: std::sync::Arc<Stubs>,
+    /// Answer the reset and sign-in mutations of documents already seen by calling their rules
+    /// directly (the same bytes, fewer instructions). Not a flag: off only to compare the two
+    /// paths (the differential test).
+    pub direct_answers: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -253,6 +257,7 @@ impl Config {
                 unrecorded: args.unrecorded,
                 scrub_emails: args.scrub_emails,
             })?),
+            direct_answers: true,
         })
     }
 

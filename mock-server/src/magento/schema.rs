@@ -7,7 +7,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Object, Schema, Si
 
 use super::context::RequestContext;
 use super::errors::MagentoError;
-use super::{account, cart, password_reset, sign_in, store};
+use super::{account, cart, direct, sign_in, store};
 use crate::scenarios::State;
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -115,7 +115,7 @@ impl CoreMutation {
         #[graphql(desc = "The customer's password.")] password: String,
     ) -> Option<CustomerToken> {
         answer(ctx, |request, field| {
-            let token = sign_in::generate_customer_token(request, &email, &password, field.scripted)?;
+            let token = direct::generate_customer_token(request, field.key, &email, &password)?;
             Ok(CustomerToken { token: Some(token) })
         })
     }
@@ -131,13 +131,7 @@ impl CoreMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The customer's email address.")] email: String,
     ) -> Option<bool> {
-        answer(ctx, |request, field| {
-            let requested = password_reset::request_reset_email(request, &email, field.scripted)?;
-            if let Some(message_id) = requested.message_id {
-                request.note_captured(field.key, message_id);
-            }
-            Ok(requested.sent)
-        })
+        answer(ctx, |request, field| direct::request_password_reset_email(request, field.key, &email))
     }
 
     /// Reset a customer's password using the reset password token that the customer received in an email after requesting it using `requestPasswordResetEmail`.
@@ -150,7 +144,7 @@ impl CoreMutation {
         #[graphql(desc = "The customer's new password.")] new_password: String,
     ) -> Option<bool> {
         answer(ctx, |request, field| {
-            password_reset::reset_password(request, &email, &reset_password_token, &new_password, field.scripted)
+            direct::reset_password(request, field.key, &email, &reset_password_token, &new_password)
         })
     }
 }

@@ -12,6 +12,7 @@ use serde_json::Value;
 use super::coerce::coerce;
 use super::render::status_for;
 use crate::magento::context::RequestContext;
+use crate::magento::direct::{DirectAnswer, DirectCall};
 use crate::magento::render::{WireError, shown_errors};
 use crate::magento::schema::MagentoSchema;
 use crate::magento::validation::{self, SchemaIndex};
@@ -23,6 +24,8 @@ pub(super) struct Executed {
     pub(super) errors: Vec<WireError>,
     /// `None` when nothing executed (every error came before execution).
     pub(super) data: Option<Value>,
+    /// The body already written from the direct path's template.
+    pub(super) body: Option<String>,
 }
 
 /// The document as parsed (for positions), the operation chosen, its variables as coerced.
@@ -31,6 +34,8 @@ pub(super) struct Prepared<'a> {
     pub(super) operation: &'a Positioned<OperationDefinition>,
     pub(super) query: String,
     pub(super) variables: Variables,
+    /// How the direct path answers the document, when it takes it.
+    pub(super) direct: Option<&'a DirectCall>,
 }
 
 pub(super) async fn execute(
@@ -41,7 +46,23 @@ pub(super) async fn execute(
     version: MagentoVersion,
     mode: MagentoMode,
 ) -> Executed {
-    let Prepared { document, operation, query, variables } = prepared;
+    let Prepared { document, operation, query, variables, direct } = prepared;
+    if let Some(direct) = direct
+        && let Some(arguments) = direct.arguments(&variables)
+    {
+        return match direct.answer(context, &arguments) {
+            DirectAnswer::Answered { body, value } => Executed {
+                status: status_for(&[], version),
+                errors: Vec::new(),
+                data: Some(Value::Object([(direct.key().to_owned(), value)].into_iter().collect())),
+                body: Some(body),
+            },
+            DirectAnswer::Failed(error) => {
+                let data = Value::Object([(direct.key().to_owned(), Value::Null)].into_iter().collect());
+                shown(&[error], data, document, &operation.node, None, None, version, mode)
+            }
+        };
+    }
     let executable = coerce(document, &query, index);
     // Only a document with a directive can skip fields (see `validation::fill_skipped`).
     let skipped_check = query.contains('@').then(|| variables.clone());
@@ -91,5 +112,5 @@ fn shown(
         data
     });
     let status = status_for(&errors, version);
-    Executed { status, errors, data }
+    Executed { status, errors, data, body: None }
 }

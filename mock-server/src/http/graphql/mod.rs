@@ -206,15 +206,16 @@ async fn execute(
         captured: Mutex::new(Vec::new()),
         services: Live { app: app.clone(), namespace },
     });
-    let prepared = Prepared { document, operation, query: params.query, variables };
+    let direct = if app.direct_answers() { parsed.direct(&params.query) } else { None };
+    let prepared = Prepared { document, operation, query: params.query, variables, direct };
     let executed = execute::execute(app.schema(), app.schema_index(), prepared, &context, version, mode).await;
-    let Executed { status, errors, data } = executed;
+    let Executed { status, errors, data, body } = executed;
 
     let Planned { calls, plan } = &planned;
     journal.record(calls, plan, status.as_u16(), Some((&errors, data.as_ref())), Some(&context));
     journal.log(calls, plan, status.as_u16(), &errors, started.elapsed());
     let cacheable_fields = !calls.is_empty() && calls.iter().all(|c| render::has_cache_identity(&c.scenario.operation));
-    render::render(Rendered { status, errors: &errors, data, fault: plan.fault, cacheable_fields }, version)
+    render::render(Rendered { status, errors: &errors, data, body, fault: plan.fault, cacheable_fields }, version)
 }
 
 /// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.

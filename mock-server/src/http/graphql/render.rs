@@ -17,6 +17,8 @@ pub(super) struct Rendered<'a> {
     pub(super) status: StatusCode,
     pub(super) errors: &'a [WireError],
     pub(super) data: Option<Value>,
+    /// Already written (the direct path's template).
+    pub(super) body: Option<String>,
     pub(super) fault: Option<State>,
     /// Every root field has a cache identity.
     pub(super) cacheable_fields: bool,
@@ -25,8 +27,8 @@ pub(super) struct Rendered<'a> {
 /// The answer: Magento's JSON (or the scripted malformed text), stored by the full-page cache
 /// only when it is a query of cacheable fields that succeeded.
 pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion) -> Response {
-    let Rendered { status, errors, data, fault, cacheable_fields } = rendered;
-    let body = response_body(errors, data, version);
+    let Rendered { status, errors, data, body, fault, cacheable_fields } = rendered;
+    let body = body.unwrap_or_else(|| response_body(errors, data, version));
     if fault == Some(State::MalformedJson) {
         return json_response(status, faults::malformed(&body));
     }
@@ -97,6 +99,7 @@ mod tests {
             status: StatusCode::OK,
             errors: &[],
             data: data(),
+            body: None,
             fault: None,
             cacheable_fields,
         };
@@ -114,6 +117,7 @@ mod tests {
             status: StatusCode::OK,
             errors: &[],
             data,
+            body: None,
             fault: Some(State::MalformedJson),
             cacheable_fields: false,
         };
