@@ -28,11 +28,11 @@ struct Request {
 }
 
 impl Request {
-    fn post(body: Value) -> Self {
+    fn post(body: &Value) -> Self {
         Self::post_with(body, &[])
     }
 
-    fn post_with(body: Value, headers: &[(&str, &str)]) -> Self {
+    fn post_with(body: &Value, headers: &[(&str, &str)]) -> Self {
         let mut all = vec![("Content-Type".to_owned(), "application/json".to_owned())];
         all.extend(headers.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
         Self { method: "POST", path: "/graphql".into(), headers: all, body: Some(body.to_string()) }
@@ -226,7 +226,7 @@ async fn the_oracle_corpora_get_the_same_bytes_from_both_paths() {
                     }
                     Request { method: "GET", path, headers: Vec::new(), body: None }
                 }
-                _ => Request::post(json!({ "query": query, "variables": request.get("variables") })),
+                _ => Request::post(&json!({ "query": query, "variables": request.get("variables") })),
             })
         })
         .collect();
@@ -235,7 +235,7 @@ async fn the_oracle_corpora_get_the_same_bytes_from_both_paths() {
 
     let syntax = sample(lines("webonyx-syntax.jsonl"), |e| e["query"].to_string(), 40);
     let requests: Vec<Request> =
-        syntax.iter().filter_map(|e| e["query"].as_str()).map(|q| Request::post(json!({ "query": q }))).collect();
+        syntax.iter().filter_map(|e| e["query"].as_str()).map(|q| Request::post(&json!({ "query": q }))).collect();
     assert!(requests.len() > 500, "the syntax corpus was read");
     servers.in_namespace("syntax").all_same_concurrently(&requests).await;
 }
@@ -273,35 +273,35 @@ async fn the_goldens_documents_get_the_same_bytes_from_both_paths_in_every_relea
         let emails = ["", "0", "roni_cost@example.com", "roni_cost@", "nobody@example.com", "locked@example.com"];
         let mut requests = Vec::new();
         for email in emails {
-            requests.push(Request::post(json!({ "query": request_reset_document(email) })));
+            requests.push(Request::post(&json!({ "query": request_reset_document(email) })));
             let by_variable = "mutation Reset($email: String!) { requestPasswordResetEmail(email: $email) }";
-            requests.push(Request::post(json!({ "query": by_variable, "variables": { "email": email } })));
+            requests.push(Request::post(&json!({ "query": by_variable, "variables": { "email": email } })));
             for password in ["", "roni_cost3@example.com", "wrong"] {
                 let sign_in = format!(
                     "mutation {{\n  generateCustomerToken(email: {}, password: {}) {{\n    token\n  }}\n}}",
                     literal(email),
                     literal(password)
                 );
-                requests.push(Request::post(json!({ "query": sign_in })));
+                requests.push(Request::post(&json!({ "query": sign_in })));
             }
             for (token, password) in [("", "NewPassw0rd!"), ("abc", ""), ("0123456789abcdef0123456789abcdef", "short")]
             {
-                requests.push(Request::post(json!({ "query": reset_password_document(email, token, password) })));
+                requests.push(Request::post(&json!({ "query": reset_password_document(email, token, password) })));
             }
         }
         for state in SCRIPTED {
             let document = request_reset_document("roni_cost@example.com");
-            requests.push(Request::post_with(json!({ "query": document }), &[("X-Mock-Scenario", state)]));
+            requests.push(Request::post_with(&json!({ "query": document }), &[("X-Mock-Scenario", state)]));
             let magic = request_reset_document(&format!("{state}@mock.invalid"));
-            requests.push(Request::post(json!({ "query": magic })));
+            requests.push(Request::post(&json!({ "query": magic })));
             let reset = reset_password_document("roni_cost@example.com", "abc", "NewPassw0rd!");
-            requests.push(Request::post_with(json!({ "query": reset }), &[("X-Mock-Scenario", state)]));
+            requests.push(Request::post_with(&json!({ "query": reset }), &[("X-Mock-Scenario", state)]));
         }
         servers.all_same(&requests).await;
 
         // The journey: a request, the token from the control API, the reset, then signing in.
         let journey = servers.in_namespace("journey");
-        journey.all_same(&[Request::post(json!({ "query": request_reset_document("roni_cost@example.com") }))]).await;
+        journey.all_same(&[Request::post(&json!({ "query": request_reset_document("roni_cost@example.com") }))]).await;
         let token = journey.direct.live_token("roni_cost@example.com").await.expect("a live token");
         assert_eq!(journey.general.live_token("roni_cost@example.com").await.as_deref(), Some(token.as_str()));
         let steps = [
@@ -313,7 +313,7 @@ async fn the_goldens_documents_get_the_same_bytes_from_both_paths_in_every_relea
             "mutation { a: generateCustomerToken(email: \"roni_cost@example.com\", password: \"N3w-Passw0rd!\") { t: token } }"
                 .to_owned(),
         ];
-        let steps: Vec<Request> = steps.iter().map(|q| Request::post(json!({ "query": q }))).collect();
+        let steps: Vec<Request> = steps.iter().map(|q| Request::post(&json!({ "query": q }))).collect();
         journey.all_same(&steps).await;
     }
 }
@@ -329,8 +329,8 @@ async fn every_address_of_the_email_corpus_gets_the_same_bytes_from_both_paths()
         .iter()
         .flat_map(|email| {
             [
-                Request::post(json!({ "query": request_reset_document(email) })),
-                Request::post(json!({ "query": by_variable, "variables": { "email": email } })),
+                Request::post(&json!({ "query": request_reset_document(email) })),
+                Request::post(&json!({ "query": by_variable, "variables": { "email": email } })),
             ]
         })
         .collect();
@@ -424,7 +424,7 @@ proptest! {
     #[test]
     fn random_documents_get_the_same_bytes_from_both_paths((query, variables) in document()) {
         let (runtime, servers) = runtime_and_servers();
-        let request = Request::post(json!({ "query": query, "variables": variables }));
+        let request = Request::post(&json!({ "query": query, "variables": variables }));
         let result = runtime.block_on(servers.same(&request));
         prop_assert!(result.is_ok(), "{}", result.err().unwrap_or_default());
     }

@@ -172,7 +172,7 @@ async fn execute(
     }
     let parsed = match parse::parse(app.documents(), &params.query, version, mode) {
         Ok(parsed) => parsed,
-        Err(refused) => return refused,
+        Err(refused) => return *refused,
     };
     let document = &parsed.document;
     if method == Method::GET {
@@ -186,7 +186,7 @@ async fn execute(
     let (operation, variables) =
         match validate::validate(&parsed, &params.query, &params.variables, app.schema_index(), version, mode) {
             Ok(run) => run,
-            Err(refused) => return refused,
+            Err(refused) => return *refused,
         };
     let namespace = match app.namespace(&headers.namespace) {
         Ok(namespace) => namespace,

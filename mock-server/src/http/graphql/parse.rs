@@ -16,10 +16,13 @@ pub(super) fn parse(
     query: &str,
     version: MagentoVersion,
     mode: MagentoMode,
-) -> Result<Arc<ParsedDocument>, Response> {
-    documents.parse(query).map_err(|error| match error {
-        SyntaxError::Syntax(e) => thrown(WireError::validation(e, version), version, query.is_empty()),
-        SyntaxError::Validation(e) => validation_failure(vec![e], version, mode),
+) -> Result<Arc<ParsedDocument>, Box<Response>> {
+    // Boxed: a refusal is the rare case, and keeps the `Ok` path small.
+    documents.parse(query).map_err(|error| {
+        Box::new(match error {
+            SyntaxError::Syntax(e) => thrown(WireError::validation(e, version), version, query.is_empty()),
+            SyntaxError::Validation(e) => validation_failure(vec![e], version, mode),
+        })
     })
 }
 

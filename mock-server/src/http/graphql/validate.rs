@@ -19,10 +19,10 @@ pub(super) fn validate<'a>(
     schema: &SchemaIndex,
     version: MagentoVersion,
     mode: MagentoMode,
-) -> Result<(&'a Positioned<OperationDefinition>, Variables), Response> {
+) -> Result<(&'a Positioned<OperationDefinition>, Variables), Box<Response>> {
     match validation::check(parsed, query, variables, schema, version) {
         Verdict::Run(operation, variables) => Ok((operation, variables)),
-        Verdict::Invalid(errors) => Err(validation_failure(errors, version, mode)),
+        Verdict::Invalid(errors) => Err(Box::new(validation_failure(errors, version, mode))),
         // An exception before execution (an unknown type name, Magento's field count):
         // answered like a syntax error.
         Verdict::Thrown(error, kind) => {
@@ -30,7 +30,7 @@ pub(super) fn validate<'a>(
                 Thrown::Internal => WireError::validation(error, version),
                 Thrown::Input => WireError::request_level(&error.message),
             };
-            Err(thrown(error, version, false))
+            Err(Box::new(thrown(error, version, false)))
         }
     }
 }
