@@ -6,9 +6,11 @@
     python3 bench/run.py --soak          the soak alone (60 s at 256 connections by default)
     python3 bench/run.py --soak --short  the soak in a few seconds (what .ci/run runs)
 
-Method (shared/docs/benchmarking.md): release builds; every target pinned to core 1 (`taskset -c 1`),
-the load generator and this script to core 0; interleaved rounds A B C D after a warm-up; medians and
-ratios from the same run; errors counted, never averaged away; captured emails checked against `true`
+Method (shared/docs/benchmarking.md): release builds; two set-ups (issue 17), measured one after the
+other: "pinned", every target on core 1 (`taskset -c 1`) and the load generator and this script on
+core 0, and "unpinned", targets and load generator free on both cores (`--setups` picks); interleaved
+rounds A B C D after a warm-up; medians and ratios from the same run; a third figure, requests per
+second while 32 namespaces each run the whole journey in parallel; errors counted, never averaged away; captured emails checked against `true`
 answers. Targets: the bare hyper ceiling (mock-server/examples/ceiling.rs), mock-server, WireMock
 standalone with one static stub (the jar of the npm package `wiremock`), and a graphql-yoga mock
 (bench/peers/yoga.mjs).
@@ -50,6 +52,10 @@ LUA = BENCH / "lua" / "graphql.lua"
 TARGET_DIR = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
 SERVER_CORE = "1"
 LOADGEN_CORE = "0"
+# The two set-ups (issue 17): "pinned", the server on SERVER_CORE and the load generator on
+# LOADGEN_CORE; "unpinned", both free on both cores. `SETUP` is the one being measured.
+SETUPS = ("pinned", "unpinned")
+SETUP = "pinned"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 ALLOWED_CPUS = set(os.sched_getaffinity(0))  # before this script pins itself to LOADGEN_CORE
 
@@ -68,6 +74,14 @@ LOADGEN_BOUND = 0.95
 
 class BenchError(Exception):
     pass
+
+
+def pin(role: str) -> list[str]:
+    """The `taskset` prefix for a server or the load generator in the current set-up."""
+    if SETUP == "pinned":
+        return ["taskset", "-c", SERVER_CORE if role == "server" else LOADGEN_CORE]
+    # This script runs pinned to LOADGEN_CORE, and its children inherit that: free them.
+    return ["taskset", "-c", ",".join(str(c) for c in sorted(ALLOWED_CPUS))]
 
 
 def log(message: str) -> None:
@@ -259,7 +273,7 @@ class Server:
         self.log_path: Path | None = None
 
     def start(self, timeout: float = 90.0) -> "Server":
-        argv = ["taskset", "-c", SERVER_CORE, *self.target.argv(self.port, self.extra)]
+        argv = [*pin("server"), *self.target.argv(self.port, self.extra)]
         if self.logdir is not None:
             self.log_path = self.logdir / f"{self.target.key}-{self.port}.log"
             stderr = open(self.log_path, "wb")
@@ -364,7 +378,9 @@ def run_wrk(server: Server, mode: str, seconds: float, connections: int, *, exac
             wrk_seconds = seconds + 1
         # An upper bound only: the Lua script ends the run as soon as every request is answered.
         wrk_seconds = wrk_seconds + 60 + (budget // 500 if budget else 0)
-    cmd = ["taskset", "-c", LOADGEN_CORE, "wrk", "-t1", f"-c{connections}", f"-d{int(wrk_seconds)}s",
+    # Exact mode counts in one Lua state (-t1); unpinned, plain throughput runs use both cores.
+    threads = 2 if SETUP == "unpinned" and not exact else 1
+    cmd = [*pin("loadgen"), "wrk", f"-t{threads}", f"-c{connections}", f"-d{int(wrk_seconds)}s",
            "--timeout", "10s", "-s", str(LUA), server.url]
     cpu0, child0, t0 = server.cpu_seconds(), children_cpu_seconds(), time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=wrk_seconds + 120)
@@ -397,7 +413,7 @@ class OhaResult:
 
 
 def run_oha(server: Server, rate: int, seconds: float, connections: int) -> OhaResult:
-    cmd = ["taskset", "-c", LOADGEN_CORE, "oha", "--no-tui", "--output-format", "json",
+    cmd = [*pin("loadgen"), "oha", "--no-tui", "--output-format", "json",
            "-z", f"{seconds}s", "-c", str(connections), "-q", str(rate), "--latency-correction",
            "--wait-ongoing-requests-after-deadline",
            "-m", "POST", "-H", "Content-Type: application/json", "-d", SUCCESS_BODY, server.url]
@@ -611,6 +627,9 @@ class Results:
     conformance: dict[str, object] = field(default_factory=dict)
     checks: list[Check] = field(default_factory=list)
     soak: dict[str, object] = field(default_factory=dict)
+    # Set-ups other than the first (whose figures are the fields above): their rounds.
+    other_setups: dict[str, "Results"] = field(default_factory=dict)
+    journeys: dict[str, "JourneyResult"] = field(default_factory=dict)
 
 
 def measure_ready(results: Results, runs: int, logdir: Path) -> None:
@@ -642,6 +661,129 @@ def measure_rounds(results: Results, args, servers: dict[str, Server]) -> None:
             log(f"round {r}/{args.rounds} {args.rate}/s  {target.label:24} p50 {result.p50_ms:.3f} ms  "
                 f"p99 {result.p99_ms:.3f} ms  errors {result.errors}")
         results.rounds = r
+
+
+# ---------------------------------------------------------------------------------------------
+# Journeys: 32 namespaces, each running the whole password-reset journey in a loop
+
+
+JOURNEY_EMAIL = "roni_cost@example.com"
+JOURNEY_PASSWORDS = ("J0urney-Passw0rd!", "J0urney-Passw0rd?")
+
+
+@dataclass
+class JourneyResult:
+    namespaces: int
+    seconds: float
+    journeys: int
+    requests: int
+    failures: int
+    first_failure: str
+    server_cpu: float
+    loadgen_cpu: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+def run_journeys(server: Server, namespaces: int, seconds: float) -> JourneyResult:
+    """Each namespace, on its own keep-alive connection, loops: requestPasswordResetEmail, the
+    token from the control API, resetPassword, generateCustomerToken, `customer` with that token.
+    Every answer is checked. The load generator is this script (threads), on its set-up's cores."""
+    deadline = time.perf_counter() + seconds
+    lock = threading.Lock()
+    totals = {"journeys": 0, "requests": 0, "failures": 0, "first": ""}
+
+    def call(conn: http.client.HTTPConnection, method: str, path: str, namespace: str, body: str | None = None,
+             token: str | None = None) -> tuple[int, bytes]:
+        headers = {"X-Mock-Namespace": namespace}
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+
+    def gql(query: str) -> str:
+        return json.dumps({"query": query}, separators=(",", ":"))
+
+    def journey_loop(index: int) -> None:
+        namespace = f"journey-{index}"
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        journeys = requests = failures = 0
+        first = ""
+        turn = 0
+        try:
+            while time.perf_counter() < deadline:
+                password = JOURNEY_PASSWORDS[turn % 2]
+                turn += 1
+                steps_ok = True
+                status, body = call(conn, "POST", "/graphql", namespace,
+                                    gql(f'mutation {{ requestPasswordResetEmail(email: "{JOURNEY_EMAIL}") }}'))
+                requests += 1
+                steps_ok &= status == 200 and body == TRUE_ANSWER.encode()
+                status, body = call(conn, "GET", f"/__admin/customers/{JOURNEY_EMAIL}/reset-token", namespace)
+                requests += 1
+                token = json.loads(body).get("token", "") if status == 200 else ""
+                steps_ok &= bool(token)
+                status, body = call(conn, "POST", "/graphql", namespace, gql(
+                    f'mutation {{ resetPassword(email: "{JOURNEY_EMAIL}", resetPasswordToken: "{token}", '
+                    f'newPassword: "{password}") }}'))
+                requests += 1
+                steps_ok &= body == b'{"data":{"resetPassword":true}}'
+                status, body = call(conn, "POST", "/graphql", namespace, gql(
+                    f'mutation {{ generateCustomerToken(email: "{JOURNEY_EMAIL}", password: "{password}") {{ token }} }}'))
+                requests += 1
+                bearer = (json.loads(body).get("data") or {}).get("generateCustomerToken", {}) if status == 200 else {}
+                bearer = (bearer or {}).get("token") or ""
+                steps_ok &= bool(bearer)
+                status, body = call(conn, "POST", "/graphql", namespace, gql("{ customer { email } }"), bearer)
+                requests += 1
+                steps_ok &= JOURNEY_EMAIL.encode() in body
+                journeys += 1
+                if not steps_ok:
+                    failures += 1
+                    first = first or f"{namespace}: last answer {status} {body[:200]!r}"
+        except (OSError, http.client.HTTPException, ValueError) as error:
+            failures += 1
+            first = first or f"{namespace}: {error!r}"
+        finally:
+            conn.close()
+        with lock:
+            totals["journeys"] += journeys
+            totals["requests"] += requests
+            totals["failures"] += failures
+            totals["first"] = totals["first"] or first
+
+    cpu0, self0, t0 = server.cpu_seconds(), time.process_time(), time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=namespaces) as pool:
+        list(pool.map(journey_loop, range(namespaces)))
+    wall = time.perf_counter() - t0
+    return JourneyResult(namespaces=namespaces, seconds=wall, journeys=totals["journeys"],
+                         requests=totals["requests"], failures=totals["failures"], first_failure=totals["first"],
+                         server_cpu=(server.cpu_seconds() - cpu0) / wall,
+                         loadgen_cpu=(time.process_time() - self0) / wall)
+
+
+def measure_journeys(results: Results, args, logdir: Path) -> None:
+    """The third figure, in each set-up: requests per second while 32 namespaces run journeys."""
+    global SETUP
+    for setup in args.setups:
+        SETUP = setup
+        server = Server(MOCK, logdir=logdir).start()
+        try:
+            run_journeys(server, args.journey_namespaces, max(1, args.warmup // 2))
+            result = run_journeys(server, args.journey_namespaces, args.journey_seconds)
+        finally:
+            server.stop()
+        results.journeys[setup] = result
+        results.checks.append(Check(f"journeys ({setup}): every step answered as expected", result.failures == 0,
+                                    f"{result.journeys:,} journeys, {result.failures} failed {result.first_failure}"))
+        log(f"journeys {setup}: {result.rps:,.0f} req/s, {result.journeys:,} journeys in {result.seconds:.1f} s, "
+            f"{result.failures} failed, server cpu {result.server_cpu:.0%}, this script {result.loadgen_cpu:.0%}")
+    SETUP = args.setups[0]
 
 
 def measure_memory(results: Results, args, logdir: Path) -> None:
@@ -886,6 +1028,13 @@ def smoke(args, logdir: Path) -> list[Check]:
         checks.append(Check(f"{target.label} fixed rate: every answer 200", lat.errors == 0 and lat.ok == lat.total,
                             f"{lat.ok} of {lat.total} answered 200, statuses {lat.statuses}"))
         log(f"smoke {target.label} {args.smoke_rate}/s: p50 {lat.p50_ms:.2f} ms p99 {lat.p99_ms:.2f} ms")
+        if target is MOCK:
+            journeys = run_journeys(server, args.journey_namespaces, args.smoke_seconds)
+            checks.append(Check(f"{target.label} journeys in {args.journey_namespaces} namespaces: every step as expected",
+                                journeys.failures == 0 and journeys.journeys > 0,
+                                f"{journeys.journeys} journeys, {journeys.requests} requests, {journeys.failures} failed "
+                                f"{journeys.first_failure}"))
+            log(f"smoke {target.label} journeys: {journeys.rps:,.0f} req/s, {journeys.journeys} journeys")
         checks.append(Check(f"{target.label}: still running", server.alive(), "process alive"))
         server.stop()
     return checks
@@ -1009,6 +1158,35 @@ def write_report(path: Path, results: Results, args, machine_start: dict, versio
                  "the server may have more to give, so that figure is a lower bound. For the ceiling this means the "
                  "true ceiling is at least this high, and every ratio against it is at most what is shown.")
     lines.append("")
+
+    # Both set-ups (issue 17): the same targets, pinned and unpinned, and the journeys figure.
+    setups = [(args.setups[0], results)] + list(results.other_setups.items())
+    lines += ["## Both set-ups", "",
+              "Pinned: every server on core 1, the load generator on core 0. Unpinned: both free on both cores "
+              "(wrk with two threads). Issue 17's targets: success path >= 0.6x the ceiling and >= 2x WireMock's "
+              f"static stub, p99 at {args.rate} req/s within 1.5x the ceiling's, in both.", "",
+              "| set-up | mock-server success, req/s | vs ceiling | vs WireMock | p99 vs ceiling's | met? |",
+              "|---|---|---|---|---|---|"]
+    for name, into in setups:
+        s_mock, s_ceiling, s_wiremock = (median([r.rps for r in into.success.get(k, [])])
+                                         for k in ("mock", "ceiling", "wiremock"))
+        p99s = {k: median([r.p99_ms for r in into.latency.get(k, [])]) for k in ("mock", "ceiling")}
+        vs_ceiling, vs_wiremock = ratio(s_mock, s_ceiling), ratio(s_mock, s_wiremock)
+        vs_p99 = ratio(p99s["mock"], p99s["ceiling"])
+        met = None if None in (vs_ceiling, vs_wiremock, vs_p99) else (
+            vs_ceiling >= 0.6 and vs_wiremock >= 2.0 and vs_p99 <= 1.5)
+        lines.append(f"| {name} | {fmt(s_mock)} | {fmt_ratio(vs_ceiling)} | {fmt_ratio(vs_wiremock)} | "
+                     f"{fmt_ratio(vs_p99)} | {'yes' if met else 'n/a' if met is None else '**MISSED**'} |")
+    lines.append("")
+    if results.journeys:
+        lines += [f"Journeys: {args.journey_namespaces} namespaces in parallel, each looping requestPasswordResetEmail, "
+                  "the token from the control API, resetPassword, generateCustomerToken and `customer` (five requests, "
+                  f"every answer checked), for {args.journey_seconds} s after a warm-up. The load generator is this script "
+                  "(Python threads): a server CPU well under its share means the figure is the client's.", "",
+                  "| set-up | requests/s | journeys | failed | server CPU | load generator CPU |", "|---|---|---|---|---|---|"]
+        for name, j in results.journeys.items():
+            lines.append(f"| {name} | {j.rps:,.0f} | {j.journeys:,} | {j.failures} | {j.server_cpu:.0%} | {j.loadgen_cpu:.0%} |")
+        lines.append("")
 
     # Conformance.
     lines += ["## Conformance-suite wall time", ""]
@@ -1142,7 +1320,14 @@ def parse_args(argv: list[str]):
     p.add_argument("--smoke-seconds", type=int, default=2)
     p.add_argument("--smoke-connections", type=int, default=16)
     p.add_argument("--smoke-rate", type=int, default=200)
+    p.add_argument("--setups", default=",".join(SETUPS),
+                   help="pinned (server core 1, load generator core 0), unpinned (both on both cores), or both")
+    p.add_argument("--journey-namespaces", type=int, default=32)
+    p.add_argument("--journey-seconds", type=int, default=10)
     args = p.parse_args(argv)
+    args.setups = [s.strip() for s in args.setups.split(",") if s.strip()]
+    if not args.setups or any(s not in SETUPS for s in args.setups):
+        p.error(f"--setups: a comma-separated list of {', '.join(SETUPS)}")
     # The reproduce command: what was asked, without --no-build and --note.
     args.reproduce_args, skip = [], False
     for a in argv:
@@ -1187,15 +1372,22 @@ def main(argv: list[str]) -> int:
         conformance_reason = build_conformance(args.no_build)
         results = Results()
         measure_ready(results, args.ready_runs, logdir)
-        servers = {t.key: Server(t, logdir=logdir).start() for t in TARGETS}
-        for key, server in servers.items():
-            time.sleep(0.5)
-            results.rss_idle[key] = server.rss_kib()
-        try:
-            measure_rounds(results, args, servers)
-        finally:
-            for server in servers.values():
-                server.stop()
+        global SETUP
+        for setup in args.setups:
+            SETUP = setup
+            into = results if setup == args.setups[0] else results.other_setups.setdefault(setup, Results())
+            log(f"set-up: {setup}")
+            servers = {t.key: Server(t, logdir=logdir).start() for t in TARGETS}
+            for key, server in servers.items():
+                time.sleep(0.5)
+                into.rss_idle[key] = server.rss_kib()
+            try:
+                measure_rounds(into, args, servers)
+            finally:
+                for server in servers.values():
+                    server.stop()
+        SETUP = args.setups[0]
+        measure_journeys(results, args, logdir)
         measure_memory(results, args, logdir)
         measure_conformance(results, args, conformance_reason, logdir)
         if not args.no_soak:

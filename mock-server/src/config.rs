@@ -205,6 +205,10 @@ pub struct Config {
     pub stubs: std::sync::Arc<Stubs>,
     /// `--webhook-url`.
     pub webhook_url: Option<reqwest::Url>,
+    /// Answer the reset and sign-in mutations of documents already seen by calling their rules
+    /// directly (the same bytes, fewer instructions). Not a flag: off only to compare the two
+    /// paths (the differential test).
+    pub direct_answers: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -286,6 +290,7 @@ impl Config {
                 scrub_emails: args.scrub_emails,
             })?),
             webhook_url: args.webhook_url.as_deref().map(parse_webhook_url).transpose()?,
+            direct_answers: true,
         })
     }
 

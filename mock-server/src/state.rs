@@ -185,6 +185,8 @@ struct Shared {
     admin_token: Option<String>,
     max_message_bytes: usize,
     body_read_timeout: std::time::Duration,
+    /// `Config::direct_answers`.
+    direct_answers: bool,
     cors_origins: Vec<axum::http::HeaderValue>,
     started: std::time::Instant,
     settings: RwLock<Settings>,
@@ -246,6 +248,7 @@ impl AppState {
                 admin_token: config.admin_token.clone(),
                 max_message_bytes: config.max_message_bytes,
                 body_read_timeout: config.body_read_timeout,
+                direct_answers: config.direct_answers,
                 cors_origins: config.cors_origins.clone(),
                 started: std::time::Instant::now(),
                 settings: RwLock::new(Settings {
@@ -284,6 +287,10 @@ impl AppState {
 
     pub fn max_message_bytes(&self) -> usize {
         self.shared.max_message_bytes
+    }
+
+    pub fn direct_answers(&self) -> bool {
+        self.shared.direct_answers
     }
 
     pub fn body_read_timeout(&self) -> std::time::Duration {

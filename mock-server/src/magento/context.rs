@@ -18,7 +18,7 @@ use crate::random::{Random, RandomError};
 use crate::scenarios::State;
 
 use super::settings::Settings;
-use super::store::recaptcha_guard::RecaptchaSettings;
+use super::store::recaptcha_guard::{self, RecaptchaSettings};
 
 /// Everything the imitation reads or changes besides the request itself.
 pub trait Services: Send + Sync {
@@ -70,6 +70,14 @@ pub struct RequestContext<S: ?Sized + Services = dyn Services> {
 }
 
 impl<S: ?Sized + Services> RequestContext<S> {
+    /// reCAPTCHA's plugin runs before the resolver of every mutation it guards
+    /// (`ReCaptchaWebapiGraphQl\Plugin\GraphQlValidator::beforeResolve`): false when it refuses.
+    pub fn recaptcha_passes(&self, field: &str) -> bool {
+        let Some(form) = recaptcha_guard::form_of(field, self.settings.magento_version) else { return true };
+        let settings = self.services.recaptcha();
+        !settings.guards(form) || settings.accepts(self.services.recaptcha_token())
+    }
+
     pub fn scripted_state(&self, response_key: &str) -> Option<State> {
         self.field_states.get(response_key).copied()
     }

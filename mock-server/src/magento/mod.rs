@@ -5,6 +5,7 @@ pub(crate) mod account;
 pub(crate) mod cart;
 pub(crate) mod context;
 pub(crate) mod customer_token;
+pub(crate) mod direct;
 pub mod email_address;
 pub mod errors;
 pub(crate) mod password_policy;

@@ -7,8 +7,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Object, Schema, Si
 
 use super::context::RequestContext;
 use super::errors::MagentoError;
-use super::store::recaptcha_guard;
-use super::{account, cart, password_reset, sign_in, store};
+use super::{account, cart, direct, password_reset, sign_in, store};
 use crate::scenarios::State;
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
@@ -74,20 +73,12 @@ fn run<T>(
 ) -> Result<T, MagentoError> {
     let key = ctx.item.node.response_key().node.as_str();
     match ctx.data::<Arc<RequestContext>>() {
-        Ok(request) if !recaptcha_passes(request, ctx.item.node.name.node.as_str()) => {
+        Ok(request) if !request.recaptcha_passes(ctx.item.node.name.node.as_str()) => {
             Err(MagentoError::RecaptchaFailed)
         }
         Ok(request) => body(request, Field { key, scripted: request.scripted_state(key) }),
         Err(_) => Err(MagentoError::Internal),
     }
-}
-
-/// reCAPTCHA's plugin runs before the resolver of every mutation it guards
-/// (`ReCaptchaWebapiGraphQl\Plugin\GraphQlValidator::beforeResolve`).
-fn recaptcha_passes(request: &RequestContext, field: &str) -> bool {
-    let Some(form) = recaptcha_guard::form_of(field, request.settings.magento_version) else { return true };
-    let settings = request.services.recaptcha();
-    !settings.guards(form) || settings.accepts(request.services.recaptcha_token())
 }
 
 /// The field being answered: its response key, and the scripted state planned for it.
@@ -127,7 +118,7 @@ impl CoreMutation {
         #[graphql(desc = "The customer's password.")] password: String,
     ) -> Option<CustomerToken> {
         answer(ctx, |request, field| {
-            let token = sign_in::generate_customer_token(request, &email, &password, field.scripted)?;
+            let token = direct::generate_customer_token(request, field.key, &email, &password)?;
             Ok(CustomerToken { token: Some(token) })
         })
     }
@@ -143,13 +134,7 @@ impl CoreMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The customer's email address.")] email: String,
     ) -> Option<bool> {
-        answer(ctx, |request, field| {
-            let requested = password_reset::request_reset_email(request, &email, field.scripted)?;
-            if let Some(message_id) = requested.message_id {
-                request.note_captured(field.key, message_id);
-            }
-            Ok(requested.sent)
-        })
+        answer(ctx, |request, field| direct::request_password_reset_email(request, field.key, &email))
     }
 
     /// Reset a customer's password using the reset password token that the customer received in an email after requesting it using `requestPasswordResetEmail`.
@@ -162,7 +147,7 @@ impl CoreMutation {
         #[graphql(desc = "The customer's new password.")] new_password: String,
     ) -> Option<bool> {
         answer(ctx, |request, field| {
-            password_reset::reset_password(request, &email, &reset_password_token, &new_password, field.scripted)
+            direct::reset_password(request, field.key, &email, &reset_password_token, &new_password)
         })
     }
 }

@@ -7,6 +7,7 @@ mod account_area;
 mod account_journeys;
 mod cli;
 mod control_api;
+mod direct_path;
 mod documented_cases;
 mod email_corpus;
 mod fuzz;

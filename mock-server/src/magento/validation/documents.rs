@@ -13,6 +13,7 @@ use super::syntax::{SyntaxError, check_nesting, describe_parse_error};
 use super::webonyx_syntax::{self, Rejection};
 use super::{ValidationError, reordered};
 use crate::magento::ErrorShape;
+use crate::magento::direct::DirectCall;
 
 /// Distinct documents remembered; when full, the cache starts over (bounded, and simple).
 const CAPACITY: usize = 256;
@@ -24,6 +25,7 @@ const MAX_CACHED_LENGTH: usize = 8 * 1024;
 pub struct ParsedDocument {
     pub document: ExecutableDocument,
     validation: [OnceLock<Vec<ValidationError>>; 2],
+    direct: OnceLock<Option<DirectCall>>,
 }
 
 impl ParsedDocument {
@@ -34,6 +36,11 @@ impl ParsedDocument {
             ErrorShape::Webonyx15 => &self.validation[1],
         };
         slot.get_or_init(validate)
+    }
+
+    /// How the direct path answers this document, if it takes it (worked out the first time).
+    pub fn direct(&self, source: &str) -> Option<&DirectCall> {
+        self.direct.get_or_init(|| DirectCall::of(&self.document, source)).as_ref()
     }
 }
 
@@ -71,7 +78,7 @@ impl DocumentCache {
             }
             Err(error) => return Err(describe_parse_error(query, &error)),
         };
-        let document = Arc::new(ParsedDocument { document, validation: Default::default() });
+        let document = Arc::new(ParsedDocument { document, validation: Default::default(), direct: OnceLock::new() });
         if query.len() <= MAX_CACHED_LENGTH {
             let mut parsed = self.lock();
             if parsed.len() >= CAPACITY {

@@ -1,0 +1,151 @@
+//! Stage 7, journal: what the request asked and got, per root field, with secrets masked; and
+//! the log line.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection};
+use serde_json::Value;
+
+use super::plan::RootCall;
+use crate::journal::{Entry, is_secret_name, mask_secrets};
+use crate::magento::context::RequestContext;
+use crate::magento::render::WireError;
+use crate::scenarios::plan::Plan;
+use crate::state::Namespace;
+
+/// What every journal entry of one request shares.
+pub(super) struct JournalDraft {
+    pub(super) namespace: Arc<Namespace>,
+    pub(super) operation_type: String,
+    pub(super) operation_name: Option<String>,
+    pub(super) variables: Value,
+}
+
+impl JournalDraft {
+    pub(super) fn new(
+        namespace: Arc<Namespace>,
+        document: &ExecutableDocument,
+        operation: &OperationDefinition,
+        variables: &serde_json::Map<String, Value>,
+    ) -> Self {
+        Self {
+            namespace,
+            operation_type: operation.ty.to_string(),
+            operation_name: operation_name(document),
+            variables: mask_variables(variables, operation),
+        }
+    }
+
+    /// One entry per root field; `answer` is `None` when a fault answered instead of Magento.
+    pub(super) fn record(
+        &self,
+        calls: &[RootCall],
+        plan: &Plan,
+        status: u16,
+        answer: Option<(&[WireError], Option<&Value>)>,
+        context: Option<&RequestContext>,
+    ) {
+        let now = self.namespace.clock.now();
+        for call in calls {
+            let key = &call.scenario.response_key;
+            let (result, error) = match answer {
+                Some((errors, data)) => (
+                    data.and_then(|d| d.get(key)).map(mask_secrets).unwrap_or(Value::Null),
+                    errors
+                        .iter()
+                        .find(|e| e.path.first().and_then(Value::as_str) == Some(key))
+                        .map(|e| e.message.clone()),
+                ),
+                None => (Value::Null, plan.fault.map(|f| f.to_string())),
+            };
+            self.namespace.record(Entry {
+                id: 0,
+                time: now,
+                namespace: self.namespace.name.clone(),
+                operation_type: self.operation_type.clone(),
+                operation_name: self.operation_name.clone(),
+                operation: call.scenario.operation.clone(),
+                response_key: key.clone(),
+                email: call.scenario.email.clone(),
+                arguments: mask_secrets(&call.arguments),
+                variables: self.variables.clone(),
+                scenario: plan.describe(key),
+                status,
+                result,
+                error,
+                message_id: context.and_then(|c| c.captured_by(key)),
+                stub: None,
+            });
+        }
+    }
+
+    /// The `graphql` target's line for an executed request.
+    pub(super) fn log(&self, calls: &[RootCall], plan: &Plan, status: u16, errors: &[WireError], elapsed: Duration) {
+        tracing::info!(
+            target: "graphql",
+            namespace = %self.namespace.name,
+            operation = %self.operation_type,
+            fields = %calls.iter().map(|c| c.scenario.operation.as_str()).collect::<Vec<_>>().join(","),
+            scenario = ?plan.fault.or_else(|| plan.field_states.values().next().copied()).map(|s| s.to_string()),
+            status,
+            errors = %errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" | "),
+            elapsed_us = elapsed.as_micros() as u64,
+            "graphql operation"
+        );
+    }
+}
+
+/// The request's variables for the journal: those named like secrets, and those passed to a
+/// password or token argument, masked.
+fn mask_variables(variables: &serde_json::Map<String, Value>, operation: &OperationDefinition) -> Value {
+    let mut secret = std::collections::HashSet::new();
+    for selection in &operation.selection_set.node.items {
+        if let Selection::Field(field) = &selection.node {
+            for (name, value) in &field.node.arguments {
+                if let (true, async_graphql_value::Value::Variable(variable)) =
+                    (is_secret_name(&name.node), &value.node)
+                {
+                    secret.insert(variable.to_string());
+                }
+            }
+        }
+    }
+    let masked = mask_secrets(&Value::Object(variables.clone()));
+    match masked {
+        Value::Object(mut map) => {
+            for name in secret {
+                if let Some(value) = map.get_mut(&name) {
+                    *value = Value::String("****".into());
+                }
+            }
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
+
+fn operation_name(document: &ExecutableDocument) -> Option<String> {
+    document.operations.iter().next().and_then(|(name, _)| name.map(|n| n.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use async_graphql::parser::parse_query;
+
+    use super::*;
+
+    #[test]
+    fn a_variable_passed_as_a_password_is_masked_whatever_its_name() {
+        let query = "mutation Reset($e: String!, $t: String!, $p: String!) \
+                     { resetPassword(email: $e, resetPasswordToken: $t, newPassword: $p) }";
+        let document = parse_query(query).unwrap();
+        let (_, operation) = document.operations.iter().next().unwrap();
+        let variables = serde_json::json!({"e": "a@example.com", "t": "tok", "p": "Secret123!"});
+        let masked = mask_variables(variables.as_object().unwrap(), &operation.node);
+        assert_eq!(masked["e"], "a@example.com");
+        assert_eq!(masked["p"], "****");
+        assert_eq!(operation_name(&document).as_deref(), Some("Reset"));
+        assert_eq!(operation_name(&parse_query("{ a }").unwrap()), None);
+    }
+}

@@ -1,0 +1,246 @@
+//! `POST /graphql` (and `GET` for queries): Magento's GraphQl controller, with its HTTP rules
+//! (section 8.4), in front of async-graphql's parser and executor.
+
+mod coerce;
+mod execute;
+mod fault;
+mod journal;
+mod params;
+mod parse;
+mod plan;
+mod render;
+mod validate;
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::to_bytes;
+use axum::extract::{ConnectInfo, Request, State as AxumState};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::Response;
+
+use crate::magento::context::RequestContext;
+use crate::magento::render::{WireError, response_body};
+use crate::magento::{Category, MagentoVersion, StatusFamily, UnreadableBody};
+use crate::state::AppState;
+use crate::stubs::{self, Stage, StageInput};
+
+use self::execute::{Executed, Prepared};
+use self::journal::JournalDraft;
+use self::params::{Decoded, GraphQlParams};
+use self::plan::Planned;
+use self::render::{Rendered, request_failure};
+use super::answer::json_response;
+use super::cache_headers::CacheContext;
+use super::connection::{Peer, ResetSwitch};
+use super::request_headers::{RequestHeaders, bad_header};
+use super::services::Live;
+
+/// PHP's default `post_max_size` (8M). Magento has no limit of its own up to 2.4.8; PHP hands it
+/// an empty body for anything larger (docs/release-families.md, section 2.6).
+pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
+
+pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Response {
+    let peer = peer_of(&request);
+    let (parts, body) = request.into_parts();
+    let headers = match RequestHeaders::read(&parts.headers) {
+        Ok(headers) => headers,
+        Err(error) => return bad_header(error),
+    };
+    let version = app.settings().magento_version;
+    let bytes = match tokio::time::timeout(app.body_read_timeout(), to_bytes(body, MAX_BODY_BYTES)).await {
+        Ok(Ok(bytes)) => bytes,
+        // Over post_max_size PHP reads no body at all: Magento sees an empty one.
+        Ok(Err(_)) => axum::body::Bytes::new(),
+        // Not a Magento answer: its web server would have given up on the slow client too.
+        Err(_) => {
+            let message = "Request body was not received in time.";
+            return json_response(
+                StatusCode::REQUEST_TIMEOUT,
+                response_body(&[WireError::request_level(message)], None, version),
+            );
+        }
+    };
+    let cache = CacheContext::of(version, &bytes, &headers, false);
+    // ContentTypeValidator tests `strpos($header, 'application/json')`; up to 2.4.3 it runs
+    // before the body is decoded, from 2.4.4 after.
+    let content_type_ok = mentions_json(&parts.headers);
+    if !content_type_ok && !version.decodes_body_first() {
+        return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
+    }
+    let params = match GraphQlParams::from_body(&bytes, version) {
+        Decoded::Params(params) => params,
+        Decoded::Unreadable => return unreadable_body(&app, version, &cache),
+        Decoded::TypeError => return super::error_page::type_error(),
+    };
+    if !content_type_ok {
+        return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
+    }
+    cache.apply(execute(&app, params, &headers, &peer, Method::POST).await)
+}
+
+const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
+
+pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Response {
+    let peer = peer_of(&request);
+    let headers = match RequestHeaders::read(request.headers()) {
+        Ok(headers) => headers,
+        Err(error) => return bad_header(error),
+    };
+    let query = request.uri().query().unwrap_or("");
+    if query.is_empty() && accepts_html(request.headers()) {
+        return super::web::graphiql();
+    }
+    let version = app.settings().magento_version;
+    let cache = CacheContext::of(version, b"", &headers, true);
+    let params = match GraphQlParams::from_query_string(query) {
+        Decoded::Params(params) => params,
+        // `variables` that are not JSON: the decoder's exception.
+        Decoded::Unreadable => return unreadable_body(&app, version, &cache),
+        Decoded::TypeError => return super::error_page::type_error(),
+    };
+    cache.apply(execute(&app, params, &headers, &peer, Method::GET).await)
+}
+
+/// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights). Up to
+/// 2.4.7 the controller runs it as a request with no query (a syntax error at 1:1); 2.4.8
+/// answers 204 with no body.
+pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> Response {
+    let version = app.settings().magento_version;
+    let peer = peer_of(&request);
+    let headers = match RequestHeaders::read(request.headers()) {
+        Ok(headers) => headers,
+        Err(error) => return bad_header(error),
+    };
+    let cache = CacheContext::of(version, b"", &headers, false);
+    if version.crashes_without_query() {
+        return unreadable_body(&app, version, &cache);
+    }
+    match version.statuses() {
+        StatusFamily::CatchAll => {
+            let params = GraphQlParams::none();
+            cache.apply(execute(&app, params, &headers, &peer, Method::OPTIONS).await)
+        }
+        StatusFamily::Mapped => cache.apply(json_response(StatusCode::NO_CONTENT, String::new())),
+    }
+}
+
+/// What the controller does with a body (or GET `variables`) it cannot decode.
+fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext) -> Response {
+    match version.unreadable_body() {
+        UnreadableBody::InternalErrorJson => {
+            let error = WireError {
+                message: "Internal server error".into(),
+                locations: Vec::new(),
+                path: Vec::new(),
+                category: Some(Category::Internal),
+            };
+            cache.apply(json_response(StatusCode::INTERNAL_SERVER_ERROR, response_body(&[error], None, version)))
+        }
+        UnreadableBody::ErrorPage => super::error_page::unhandled_exception(app),
+        UnreadableBody::UnableToParse => cache.apply(request_failure(version, "Unable to parse the request.")),
+    }
+}
+
+/// The request path once the parameters are decoded: parse → validate → coerce → plan → fault →
+/// execute → journal → render, each stage in its own file.
+async fn execute(
+    app: &AppState,
+    params: GraphQlParams,
+    headers: &RequestHeaders,
+    peer: &Peer,
+    method: Method,
+) -> Response {
+    let started = Instant::now();
+    let settings = app.settings();
+    let version = settings.magento_version;
+    let mode = settings.magento_mode;
+    // What the mock does not emulate, and stubs that override what it does (before the Store
+    // check: a forwarded request names the real store's views).
+    let stubbed = StageInput { method: &method, query: &params.query, variables: &params.variables, headers, peer };
+    let scripted = match stubs::stage(app, stubbed).await {
+        Stage::Answered(response) => return response,
+        Stage::Emulate(scripted) => scripted,
+    };
+    // The controller's validators run before it parses: the Store header's for POST here; for
+    // GET the verb validator parses first (its syntax errors and GET mutations come before).
+    if method != Method::GET
+        && let Some(refused) = unknown_store(app, headers, version)
+    {
+        return refused;
+    }
+    let parsed = match parse::parse(app.documents(), &params.query, version, mode) {
+        Ok(parsed) => parsed,
+        Err(refused) => return *refused,
+    };
+    let document = &parsed.document;
+    if method == Method::GET {
+        if let Some(refused) = parse::refuse_get_mutation(document, version) {
+            return refused;
+        }
+        if let Some(refused) = unknown_store(app, headers, version) {
+            return refused;
+        }
+    }
+    let (operation, variables) =
+        match validate::validate(&parsed, &params.query, &params.variables, app.schema_index(), version, mode) {
+            Ok(run) => run,
+            Err(refused) => return *refused,
+        };
+    let namespace = match app.namespace(&headers.namespace) {
+        Ok(namespace) => namespace,
+        Err(error) => return bad_header(error),
+    };
+    let planned = plan::plan(&operation.node, &variables, headers.scenario.or(scripted), &namespace);
+    let journal = JournalDraft::new(Arc::clone(&namespace), document, &operation.node, &params.variables);
+    if let Some(answer) = fault::fault(&planned, &journal, peer).await {
+        return answer;
+    }
+
+    let context: Arc<RequestContext> = Arc::new(RequestContext {
+        settings,
+        client_ip: peer.address.ip(),
+        bearer_token: headers.bearer_token.clone(),
+        field_states: planned.plan.field_states.clone(),
+        captured: Mutex::new(Vec::new()),
+        services: Live::for_request(app.clone(), namespace, headers),
+    });
+    let direct = if app.direct_answers() { parsed.direct(&params.query) } else { None };
+    let prepared = Prepared { document, operation, query: params.query, variables, direct };
+    let executed = execute::execute(app.schema(), app.schema_index(), prepared, &context, version, mode).await;
+    let Executed { status, errors, data, body } = executed;
+
+    let Planned { calls, plan } = &planned;
+    journal.record(calls, plan, status.as_u16(), Some((&errors, data.as_ref())), Some(&context));
+    journal.log(calls, plan, status.as_u16(), &errors, started.elapsed());
+    let cacheable_fields = !calls.is_empty() && calls.iter().all(|c| render::has_cache_identity(&c.scenario.operation));
+    render::render(Rendered { status, errors: &errors, data, body, fault: plan.fault, cacheable_fields }, version)
+}
+
+/// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.
+fn unknown_store(app: &AppState, headers: &RequestHeaders, version: MagentoVersion) -> Option<Response> {
+    let refused = crate::magento::store::select(app.fixtures(), headers.store.as_deref()).err()?;
+    Some(request_failure(version, &version.store_not_found(refused)))
+}
+
+/// A browser navigating to `/graphql` (rather than a GraphQL client) gets GraphiQL.
+fn accepts_html(headers: &HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// 2.4.7's `ContentTypeValidator`: `strpos($header, 'application/json') !== false`.
+fn mentions_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().windows(b"application/json".len()).any(|w| w == b"application/json"))
+}
+
+/// The connection's peer; requests driven without a socket (tests) come from localhost.
+fn peer_of(request: &Request) -> Peer {
+    request
+        .extensions()
+        .get::<ConnectInfo<Peer>>()
+        .map(|info| info.0.clone())
+        .unwrap_or_else(|| Peer { address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reset: ResetSwitch::default() })
+}

@@ -1,0 +1,140 @@
+//! The last stage, render: the answer's status, body and cache flag, and the answers the other
+//! stages give when they refuse a request.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde_json::Value;
+
+use crate::http::answer::json_response;
+use crate::http::cache_headers::FullPageCacheable;
+use crate::magento::render::{WireError, response_body, shown_errors};
+use crate::magento::validation::ValidationError;
+use crate::magento::{Category, MagentoMode, MagentoVersion, StatusFamily};
+use crate::scenarios::{State, faults};
+
+/// What execution produced, ready to be written.
+pub(super) struct Rendered<'a> {
+    pub(super) status: StatusCode,
+    pub(super) errors: &'a [WireError],
+    pub(super) data: Option<Value>,
+    /// Already written (the direct path's template).
+    pub(super) body: Option<String>,
+    pub(super) fault: Option<State>,
+    /// Every root field has a cache identity.
+    pub(super) cacheable_fields: bool,
+}
+
+/// The answer: Magento's JSON (or the scripted malformed text), stored by the full-page cache
+/// only when it is a query of cacheable fields that succeeded.
+pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion) -> Response {
+    let Rendered { status, errors, data, body, fault, cacheable_fields } = rendered;
+    let body = body.unwrap_or_else(|| response_body(errors, data, version));
+    if fault == Some(State::MalformedJson) {
+        return json_response(status, faults::malformed(&body));
+    }
+    let mut response = json_response(status, body);
+    if errors.is_empty() && cacheable_fields {
+        response.extensions_mut().insert(FullPageCacheable);
+    }
+    response
+}
+
+/// Root fields whose schema declares `@cache(cacheIdentity: ...)` (StoreGraphQl's `storeConfig`
+/// and `availableStores`): the only answers Magento's built-in full-page cache stores.
+pub(super) fn has_cache_identity(field: &str) -> bool {
+    matches!(field, "storeConfig" | "availableStores")
+}
+
+/// 2.4.8's `getHttpResponseCode`: the first error with a category decides (401, 403 or 200).
+pub(super) fn status_for(errors: &[WireError], version: MagentoVersion) -> StatusCode {
+    if version.statuses() == StatusFamily::CatchAll {
+        return StatusCode::OK;
+    }
+    match errors.iter().find_map(|e| e.category) {
+        Some(Category::Authentication) => StatusCode::UNAUTHORIZED,
+        Some(Category::Authorization) => StatusCode::FORBIDDEN,
+        _ => StatusCode::OK,
+    }
+}
+
+/// A refusal by the controller's validators: 500 up to 2.4.7 (its catch-all status), 400 in 2.4.8.
+pub(super) fn request_failure(version: MagentoVersion, message: &str) -> Response {
+    let status = match version.statuses() {
+        StatusFamily::Mapped => StatusCode::BAD_REQUEST,
+        StatusFamily::CatchAll => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    json_response(status, response_body(&[WireError::request_level(message)], None, version))
+}
+
+/// A document refused by validation (or coercion): HTTP 200, no `data`.
+pub(super) fn validation_failure(errors: Vec<ValidationError>, version: MagentoVersion, mode: MagentoMode) -> Response {
+    let errors: Vec<WireError> = errors.into_iter().map(|e| WireError::validation(e, version)).collect();
+    json_response(StatusCode::OK, response_body(&shown_errors(errors, version, mode), None, version))
+}
+
+/// An exception before execution: the status Magento gives a syntax error.
+pub(super) fn thrown(error: WireError, version: MagentoVersion, empty_query: bool) -> Response {
+    let status =
+        StatusCode::from_u16(version.syntax_error_status(empty_query)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    json_response(status, response_body(&[error], None, version))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn body_of(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    fn version(patch: u8) -> MagentoVersion {
+        MagentoVersion::from_patch(patch).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_success_is_cacheable_only_for_fields_with_a_cache_identity() {
+        let data = || Some(serde_json::json!({"storeConfig": {"store_name": "Main"}}));
+        let rendered = |cacheable_fields| Rendered {
+            status: StatusCode::OK,
+            errors: &[],
+            data: data(),
+            body: None,
+            fault: None,
+            cacheable_fields,
+        };
+        let cached = render(rendered(true), version(7));
+        assert!(cached.extensions().get::<FullPageCacheable>().is_some());
+        assert_eq!(body_of(cached).await, r#"{"data":{"storeConfig":{"store_name":"Main"}}}"#);
+        assert!(render(rendered(false), version(7)).extensions().get::<FullPageCacheable>().is_none());
+        assert!(has_cache_identity("storeConfig") && !has_cache_identity("requestPasswordResetEmail"));
+    }
+
+    #[tokio::test]
+    async fn a_scripted_malformed_answer_is_cut_short() {
+        let data = Some(serde_json::json!({"requestPasswordResetEmail": true}));
+        let rendered = Rendered {
+            status: StatusCode::OK,
+            errors: &[],
+            data,
+            body: None,
+            fault: Some(State::MalformedJson),
+            cacheable_fields: false,
+        };
+        let body = body_of(render(rendered, version(7))).await;
+        assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
+    }
+
+    #[tokio::test]
+    async fn refusals_use_the_release_s_statuses() {
+        assert_eq!(request_failure(version(7), "no").status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(request_failure(version(8), "no").status(), StatusCode::BAD_REQUEST);
+        let auth = WireError { category: Some(Category::Authentication), ..WireError::request_level("who?") };
+        assert_eq!(status_for(std::slice::from_ref(&auth), version(8)), StatusCode::UNAUTHORIZED);
+        assert_eq!(status_for(&[auth], version(7)), StatusCode::OK);
+        let refused = validation_failure(vec![ValidationError::new("bad", vec![])], version(7), MagentoMode::Default);
+        assert_eq!(refused.status(), StatusCode::OK);
+        // 2.4.7 (webonyx 15): a validation error carries no category.
+        assert_eq!(body_of(refused).await, r#"{"errors":[{"message":"bad"}]}"#);
+    }
+}
