@@ -7,7 +7,7 @@ use async_graphql::{Context, EmptySubscription, MergedObject, Object, Schema, Si
 
 use super::context::RequestContext;
 use super::errors::MagentoError;
-use super::{account, cart, direct, password_reset, sign_in, store};
+use super::{account, cart, direct, sign_in, store};
 use crate::scenarios::State;
 
 pub type MagentoSchema = Schema<Query, Mutation, EmptySubscription>;
