@@ -85,7 +85,7 @@ pub use http::router;
 pub use library::{
     Clock, ClockReading, Customer, GraphQlRequest, GraphQlResponse, JournalEntry, LockState, MockClient, MockServer,
     MockServerBuilder, MockServerError, NewCustomer, RESET_LINK_TIMEOUT, RequestFilter, ResetEmail, ResetToken, Rule,
-    ScenarioRule,
+    ScenarioRule, StubAnswer,
 };
 pub use magento::{MagentoMode, MagentoVersion};
 pub use state::AppState;

@@ -20,5 +20,5 @@ pub use inbox::RESET_LINK_TIMEOUT;
 pub use server::{MockServer, MockServerBuilder};
 pub use types::{
     ClockReading, Customer, JournalEntry, LockState, NewCustomer, RequestFilter, ResetEmail, ResetToken, Rule,
-    ScenarioRule,
+    ScenarioRule, StubAnswer,
 };

@@ -232,6 +232,21 @@ pub struct JournalEntry {
     pub error: Option<String>,
     /// The inbox id of the email this request captured.
     pub message_id: Option<String>,
+    /// Set when a stub, a recording or the upstream store answered instead of the emulation.
+    #[serde(default)]
+    pub stub: Option<StubAnswer>,
+}
+
+/// Who answered a journal entry the stubs took (`--stubs`, `--upstream`, `/__admin/stubs`).
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[non_exhaustive]
+pub struct StubAnswer {
+    /// `stub`, `recording`, `upstream` or `unrecorded`.
+    pub answered_by: String,
+    /// The stub's or recording's id.
+    pub id: Option<String>,
+    /// The mock emulates this operation; a stub answered it instead, on purpose.
+    pub overrides_emulated: bool,
 }
 
 /// A captured reset email, its link already taken apart.

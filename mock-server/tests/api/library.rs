@@ -262,3 +262,19 @@ async fn it_stops_on_shutdown_and_on_drop() {
     let gone = client.customers().await.unwrap_err();
     assert!(gone.to_string().contains("was the MockServer dropped or shut down?"), "{gone}");
 }
+
+/// A journal entry a stub answered says so, as `GET /__admin/requests` does.
+#[tokio::test]
+async fn a_journal_entry_answered_by_a_stub_names_the_stub() -> Result<(), MockServerError> {
+    let server = MockServer::start().await?;
+    let stub = json!({ "id": "reset-false", "request": { "root_field": "requestPasswordResetEmail" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    let created = reqwest::Client::new().post(format!("{}/__admin/stubs", server.uri())).json(&stub).send().await;
+    assert_eq!(created.map(|r| r.status().as_u16()).ok(), Some(201));
+    server.graphql(&format!("mutation {{ requestPasswordResetEmail(email: \"{RONI}\") }}")).send().await?;
+    let entry = server.received_requests().await?.pop().expect("one entry");
+    let answered = entry.stub.expect("the stub is named");
+    assert_eq!((answered.answered_by.as_str(), answered.id.as_deref()), ("stub", Some("reset-false")));
+    assert!(answered.overrides_emulated);
+    Ok(())
+}
