@@ -44,6 +44,15 @@ pub struct Entry {
     pub stub: Option<StubNote>,
 }
 
+/// The email a root field's arguments name: `email`, or inside `input` (sign-up and updates).
+pub fn email_argument(arguments: &Map<String, Value>) -> Option<String> {
+    arguments
+        .get("email")
+        .or_else(|| arguments.get("input").and_then(|input| input.get("email")))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
 /// Who answered a request the stubs stage took (`stubs` module).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct StubNote {
@@ -135,6 +144,14 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn the_email_is_found_at_the_top_or_inside_input() {
+        let email = |arguments: Value| email_argument(arguments.as_object().unwrap());
+        assert_eq!(email(json!({ "email": "a@example.com" })).as_deref(), Some("a@example.com"));
+        assert_eq!(email(json!({ "input": { "email": "b@example.com" } })).as_deref(), Some("b@example.com"));
+        assert_eq!(email(json!({ "input": { "firstname": "Roni" } })), None);
+    }
 
     #[test]
     fn passwords_and_tokens_are_masked_at_any_depth() {

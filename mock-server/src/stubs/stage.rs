@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::http::connection::Peer;
 use crate::http::request_headers::RequestHeaders;
-use crate::journal::{Entry, StubNote, mask_secrets};
+use crate::journal::{Entry, StubNote, email_argument, mask_secrets};
 use crate::magento::validation;
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
@@ -235,7 +235,7 @@ impl Journal<'_> {
                 namespace: self.namespace.name.clone(),
                 operation_type: self.request.operation_type.to_string(),
                 operation_name: self.request.operation_name.clone(),
-                email: arguments.get("email").and_then(Value::as_str).map(str::to_owned),
+                email: arguments.as_object().and_then(email_argument),
                 operation,
                 arguments: mask_secrets(&arguments),
                 variables: self.request.variables.clone(),

@@ -7,6 +7,7 @@ use async_graphql::Variables;
 use async_graphql::parser::types::{OperationDefinition, Selection};
 use serde_json::Value;
 
+use crate::journal::email_argument;
 use crate::scenarios::State;
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::state::Namespace;
@@ -61,12 +62,7 @@ fn root_calls(operation: &OperationDefinition, variables: &Variables) -> Vec<Roo
                     (name.node.to_string(), value)
                 })
                 .collect();
-            // Sign-up and updates carry the email inside `input`.
-            let email = arguments
-                .get("email")
-                .or_else(|| arguments.get("input").and_then(|input| input.get("email")))
-                .and_then(Value::as_str)
-                .map(str::to_owned);
+            let email = email_argument(&arguments);
             RootCall {
                 scenario: FieldCall {
                     operation: field.name.node.to_string(),
