@@ -135,6 +135,9 @@ pub struct ServeArgs {
     /// reset link and token).
     #[arg(long, env = "MOCK_WEBHOOK_URL")]
     pub webhook_url: Option<String>,
+    /// Answer Mailpit's `/api/v1/chaos` (its `--enable-chaos`): SMTP errors by percentage.
+    #[arg(long, env = "MOCK_ENABLE_CHAOS")]
+    pub enable_chaos: bool,
 }
 
 impl ServeArgs {
@@ -205,6 +208,8 @@ pub struct Config {
     pub stubs: std::sync::Arc<Stubs>,
     /// `--webhook-url`.
     pub webhook_url: Option<reqwest::Url>,
+    /// `--enable-chaos`.
+    pub enable_chaos: bool,
     /// Answer the reset and sign-in mutations of documents already seen by calling their rules
     /// directly (the same bytes, fewer instructions). Not a flag: off only to compare the two
     /// paths (the differential test).
@@ -290,6 +295,7 @@ impl Config {
                 scrub_emails: args.scrub_emails,
             })?),
             webhook_url: args.webhook_url.as_deref().map(parse_webhook_url).transpose()?,
+            enable_chaos: args.enable_chaos,
             direct_answers: true,
         })
     }

@@ -203,6 +203,8 @@ struct Shared {
     customer_token_key: Vec<u8>,
     /// `--webhook-url`.
     webhook: Option<Webhook>,
+    /// `--enable-chaos`.
+    chaos_enabled: bool,
     /// `--data-dir`.
     store: Option<Arc<Store>>,
 }
@@ -266,6 +268,7 @@ impl AppState {
                 customer_token_key,
                 stubs: Arc::clone(&config.stubs),
                 webhook: config.webhook_url.clone().map(Webhook::new),
+                chaos_enabled: config.enable_chaos,
                 store,
             }),
         }
@@ -304,6 +307,11 @@ impl AppState {
 
     pub fn uptime_seconds(&self) -> u64 {
         self.shared.started.elapsed().as_secs()
+    }
+
+    /// `--enable-chaos`: `/api/v1/chaos` answers.
+    pub fn chaos_enabled(&self) -> bool {
+        self.shared.chaos_enabled
     }
 
     pub fn max_messages(&self) -> usize {
