@@ -140,7 +140,9 @@ async fn chaos_triggers_are_set_checked_and_strike_as_mailpit_s_do() {
     assert_eq!(set, ok(triggers((450, 100), (451, 0), (535, 0))));
     assert_eq!(one(&app, false).await, json!({ "outcome": "sender", "code": 450, "text": "Chaos sender error" }));
 
-    let set = put_chaos(&app, r#"{"Recipient":{"Probability":100},"Authentication":{"ErrorCode":454,"Probability":100}}"#).await;
+    let set =
+        put_chaos(&app, r#"{"Recipient":{"Probability":100},"Authentication":{"ErrorCode":454,"Probability":100}}"#)
+            .await;
     assert_eq!(set, ok(triggers((451, 0), (451, 100), (454, 100))));
     assert_eq!(
         one(&app, false).await,
@@ -163,7 +165,10 @@ async fn chaos_triggers_are_set_checked_and_strike_as_mailpit_s_do() {
         (r#"{"Recipient":{"Probability":101}}"#, "probability must be between 0 and 100"),
         (r#"{"Authentication":{"Probability":-1}}"#, "probability must be between 0 and 100"),
         ("", "EOF"),
-        (r#"{"Sender":{"Probability":"5"}}"#, "json: cannot unmarshal string into Go struct field Triggers.Sender.Probability of type int"),
+        (
+            r#"{"Sender":{"Probability":"5"}}"#,
+            "json: cannot unmarshal string into Go struct field Triggers.Sender.Probability of type int",
+        ),
     ] {
         assert_eq!(put_chaos(&app, body).await, bad(error), "{body}");
     }

@@ -133,8 +133,8 @@ mod tests {
 
     #[test]
     fn bodies_are_read_as_go_reads_them() {
-        let [sender, recipient, auth] = decode(br#"{"sender":{"errorcode":450,"PROBABILITY":5},"Authentication":null}"#)
-            .expect("decoded");
+        let [sender, recipient, auth] =
+            decode(br#"{"sender":{"errorcode":450,"PROBABILITY":5},"Authentication":null}"#).expect("decoded");
         assert_eq!(sender.1, ChaosConfig { error_code: 450, probability: 5 });
         assert_eq!(recipient.1, ChaosConfig { error_code: 451, probability: 0 });
         assert_eq!(auth.1, ChaosConfig { error_code: 535, probability: 0 });
