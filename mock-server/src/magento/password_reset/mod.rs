@@ -1,13 +1,16 @@
 //! `requestPasswordResetEmail` and `resetPassword`: Magento's checks, in Magento's order
 //! (`magento-behaviour.md` sections 2 and 3).
 
-use super::settings::Enumeration;
+use std::net::IpAddr;
+
+use super::release::MagentoVersion;
+use super::settings::{Enumeration, Settings};
 use crate::magento::reset_link::reset_link;
 use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
 use crate::scenarios::State;
 
-use super::context::RequestContext;
+use super::context::{RequestContext, Services};
 use super::email_address::is_valid_email;
 use super::errors::MagentoError;
 use super::php;
@@ -93,13 +96,59 @@ pub fn request_reset_email(
         // Magento logs the transport's exception and answers false, with no error.
         return Ok(ResetRequested { sent: false, message_id: None });
     }
-    let link_base = ctx.services.storefront_url();
-    let style = ctx.settings.magento_version.reset_link();
-    let link = reset_link(link_base, style, customer_id, &recipient.address, &token);
-    let store = ctx.services.store();
-    let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
-    let message_id = ctx.services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
+    let message_id = mail_reset_link(&ctx.services, ctx.settings.magento_version, recipient, customer_id, &token)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
+}
+
+/// `EmailNotification::passwordResetConfirmation`: the reset email with its link, captured;
+/// answers the message's id.
+fn mail_reset_link(
+    services: &dyn Services,
+    version: MagentoVersion,
+    recipient: Mailbox,
+    customer_id: u32,
+    token: &str,
+) -> Result<String, MagentoError> {
+    let link_base = services.storefront_url();
+    let link = reset_link(link_base, version.reset_link(), customer_id, &recipient.address, token);
+    let store = services.store();
+    let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
+    services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)
+}
+
+/// What the storefront's forgot-password form got from `initiatePasswordReset`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WebResetRequested {
+    /// Magento_Security's throttle refused (10 minutes apart, 5 an hour, by IP or email).
+    Throttled,
+    /// Mailed (the message's id), or not, for an address with no account: the form says the same.
+    Done(Option<String>),
+}
+
+/// `AccountManagement::initiatePasswordReset` as the storefront's `forgotpasswordpost/` calls it:
+/// Magento_Security's throttle first (its plugin runs in the web area, for any address), then
+/// the customer; a locked account is mailed too (only GraphQL's resolver checks the lock).
+pub fn request_reset_from_web_form(
+    services: &dyn Services,
+    settings: &Settings,
+    email: &str,
+    client_ip: IpAddr,
+) -> Result<WebResetRequested, MagentoError> {
+    let now = services.now();
+    let (recipient, customer_id, token) = {
+        let mut accounts = services.accounts();
+        if settings.throttle.throttles_web_forms() && !accounts.admit_reset_request(email, client_ip, now) {
+            return Ok(WebResetRequested::Throttled);
+        }
+        let Some(customer) = accounts.find(email) else { return Ok(WebResetRequested::Done(None)) };
+        let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+        let customer_id = customer.id;
+        let token = services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+        accounts.store_reset_token(email, token.clone(), now);
+        (recipient, customer_id, token)
+    };
+    let message_id = mail_reset_link(services, settings.magento_version, recipient, customer_id, &token)?;
+    Ok(WebResetRequested::Done(Some(message_id)))
 }
 
 /// `resetPassword(email, resetPasswordToken, newPassword)`, with `scripted` replacing the
