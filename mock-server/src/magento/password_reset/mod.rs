@@ -5,6 +5,8 @@ use std::net::IpAddr;
 
 use super::release::MagentoVersion;
 use super::settings::{Enumeration, Settings};
+use super::store;
+use crate::accounts::Customer;
 use crate::magento::reset_link::reset_link;
 use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
@@ -62,8 +64,9 @@ pub fn request_reset_email(
         ) => {}
     }
     let now = ctx.services.now();
-    let (recipient, customer_id, token) = {
+    let (recipient, customer_id, token, origin) = {
         let mut accounts = ctx.services.accounts();
+        let origin = accounts.find(email).map(Origin::of);
         let (recipient, customer_id) = match (accounts.find(email), scripted) {
             (Some(customer), Some(State::Ok)) => {
                 (Mailbox { name: customer.name(), address: customer.email.clone() }, customer.id)
@@ -90,28 +93,46 @@ pub fn request_reset_email(
         };
         let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
         accounts.store_reset_token(email, token.clone(), now);
-        (recipient, customer_id, token)
+        (recipient, customer_id, token, origin)
     };
     if scripted.is_some_and(State::fails_mail) {
         // Magento logs the transport's exception and answers false, with no error.
         return Ok(ResetRequested { sent: false, message_id: None });
     }
-    let message_id = mail_reset_link(&ctx.services, ctx.settings.magento_version, recipient, customer_id, &token)?;
+    let version = ctx.settings.magento_version;
+    let message_id = mail_reset_link(&ctx.services, version, origin.as_ref(), recipient, customer_id, &token)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }
 
+/// Where an account was made: its website and store view (none for fixture accounts).
+struct Origin {
+    website: String,
+    store: Option<String>,
+}
+
+impl Origin {
+    fn of(customer: &Customer) -> Self {
+        Self { website: customer.website.clone(), store: customer.profile.store.clone() }
+    }
+}
+
 /// `EmailNotification::passwordResetConfirmation`: the reset email with its link, captured;
-/// answers the message's id.
+/// answers the message's id. It comes from the customer's store view (`origin`), not the
+/// request's: a scripted success for an address with no account uses the request's.
 fn mail_reset_link(
     services: &dyn Services,
     version: MagentoVersion,
+    origin: Option<&Origin>,
     recipient: Mailbox,
     customer_id: u32,
     token: &str,
 ) -> Result<String, MagentoError> {
-    let link_base = services.storefront_url();
+    let store = match origin {
+        Some(origin) => store::of_customer(services.stores(), &origin.website, origin.store.as_deref()),
+        None => services.store(),
+    };
+    let link_base = store.storefront_url.as_deref().unwrap_or_else(|| services.default_storefront_url());
     let link = reset_link(link_base, version.reset_link(), customer_id, &recipient.address, token);
-    let store = services.store();
     let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
     services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)
 }
@@ -135,19 +156,21 @@ pub fn request_reset_from_web_form(
     client_ip: IpAddr,
 ) -> Result<WebResetRequested, MagentoError> {
     let now = services.now();
-    let (recipient, customer_id, token) = {
+    let (recipient, customer_id, token, origin) = {
         let mut accounts = services.accounts();
         if settings.throttle.throttles_web_forms() && !accounts.admit_reset_request(email, client_ip, now) {
             return Ok(WebResetRequested::Throttled);
         }
         let Some(customer) = accounts.find(email) else { return Ok(WebResetRequested::Done(None)) };
+        let origin = Origin::of(customer);
         let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
         let customer_id = customer.id;
         let token = services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
         accounts.store_reset_token(email, token.clone(), now);
-        (recipient, customer_id, token)
+        (recipient, customer_id, token, origin)
     };
-    let message_id = mail_reset_link(services, settings.magento_version, recipient, customer_id, &token)?;
+    let version = settings.magento_version;
+    let message_id = mail_reset_link(services, version, Some(&origin), recipient, customer_id, &token)?;
     Ok(WebResetRequested::Done(Some(message_id)))
 }
 
