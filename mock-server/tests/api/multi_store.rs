@@ -145,3 +145,52 @@ async fn the_reset_email_comes_from_the_customers_store_view_whichever_the_reque
     assert!(html.contains(&format!("{FRENCH_BASE}customer/account/createPassword/?id=")), "{html}");
     assert_eq!(subject, "Reset your Main Website Store password");
 }
+
+async fn signs_in_on(app: &TestApp, store: &str, email: &str, password: &str) -> bool {
+    let body = json!({ "query": crate::helpers::sign_in_document(email, password) });
+    let answer = TestApp::send(app.post("/graphql").header("Store", store).json(&body)).await.json();
+    answer["data"]["generateCustomerToken"]["token"].is_string()
+}
+
+#[tokio::test]
+async fn the_control_api_acts_on_the_website_its_website_parameter_names() {
+    let app = two_websites().await;
+    let all = TestApp::send(app.get("/__admin/customers")).await.json();
+    let websites: Vec<&str> = all.as_array().unwrap().iter().map(|c| c["website"].as_str().unwrap()).collect();
+    assert_eq!(websites, ["base", "second"], "the list shows every website's accounts: {all}");
+    let second = TestApp::send(app.get("/__admin/customers?website=second")).await.json();
+    assert_eq!(second.as_array().unwrap().len(), 1);
+    assert_eq!(second[0]["lastname"], "Second");
+
+    let email = "only.second@example.com";
+    let new = json!({ "email": email, "password": "Only-Sec0nd!", "firstname": "Only", "lastname": "Second" });
+    let created = TestApp::send(app.post("/__admin/customers?website=second").json(&new)).await;
+    assert_eq!(created.status, 201);
+    assert_eq!(created.json()["website"], "second");
+    assert!(signs_in_on(&app, "second_view", email, "Only-Sec0nd!").await);
+    assert!(!signs_in_on(&app, "default", email, "Only-Sec0nd!").await, "not an account of the default website");
+
+    let locked = TestApp::send(app.post("/__admin/customers/roni_cost@example.com/lock?website=second")).await;
+    assert_eq!(locked.status, 200);
+    assert!(!signs_in_on(&app, "second_view", "roni_cost@example.com", "Second-Passw0rd!").await);
+    assert!(
+        signs_in_on(&app, "default", "roni_cost@example.com", "roni_cost3@example.com").await,
+        "only that website's"
+    );
+    TestApp::send(app.delete("/__admin/customers/roni_cost@example.com/lock?website=second")).await;
+    assert!(signs_in_on(&app, "second_view", "roni_cost@example.com", "Second-Passw0rd!").await);
+
+    let body = json!({ "query": crate::helpers::request_reset_document(email) });
+    TestApp::send(app.post("/graphql").header("Store", "second_view").json(&body)).await;
+    let token = TestApp::send(app.get(&format!("/__admin/customers/{email}/reset-token?website=second"))).await;
+    assert_eq!(token.status, 200);
+    assert_eq!(token.json()["token"].as_str().map(str::len), Some(32));
+    let on_default = TestApp::send(app.get(&format!("/__admin/customers/{email}/reset-token"))).await;
+    assert_eq!(on_default.status, 404);
+
+    let unknown = TestApp::send(app.get("/__admin/customers?website=nosuch")).await;
+    assert_eq!(unknown.status, 400);
+    assert_eq!(unknown.json()["error"], "no website with the code \"nosuch\" in the fixtures");
+    assert_eq!(TestApp::send(app.delete(&format!("/__admin/customers/{email}"))).await.status, 404);
+    assert_eq!(TestApp::send(app.delete(&format!("/__admin/customers/{email}?website=second"))).await.status, 204);
+}
