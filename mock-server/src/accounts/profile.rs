@@ -17,4 +17,7 @@ pub struct Profile {
     pub is_subscribed: bool,
     /// When the account was made through GraphQL (fixture accounts have none).
     pub created_at: Option<OffsetDateTime>,
+    /// The code of the store view the account was made in (Magento's `store_id`); fixture
+    /// accounts have none and belong to their website's first store view.
+    pub store: Option<String>,
 }

@@ -42,4 +42,9 @@ impl Throttle {
     pub const fn throttles_graphql(self) -> bool {
         matches!(self, Self::WebForms)
     }
+
+    /// Whether the storefront's forgot-password form is throttled (as Magento, unless off).
+    pub const fn throttles_web_forms(self) -> bool {
+        !matches!(self, Self::Off)
+    }
 }

@@ -125,6 +125,7 @@ pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy, required: Req
             gender: input.gender.filter(|g| *g != 0),
             is_subscribed: input.is_subscribed.unwrap_or(false),
             created_at: None,
+            store: None,
         },
     })
 }
@@ -163,6 +164,7 @@ pub fn create_customer(
         Err(AccountError::Duplicate(_)) => return Err(MagentoError::EmailTakenOnCreate),
     };
     sign_up.profile.created_at = Some(now);
+    sign_up.profile.store = Some(ctx.services.store().code.clone());
     let profile = sign_up.profile;
     accounts.update(id, |customer| customer.profile = profile);
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
