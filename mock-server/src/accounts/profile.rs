@@ -17,4 +17,8 @@ pub struct Profile {
     pub is_subscribed: bool,
     /// When the account was made through GraphQL (fixture accounts have none).
     pub created_at: Option<OffsetDateTime>,
+    /// The key the confirmation email carries, until the account is confirmed (Magento's
+    /// `confirmation` attribute).
+    #[serde(default)]
+    pub confirmation: Option<String>,
 }

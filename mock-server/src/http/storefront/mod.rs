@@ -6,6 +6,7 @@
 //! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
 
 mod actions;
+mod confirm;
 mod form;
 mod html;
 mod pages;
@@ -63,6 +64,7 @@ async fn account(
         ("resetpasswordpost", _, true) => actions::reset_password_post(&mut visit, &request, &headers),
         ("login", true, _) => actions::login(&mut visit),
         ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
+        ("confirm", true, _) => confirm::confirm(&mut visit, &request),
         // The account dashboard, for a guest: Magento sends them to sign in.
         ("index", true, _) => visit.redirect("customer/account/login/"),
         _ => actions::not_found(&mut visit),
