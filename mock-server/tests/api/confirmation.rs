@@ -24,20 +24,21 @@ const NOT_YET: &[(&str, &str)] = &[
 
 /// The recorded store: confirmation on the default website only, and the account that existed
 /// before it was turned on.
-fn fixtures_requiring_confirmation() -> std::path::PathBuf {
+fn fixtures_requiring_confirmation(namespace: &str) -> std::path::PathBuf {
     let text = TWO_WEBSITES.replacen(
         "[store]\nname = \"Main Website Store\"\n",
         "[store]\nname = \"Main Website Store\"\ncreate_account_confirmation = true\n",
         1,
     ) + "\n[[customer]]\nemail = \"active1@example.com\"\npassword = \"Roni-Cost3!x\"\nfirstname = \"Active\"\nlastname = \"Customer\"\n";
     assert!(text.contains("create_account_confirmation = true"), "the store table is where this test expects it");
-    let path = std::env::temp_dir().join(format!("confirmation-fixtures-{}.toml", std::process::id()));
+    // One file per test: tests run in parallel, and a file being rewritten reads empty.
+    let path = std::env::temp_dir().join(format!("confirmation-fixtures-{}-{namespace}.toml", std::process::id()));
     std::fs::write(&path, text).unwrap();
     path
 }
 
 async fn store(namespace: &str) -> TestApp {
-    let path = fixtures_requiring_confirmation();
+    let path = fixtures_requiring_confirmation(namespace);
     spawn_configured("2.4.7", |config| {
         config.storefront_url = STORE_BASE.into();
         config.load_fixtures(&path).expect("the fixtures load");
@@ -233,4 +234,28 @@ async fn the_inbox_shows_the_link_then_the_welcome() {
     let journal: Value = app.get("/__admin/requests").send().await.unwrap().json().await.unwrap();
     let text = journal.to_string();
     assert!(text.contains("confirmEmail"), "{text}");
+}
+
+/// Scripted states reach `confirmEmail` like the other operations: `unknown` is the resolver's
+/// catch-all, `mail-failure` confirms the account but answers that same error (the welcome cannot
+/// be sent), `internal-error` Magento's hidden failure.
+#[tokio::test]
+async fn scripted_states_decide_confirm_email() {
+    let app = store("confirmation-states").await;
+    let email = "scripted-confirm@example.com";
+    graphql(&app, CREATE, json!({ "e": email })).await;
+    let key = mailed_key(&app, email).await.unwrap();
+    let scripted = |state: &'static str| {
+        let body = json!({ "query": CONFIRM, "variables": { "e": email, "k": key.clone() } });
+        let request = app.post("/graphql").header("X-Mock-Scenario", state).json(&body);
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let message = |answer: &Value| answer["errors"][0]["message"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(message(&scripted("unknown").await), "There was an error confirming the account");
+    assert_eq!(message(&scripted("internal-error").await), "Internal server error");
+    assert_eq!(message(&scripted("mail-failure").await), "There was an error confirming the account");
+    let again = graphql(&app, CONFIRM, json!({ "e": email, "k": key })).await;
+    assert_eq!(message(&again), "The account is already active.", "confirmed despite the mail failure");
+    let signed_in = graphql(&app, SIGN_IN, json!({ "e": email })).await;
+    assert!(signed_in["data"]["generateCustomerToken"]["token"].is_string(), "{signed_in}");
 }
