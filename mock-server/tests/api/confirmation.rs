@@ -15,12 +15,7 @@ const TWO_WEBSITES: &str = include_str!("../../../fixtures/two-websites.toml");
 const STORE_BASE: &str = "http://127.0.0.1:8080/index.php/";
 
 /// Recorded answers the mock does not give yet, each with the reason.
-const NOT_YET: &[(&str, &str)] = &[
-    // async-graphql leaves a failed non-null field out of its object instead of nulling the
-    // object up to the nearest nullable field, as webonyx does: ours keeps `customer { email }`.
-    ("create-v2-status", "a failed non-null field is left out, not propagated as null"),
-    ("confirm-status", "a failed non-null field is left out, not propagated as null"),
-];
+const NOT_YET: &[(&str, &str)] = &[];
 
 /// The recorded store: confirmation on the default website only, and the account that existed
 /// before it was turned on.

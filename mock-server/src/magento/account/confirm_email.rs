@@ -4,6 +4,7 @@
 
 use async_graphql::{Context, InputObject, Object};
 
+use super::create_customer::null_for_guest_status;
 use super::emails::{self, Kind};
 use super::types::{CustomerOutput, CustomerView};
 use crate::accounts::Customer;
@@ -38,13 +39,14 @@ impl ConfirmEmailMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "An input object to identify the customer to confirm the email.")] input: ConfirmEmailInput,
     ) -> Option<CustomerOutput> {
-        answer(ctx, |request, field| {
+        let output = answer(ctx, |request, field| {
             let (output, message_id) = confirm_email(request, &input, field.scripted)?;
             if let Some(message_id) = message_id {
                 request.note_captured(field.key, message_id);
             }
             Ok(output)
-        })
+        });
+        null_for_guest_status(ctx, output)
     }
 }
 

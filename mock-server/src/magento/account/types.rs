@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use async_graphql::{ComplexObject, Context, Enum, InputObject, SimpleObject};
+use async_graphql::parser::Positioned;
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, PathSegment, ServerError, SimpleObject};
 
 use crate::accounts;
 use crate::magento::context::RequestContext;
@@ -116,6 +118,29 @@ impl CustomerView {
             (false, true, true) => Err(MagentoError::Internal),
         }
     }
+}
+
+/// The error a guest's `customer { confirmation_status }` gets, where the field's `CustomerOutput`
+/// selects it (directly or in an inline fragment): the non-null field's failure nulls the whole
+/// output up to the root field, as webonyx does (async-graphql would only leave the field out).
+pub fn guest_status_error(ctx: &Context<'_>) -> Option<ServerError> {
+    let customer = find_field(&ctx.item.node.selection_set.node, "customer")?;
+    let status = find_field(&customer.node.selection_set.node, "confirmation_status")?;
+    let mut error = async_graphql::Error::from(MagentoError::NoSuchCustomerIdZero).into_server_error(status.pos);
+    error.path = [&ctx.item.node, &customer.node, &status.node]
+        .into_iter()
+        .map(|field| PathSegment::Field(field.response_key().node.to_string()))
+        .collect();
+    Some(error)
+}
+
+/// The first field `name` among `set`'s fields and inline fragments.
+fn find_field<'a>(set: &'a SelectionSet, name: &str) -> Option<&'a Positioned<Field>> {
+    set.items.iter().find_map(|selection| match &selection.node {
+        Selection::Field(field) if field.node.name.node == name => Some(field),
+        Selection::InlineFragment(fragment) => find_field(&fragment.node.selection_set.node, name),
+        Selection::Field(_) | Selection::FragmentSpread(_) => None,
+    })
 }
 
 /// List of account confirmation statuses.
