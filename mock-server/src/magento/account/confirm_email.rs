@@ -4,9 +4,8 @@
 
 use async_graphql::{Context, InputObject, Object};
 
-use super::create_customer::null_for_guest_status;
 use super::emails::{self, Kind};
-use super::types::{CustomerOutput, CustomerView};
+use super::types::{CustomerOutput, CustomerView, null_for_guest_status};
 use crate::accounts::Customer;
 use crate::magento::context::RequestContext;
 use crate::magento::email_address::is_valid_email;

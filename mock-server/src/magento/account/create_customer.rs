@@ -5,7 +5,7 @@ use async_graphql::{Context, Object};
 
 use super::confirm_email::confirmation_link;
 use super::emails::{self, Kind};
-use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView, guest_status_error};
+use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView, null_for_guest_status};
 use super::{Required, check_email, check_gender, check_names, check_required};
 use crate::accounts::{AccountError, Customer, NewCustomer, Profile};
 use crate::magento::context::RequestContext;
@@ -47,19 +47,6 @@ impl CreateCustomerMutation {
             created(request, field.key, create_customer(request, input.into(), field.scripted))
         });
         null_for_guest_status(ctx, output)
-    }
-}
-
-/// The account is made (and mailed); a selected `confirmation_status` then fails and nulls the
-/// answer.
-pub(super) fn null_for_guest_status(ctx: &Context<'_>, output: Option<CustomerOutput>) -> Option<CustomerOutput> {
-    let error = output.as_ref().and_then(|_| guest_status_error(ctx));
-    match error {
-        Some(error) => {
-            ctx.add_error(error);
-            None
-        }
-        None => output,
     }
 }
 

@@ -134,6 +134,19 @@ pub fn guest_status_error(ctx: &Context<'_>) -> Option<ServerError> {
     Some(error)
 }
 
+/// The account is made (and mailed); a selected `confirmation_status` then fails and nulls the
+/// answer.
+pub fn null_for_guest_status(ctx: &Context<'_>, output: Option<CustomerOutput>) -> Option<CustomerOutput> {
+    let error = output.as_ref().and_then(|_| guest_status_error(ctx));
+    match error {
+        Some(error) => {
+            ctx.add_error(error);
+            None
+        }
+        None => output,
+    }
+}
+
 /// The first field `name` among `set`'s fields and inline fragments.
 fn find_field<'a>(set: &'a SelectionSet, name: &str) -> Option<&'a Positioned<Field>> {
     set.items.iter().find_map(|selection| match &selection.node {
