@@ -258,6 +258,7 @@ impl AppState {
                     magento_mode: config.magento_mode,
                     throttle: config.throttle,
                     enumeration: Enumeration::Magento,
+                    create_account_confirmation: None,
                 }),
                 random,
                 namespaces: Mutex::new(HashMap::new()),

@@ -20,4 +20,8 @@ pub struct Profile {
     /// The code of the store view the account was made in (Magento's `store_id`); fixture
     /// accounts have none and belong to their website's first store view.
     pub store: Option<String>,
+    /// The key the confirmation email carries, until the account is confirmed (Magento's
+    /// `confirmation` attribute).
+    #[serde(default)]
+    pub confirmation: Option<String>,
 }

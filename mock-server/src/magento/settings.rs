@@ -13,6 +13,9 @@ pub struct Settings {
     pub magento_mode: MagentoMode,
     pub throttle: Throttle,
     pub enumeration: Enumeration,
+    /// `customer/create_account/confirm` for every store view; `None`: as the fixtures set it.
+    #[serde(default)]
+    pub create_account_confirmation: Option<bool>,
 }
 
 /// Whether unknown emails are revealed, as Magento does, or answered like known ones.

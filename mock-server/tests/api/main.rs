@@ -6,6 +6,7 @@ mod helpers;
 mod account_area;
 mod account_journeys;
 mod cli;
+mod confirmation;
 mod control_api;
 mod direct_path;
 mod documented_cases;

@@ -7,6 +7,7 @@
 //! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
 
 mod actions;
+mod confirm;
 mod form;
 mod html;
 mod pages;
@@ -72,6 +73,7 @@ async fn account(
         ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
         ("forgotpasswordpost", _, true) => sign_in::forgot_password_post(&mut visit, &request, &headers),
         ("index", true, _) => sign_in::dashboard(&mut visit),
+        ("confirm", true, _) => confirm::confirm(&mut visit, &request),
         _ => actions::not_found(&mut visit),
     }
 }
