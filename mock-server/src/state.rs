@@ -65,8 +65,8 @@ impl Namespace {
         saved: Option<SavedNamespace>,
     ) -> Self {
         let log = store.map(|store| Arc::new(NamespaceLog::new(Arc::clone(store), name)));
-        let (saved_accounts, messages, clock_offset_nanos) =
-            saved.map_or((None, Vec::new(), 0), |s| (s.accounts, s.messages, s.clock_offset_nanos));
+        let (saved_accounts, messages, journal, clock_offset_nanos) = saved
+            .map_or((None, Vec::new(), Vec::new(), 0), |s| (s.accounts, s.messages, s.journal, s.clock_offset_nanos));
         let accounts = saved_accounts.unwrap_or_else(|| {
             let mut accounts = Accounts::new(SecuritySettings::default());
             for entry in &start.fixtures.customers {
@@ -90,7 +90,7 @@ impl Namespace {
             name: name.to_owned(),
             accounts: Mutex::new(accounts),
             inbox: Mutex::new(inbox),
-            journal: Mutex::new(Journal::default()),
+            journal: Mutex::new(Journal::restored(journal)),
             rules: Mutex::new(rules),
             stubs: Mutex::new(AdminStubs::default()),
             smtp_faults: Mutex::new(SmtpFaults::default()),
@@ -152,8 +152,15 @@ impl Namespace {
         lock(&self.smtp_faults)
     }
 
+    /// Keeps the entry (written to `--data-dir` under the journal's lock, so in id order).
     pub fn record(&self, entry: Entry) {
-        self.journal().record(entry);
+        {
+            let mut journal = self.journal();
+            journal.record(entry);
+            if let (Some(log), Some(entry)) = (&self.log, journal.newest()) {
+                log.journal_recorded(entry);
+            }
+        }
         self.journal_grew.notify_waiters();
     }
 }

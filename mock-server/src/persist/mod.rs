@@ -1,5 +1,5 @@
 //! `--data-dir DIR`: every namespace's accounts (with tokens, passwords, locks, throttles,
-//! sessions, carts), inbox and clock kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
+//! sessions, carts), inbox, request journal and clock kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
 //! restarted server resumes where it stopped.
 //!
 //! Each change is written, in its own transaction, while the lock of what changed is held and
@@ -21,9 +21,13 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::accounts::{Accounts, SecuritySettings};
+use crate::journal::{Entry, JOURNAL_CAPACITY};
 use crate::mail::inbox::InboxLog;
 use crate::mail::{Content, StoredMessage};
 use guard::Save;
+
+/// Journal rows kept per namespace: as many as the journal keeps in memory.
+const JOURNAL_LIMIT: i64 = JOURNAL_CAPACITY as i64;
 
 /// The database's name inside `--data-dir`.
 pub const FILE_NAME: &str = "mock-server.sqlite3";
@@ -54,6 +58,8 @@ pub struct SavedNamespace {
     pub accounts: Option<Accounts>,
     /// Oldest first.
     pub messages: Vec<StoredMessage>,
+    /// The journal's last entries, oldest first.
+    pub journal: Vec<Entry>,
     pub clock_offset_nanos: i64,
 }
 
@@ -98,8 +104,18 @@ impl Store {
                 [i64::try_from(max_messages).unwrap_or(i64::MAX)],
             )
             .map_err(|e| self.sqlite(e))?;
+        connection
+            .execute(
+                "DELETE FROM journal WHERE (namespace, id) IN (SELECT namespace, id FROM (SELECT namespace, id,
+                 ROW_NUMBER() OVER (PARTITION BY namespace ORDER BY id DESC) AS newer FROM journal) WHERE newer > ?1)",
+                [JOURNAL_LIMIT],
+            )
+            .map_err(|e| self.sqlite(e))?;
         let names: Vec<String> = connection
-            .prepare("SELECT name FROM namespaces UNION SELECT namespace FROM messages ORDER BY 1")
+            .prepare(
+                "SELECT name FROM namespaces UNION SELECT namespace FROM messages
+                 UNION SELECT namespace FROM journal ORDER BY 1",
+            )
             .and_then(|mut query| query.query_map([], |row| row.get(0))?.collect())
             .map_err(|e| self.sqlite(e))?;
         let mut saved = Vec::with_capacity(names.len());
@@ -116,7 +132,8 @@ impl Store {
                 .transpose()
                 .map_err(|e| self.bad_record(&name, "the accounts", e))?;
             let messages = self.load_messages(&connection, &name)?;
-            saved.push(SavedNamespace { name, accounts, messages, clock_offset_nanos });
+            let journal = self.load_journal(&connection, &name)?;
+            saved.push(SavedNamespace { name, accounts, messages, journal, clock_offset_nanos });
         }
         Ok(saved)
     }
@@ -148,6 +165,23 @@ impl Store {
             messages.push(message);
         }
         Ok(messages)
+    }
+
+    fn load_journal(&self, connection: &Connection, namespace: &str) -> Result<Vec<Entry>, PersistError> {
+        let mut query = connection
+            .prepare("SELECT id, entry FROM journal WHERE namespace = ?1 ORDER BY id")
+            .map_err(|e| self.sqlite(e))?;
+        let rows = query
+            .query_map([namespace], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| self.sqlite(e))?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(|e| self.sqlite(e))?;
+            let entry = serde_json::from_str(&json)
+                .map_err(|e| self.bad_record(namespace, &format!("journal entry {id}"), e))?;
+            entries.push(entry);
+        }
+        Ok(entries)
     }
 
     fn bad_record(&self, namespace: &str, what: &str, detail: impl std::fmt::Display) -> PersistError {
@@ -234,10 +268,30 @@ impl NamespaceLog {
         });
     }
 
+    /// A new journal entry; the rows beyond the journal's capacity go, oldest first, as in memory.
+    pub fn journal_recorded(&self, entry: &Entry) {
+        let json = match serde_json::to_string(entry) {
+            Ok(json) => json,
+            Err(error) => {
+                tracing::error!(target: "persist", "cannot serialize journal entry {}: {error}", entry.id);
+                return;
+            }
+        };
+        let id = i64::try_from(entry.id).unwrap_or(i64::MAX);
+        self.store.write("a journal entry", |tx| {
+            tx.prepare_cached("INSERT OR REPLACE INTO journal (namespace, id, entry) VALUES (?1, ?2, ?3)")?
+                .execute(params![self.name, id, json])?;
+            tx.prepare_cached("DELETE FROM journal WHERE namespace = ?1 AND id <= ?2")?
+                .execute(params![self.name, id - JOURNAL_LIMIT])
+                .map(drop)
+        });
+    }
+
     /// Back to the fixtures (reset), or gone (forget): either way nothing of it is kept.
     pub fn forget(&self) {
         self.store.write("a reset", |tx| {
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM journal WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM namespaces WHERE name = ?1", [&self.name]).map(drop)
         });
     }

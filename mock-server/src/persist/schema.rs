@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use super::PersistError;
 
 /// In order; never edit a released step, add one.
-const MIGRATIONS: [&str; 1] = [
+const MIGRATIONS: [&str; 2] = [
     // 1: namespaces (accounts as one JSON document, the clock's offset) and captured messages.
     "CREATE TABLE namespaces (
         name TEXT PRIMARY KEY NOT NULL,
@@ -29,6 +29,13 @@ const MIGRATIONS: [&str; 1] = [
         raw BLOB,
         UNIQUE (namespace, id)
     );",
+    // 2: the request journal, one row per entry (its JSON as `GET /__admin/requests` shows it).
+    "CREATE TABLE journal (
+        namespace TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        PRIMARY KEY (namespace, id)
+    ) WITHOUT ROWID;",
 ];
 
 /// The version this build writes.

@@ -273,3 +273,80 @@ fn a_database_from_a_newer_release_stops_the_start_with_the_reason() {
     let stderr = start_fails(&dir);
     assert!(stderr.contains("written by a newer mock-server (schema version 999"), "{stderr}");
 }
+
+/// Stops the server the hard way (SIGKILL) and starts it again on the same directory.
+fn restart(server: Server, dir: &Path) -> Server {
+    drop(server);
+    start(dir)
+}
+
+async fn journal_of(app: &TestApp) -> Vec<Value> {
+    let listed = TestApp::send(app.get("/__admin/requests")).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    listed.json().as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_journal_survives_a_restart_with_its_oldest_entries_dropped_beyond_the_limit() {
+    const CAPACITY: usize = 1_000;
+    let dir = fresh_dir("journal");
+    let server = start(&dir);
+    let app = server.app.in_namespace("journal");
+    let other = server.app.in_namespace("journal-other");
+    // A stub's note (who answered) is kept too.
+    let stub = json!({ "id": "reset-false", "request": { "operation_name": "Forgot" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    assert_eq!(TestApp::send(app.post("/__admin/stubs").json(&stub)).await.status, StatusCode::CREATED);
+    let forgot = "mutation Forgot { requestPasswordResetEmail(email: \"roni_cost@example.com\") }";
+    assert_eq!(app.graphql(forgot).await.body, r#"{"data":{"requestPasswordResetEmail":false}}"#);
+    for i in 0..CAPACITY + 4 {
+        let answer = app.request_reset(&format!("nobody-{i}@example.com")).await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    other.request_reset("roni_cost@example.com").await;
+    let before = journal_of(&app).await;
+    assert_eq!(before.len(), CAPACITY);
+    assert_eq!((before[0]["id"].as_u64(), before[CAPACITY - 1]["id"].as_u64()), (Some(6), Some(1_005)));
+    let other_before = journal_of(&other).await;
+
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("journal");
+    assert_eq!(journal_of(&app).await, before, "the same entries, field by field");
+    assert_eq!(journal_of(&server.app.in_namespace("journal-other")).await, other_before);
+    // Ids go on after the last one, and the oldest still goes first.
+    app.request_reset("roni_cost@example.com").await;
+    let after = journal_of(&app).await;
+    assert_eq!(after.len(), CAPACITY);
+    assert_eq!((after[0]["id"].as_u64(), after[CAPACITY - 1]["id"].as_u64()), (Some(7), Some(1_006)));
+    assert_eq!(after[CAPACITY - 1]["email"], "roni_cost@example.com");
+
+    // What the list dropped is gone from the file too.
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("journal");
+    assert_eq!(journal_of(&app).await, after);
+    let rows: i64 = rusqlite::Connection::open(dir.join("mock-server.sqlite3"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM journal WHERE namespace = 'journal'", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, CAPACITY as i64, "rows beyond the limit are deleted from the file");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_stub_answered_journal_entry_keeps_who_answered_across_a_restart() {
+    let dir = fresh_dir("journal-stub");
+    let server = start(&dir);
+    let app = server.app.in_namespace("stubbed");
+    let stub = json!({ "id": "reset-false", "request": { "operation_name": "Forgot" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    assert_eq!(TestApp::send(app.post("/__admin/stubs").json(&stub)).await.status, StatusCode::CREATED);
+    let forgot = "mutation Forgot { requestPasswordResetEmail(email: \"roni_cost@example.com\") }";
+    assert_eq!(app.graphql(forgot).await.body, r#"{"data":{"requestPasswordResetEmail":false}}"#);
+    let before = journal_of(&app).await;
+    assert_eq!(before[0]["stub"], json!({ "answered_by": "stub", "id": "reset-false", "overrides_emulated": true }));
+    let server = restart(server, &dir);
+    assert_eq!(journal_of(&server.app.in_namespace("stubbed")).await, before);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
