@@ -1,5 +1,6 @@
 //! `--data-dir DIR`: every namespace's accounts (with tokens, passwords, locks, throttles,
-//! sessions, carts), inbox, request journal and clock kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
+//! sessions, carts), inbox, request journal, clock and what the control API set (scripted rules,
+//! stubs, SMTP faults, reCAPTCHA, the shared settings) kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
 //! restarted server resumes where it stopped.
 //!
 //! Each change is written, in its own transaction, while the lock of what changed is held and
@@ -22,9 +23,15 @@ use time::format_description::well_known::Rfc3339;
 
 use crate::accounts::{Accounts, SecuritySettings};
 use crate::journal::{Entry, JOURNAL_CAPACITY};
+use crate::magento::settings::Settings;
+use crate::magento::store::recaptcha_guard::RecaptchaSettings;
 use crate::mail::inbox::InboxLog;
+use crate::mail::smtp_faults::{SavedFault, SmtpFaults};
 use crate::mail::{Content, StoredMessage};
-use guard::Save;
+use crate::scenarios::rules::{Rule, Rules};
+use crate::stubs::format::StubFile;
+use crate::stubs::matching::AdminStubs;
+use guard::{Revised, Save};
 
 /// Journal rows kept per namespace: as many as the journal keeps in memory.
 const JOURNAL_LIMIT: i64 = JOURNAL_CAPACITY as i64;
@@ -61,6 +68,11 @@ pub struct SavedNamespace {
     /// The journal's last entries, oldest first.
     pub journal: Vec<Entry>,
     pub clock_offset_nanos: i64,
+    /// `None`: never changed (the `--scenarios` rules, unused).
+    pub rules: Option<Rules>,
+    pub stubs: Option<AdminStubs>,
+    pub smtp_faults: Option<SmtpFaults>,
+    pub recaptcha: Option<RecaptchaSettings>,
 }
 
 /// The open database. One connection behind a std `Mutex`: every write is one short
@@ -114,7 +126,7 @@ impl Store {
         let names: Vec<String> = connection
             .prepare(
                 "SELECT name FROM namespaces UNION SELECT namespace FROM messages
-                 UNION SELECT namespace FROM journal ORDER BY 1",
+                 UNION SELECT namespace FROM journal UNION SELECT namespace FROM parts ORDER BY 1",
             )
             .and_then(|mut query| query.query_map([], |row| row.get(0))?.collect())
             .map_err(|e| self.sqlite(e))?;
@@ -133,7 +145,19 @@ impl Store {
                 .map_err(|e| self.bad_record(&name, "the accounts", e))?;
             let messages = self.load_messages(&connection, &name)?;
             let journal = self.load_journal(&connection, &name)?;
-            saved.push(SavedNamespace { name, accounts, messages, journal, clock_offset_nanos });
+            let mut parts = SavedNamespace {
+                name,
+                accounts,
+                messages,
+                journal,
+                clock_offset_nanos,
+                rules: None,
+                stubs: None,
+                smtp_faults: None,
+                recaptcha: None,
+            };
+            self.load_parts(&connection, &mut parts)?;
+            saved.push(parts);
         }
         Ok(saved)
     }
@@ -184,6 +208,56 @@ impl Store {
         Ok(entries)
     }
 
+    fn load_parts(&self, connection: &Connection, saved: &mut SavedNamespace) -> Result<(), PersistError> {
+        let mut query =
+            connection.prepare("SELECT part, value FROM parts WHERE namespace = ?1").map_err(|e| self.sqlite(e))?;
+        let rows = query
+            .query_map([&saved.name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| self.sqlite(e))?;
+        for row in rows {
+            let (part, json) = row.map_err(|e| self.sqlite(e))?;
+            let bad = |detail: &dyn std::fmt::Display| self.bad_record(&saved.name, &format!("the {part}"), detail);
+            match part.as_str() {
+                "rules" => {
+                    let rules: Vec<Rule> = serde_json::from_str(&json).map_err(|e| bad(&e))?;
+                    saved.rules = Some(Rules::restored(rules));
+                }
+                "stubs" => {
+                    let stubs: Vec<(StubFile, String)> = serde_json::from_str(&json).map_err(|e| bad(&e))?;
+                    saved.stubs = Some(AdminStubs::restored(stubs).map_err(|e| bad(&e))?);
+                }
+                "smtp_faults" => {
+                    let faults: Vec<SavedFault> = serde_json::from_str(&json).map_err(|e| bad(&e))?;
+                    saved.smtp_faults = Some(SmtpFaults::restored(faults));
+                }
+                "recaptcha" => saved.recaptcha = serde_json::from_str(&json).map_err(|e| bad(&e))?,
+                other => return Err(bad(&format_args!("unknown part {other:?}"))),
+            }
+        }
+        Ok(())
+    }
+
+    /// The shared settings as `PATCH /__admin/settings` last left them, if it was ever called.
+    pub fn load_settings(&self) -> Result<Option<Settings>, PersistError> {
+        let connection = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        let json: Option<String> = connection
+            .query_row("SELECT value FROM settings WHERE id = 1", [], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.sqlite(e))?;
+        json.map(|json| serde_json::from_str(&json)).transpose().map_err(|e| self.bad_record("", "the settings", e))
+    }
+
+    pub fn settings_changed(&self, settings: &Settings) {
+        let Some(json) = to_json("the settings", settings) else { return };
+        self.write("the settings", |tx| {
+            tx.execute(
+                "INSERT INTO settings (id, value) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET value = excluded.value",
+                [json],
+            )
+            .map(drop)
+        });
+    }
+
     fn bad_record(&self, namespace: &str, what: &str, detail: impl std::fmt::Display) -> PersistError {
         PersistError::BadRecord {
             path: self.path.clone(),
@@ -205,6 +279,12 @@ impl Store {
             tracing::error!(target: "persist", path = %self.path.display(), "cannot save {what}: {error}");
         }
     }
+}
+
+fn to_json(what: &str, value: &impl serde::Serialize) -> Option<String> {
+    serde_json::to_string(value)
+        .map_err(|error| tracing::error!(target: "persist", "cannot serialize {what}: {error}"))
+        .ok()
 }
 
 struct MessageRow {
@@ -287,10 +367,28 @@ impl NamespaceLog {
         });
     }
 
+    /// `part`'s new value, whole (they are small: at most 100 faults, 1,000 stubs).
+    fn part_changed(&self, part: &str, value: &impl serde::Serialize) {
+        let Some(json) = to_json(part, value) else { return };
+        self.store.write(part, |tx| {
+            tx.prepare_cached(
+                "INSERT INTO parts (namespace, part, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (namespace, part) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![self.name, part, json])
+            .map(drop)
+        });
+    }
+
+    pub fn recaptcha_changed(&self, recaptcha: Option<&RecaptchaSettings>) {
+        self.part_changed("recaptcha", &recaptcha);
+    }
+
     /// Back to the fixtures (reset), or gone (forget): either way nothing of it is kept.
     pub fn forget(&self) {
         self.store.write("a reset", |tx| {
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM parts WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM journal WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM namespaces WHERE name = ?1", [&self.name]).map(drop)
         });
@@ -319,6 +417,36 @@ impl Save<Accounts> for NamespaceLog {
             )
             .map(drop)
         });
+    }
+}
+
+impl Save<Rules> for NamespaceLog {
+    fn save(&self, rules: &Rules) {
+        self.part_changed("rules", &rules.list());
+    }
+}
+
+impl Save<AdminStubs> for NamespaceLog {
+    fn save(&self, stubs: &AdminStubs) {
+        self.part_changed("stubs", &stubs.saved());
+    }
+}
+
+impl Save<SmtpFaults> for NamespaceLog {
+    fn save(&self, faults: &SmtpFaults) {
+        self.part_changed("smtp_faults", &faults.saved());
+    }
+}
+
+impl Revised for Rules {
+    fn revision(&self) -> u64 {
+        Rules::revision(self)
+    }
+}
+
+impl Revised for SmtpFaults {
+    fn revision(&self) -> u64 {
+        SmtpFaults::revision(self)
     }
 }
 

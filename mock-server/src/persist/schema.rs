@@ -8,7 +8,7 @@ use rusqlite::Connection;
 use super::PersistError;
 
 /// In order; never edit a released step, add one.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1: namespaces (accounts as one JSON document, the clock's offset) and captured messages.
     "CREATE TABLE namespaces (
         name TEXT PRIMARY KEY NOT NULL,
@@ -36,6 +36,18 @@ const MIGRATIONS: [&str; 2] = [
         entry TEXT NOT NULL,
         PRIMARY KEY (namespace, id)
     ) WITHOUT ROWID;",
+    // 3: what the control API set: per namespace its scripted rules, stubs, SMTP faults and
+    // reCAPTCHA (one JSON document each), and the shared run-time settings.
+    "CREATE TABLE parts (
+        namespace TEXT NOT NULL,
+        part TEXT NOT NULL CHECK (part IN ('rules', 'stubs', 'smtp_faults', 'recaptcha')),
+        value TEXT NOT NULL,
+        PRIMARY KEY (namespace, part)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        value TEXT NOT NULL
+    );",
 ];
 
 /// The version this build writes.

@@ -350,3 +350,119 @@ async fn a_stub_answered_journal_entry_keeps_who_answered_across_a_restart() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// One delivery in its own session: the reply to `RCPT TO` unless it is 250, then the reply to
+/// the end of DATA (codes only).
+async fn attempt(smtp: std::net::SocketAddr, from: &str, to: &str) -> String {
+    let stream = TcpStream::connect(smtp).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut read = AsyncBufReader::new(read);
+    async fn code(read: &mut AsyncBufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
+        loop {
+            let mut line = String::new();
+            if read.read_line(&mut line).await.unwrap() == 0 {
+                return "closed".to_owned();
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return line.get(..3).unwrap_or_default().to_owned();
+            }
+        }
+    }
+    assert_eq!(code(&mut read).await, "220");
+    for (command, expected) in [("EHLO kept.test\r\n".to_owned(), "250"), (format!("MAIL FROM:<{from}>\r\n"), "250")] {
+        write.write_all(command.as_bytes()).await.unwrap();
+        assert_eq!(code(&mut read).await, expected);
+    }
+    write.write_all(format!("RCPT TO:<{to}>\r\n").as_bytes()).await.unwrap();
+    let rcpt = code(&mut read).await;
+    if rcpt != "250" {
+        return rcpt;
+    }
+    write.write_all(b"DATA\r\n").await.unwrap();
+    assert_eq!(code(&mut read).await, "354");
+    write.write_all(format!("To: <{to}>\r\nSubject: kept\r\n\r\nbody\r\n.\r\n").as_bytes()).await.unwrap();
+    code(&mut read).await
+}
+
+async fn attempts(smtp: std::net::SocketAddr, range: std::ops::Range<usize>) -> Vec<String> {
+    let mut codes = Vec::new();
+    for i in range {
+        codes.push(attempt(smtp, "seeded@shop.test", &format!("kept-{i}@example.com")).await);
+    }
+    codes
+}
+
+async fn shown(app: &TestApp, path: &str) -> Value {
+    let answer = TestApp::send(app.get(path)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+    answer.json()
+}
+
+const SEEDED: &str = r#"{ "stage": "rcpt", "code": 450, "sender": "seeded@shop.test", "probability": 0.5, "seed": 7 }"#;
+
+#[tokio::test]
+async fn rules_stubs_smtp_faults_and_settings_survive_a_restart_and_go_on_where_they_were() {
+    let dir = fresh_dir("control");
+    let server = start(&dir);
+    let app = server.app.in_namespace("");
+    let other = server.app.in_namespace("control-other");
+    let rule = json!({ "operation": "requestPasswordResetEmail", "email": "roni_cost@example.com",
+                       "state": "locked", "times": 3 });
+    assert_eq!(TestApp::send(app.post("/__admin/scenarios").json(&rule)).await.status, StatusCode::CREATED);
+    let locked = "The account is locked";
+    assert_eq!(app.request_reset("roni_cost@example.com").await.json()["errors"][0]["message"], locked);
+    let stub = json!({ "id": "reset-false", "request": { "operation_name": "Forgot" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    assert_eq!(TestApp::send(other.post("/__admin/stubs").json(&stub)).await.status, StatusCode::CREATED);
+    let seeded: Value = serde_json::from_str(SEEDED).unwrap();
+    assert_eq!(TestApp::send(app.post("/__admin/smtp-faults").json(&seeded)).await.status, StatusCode::CREATED);
+    let counted = json!({ "stage": "data", "code": 554, "recipient": "counted@example.com", "times": 2 });
+    assert_eq!(TestApp::send(app.post("/__admin/smtp-faults").json(&counted)).await.status, StatusCode::CREATED);
+    assert_eq!(attempt(server.smtp, "counted@shop.test", "counted@example.com").await, "554");
+    let first = attempts(server.smtp, 0..12).await;
+    let change = json!({ "enumeration": "uniform", "throttle": "off" });
+    let patch = app.client.patch(format!("{}/__admin/settings", app.base)).json(&change);
+    assert_eq!(TestApp::send(patch).await.status, StatusCode::OK);
+    let before = (
+        shown(&app, "/__admin/scenarios").await,
+        shown(&other, "/__admin/stubs").await,
+        shown(&app, "/__admin/smtp-faults").await,
+        shown(&app, "/__admin/settings").await,
+    );
+    assert_eq!(before.0[0]["uses_left"], 2, "{}", before.0);
+    assert_eq!(before.3["enumeration"], "uniform", "{}", before.3);
+
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("");
+    let other = server.app.in_namespace("control-other");
+    let after = (
+        shown(&app, "/__admin/scenarios").await,
+        shown(&other, "/__admin/stubs").await,
+        shown(&app, "/__admin/smtp-faults").await,
+        shown(&app, "/__admin/settings").await,
+    );
+    assert_eq!(after, before);
+    // The rule has two uses left, then Magento answers again.
+    for _ in 0..2 {
+        assert_eq!(app.request_reset("roni_cost@example.com").await.json()["errors"][0]["message"], locked);
+    }
+    assert_eq!(app.request_reset("roni_cost@example.com").await.body, r#"{"data":{"requestPasswordResetEmail":true}}"#);
+    let forgot = "mutation Forgot { requestPasswordResetEmail(email: \"roni_cost@example.com\") }";
+    assert_eq!(other.graphql(forgot).await.body, r#"{"data":{"requestPasswordResetEmail":false}}"#);
+    // One use of the counted fault left; the seeded one goes on with its pattern.
+    assert_eq!(attempt(server.smtp, "counted@shop.test", "counted@example.com").await, "554");
+    assert_eq!(attempt(server.smtp, "counted@shop.test", "counted@example.com").await, "250");
+    let then = attempts(server.smtp, 12..24).await;
+
+    // The same seed on a server never restarted: the pattern of 24 deliveries in one go.
+    let reference_dir = fresh_dir("control-reference");
+    let reference = start(&reference_dir);
+    let posted = TestApp::send(reference.app.post("/__admin/smtp-faults").json(&seeded)).await;
+    assert_eq!(posted.status, StatusCode::CREATED);
+    let whole = attempts(reference.smtp, 0..24).await;
+    assert_eq!([first, then].concat(), whole);
+    assert!(whole.iter().any(|c| c == "450") && whole.iter().any(|c| c == "250"), "{whole:?}");
+    drop((server, reference));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&reference_dir);
+}
