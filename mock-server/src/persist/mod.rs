@@ -15,6 +15,7 @@ pub mod guard;
 mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -270,7 +271,21 @@ impl Store {
     /// Runs `write` in one transaction. A failure is logged, not answered: the request has
     /// already happened in memory (see the README's "Persistence" section).
     fn write(&self, what: &str, write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>) {
+        self.write_unless(None, what, write);
+    }
+
+    /// [`Store::write`], skipped when `retired` is set: checked under the connection's lock,
+    /// which [`NamespaceLog::forget`] sets it under, so every write is ordered before or after.
+    fn write_unless(
+        &self,
+        retired: Option<&AtomicBool>,
+        what: &str,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) {
         let mut connection = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        if retired.is_some_and(|retired| retired.load(Ordering::Acquire)) {
+            return;
+        }
         let result = connection.transaction().and_then(|transaction| {
             write(&transaction)?;
             transaction.commit()
@@ -330,15 +345,22 @@ impl MessageRow {
 pub struct NamespaceLog {
     store: Arc<Store>,
     name: String,
+    /// Set by [`NamespaceLog::forget`]: a request still in flight in the reset (or forgotten)
+    /// namespace must not write its old state back over the fresh one's.
+    retired: AtomicBool,
 }
 
 impl NamespaceLog {
     pub fn new(store: Arc<Store>, name: &str) -> Self {
-        Self { store, name: name.to_owned() }
+        Self { store, name: name.to_owned(), retired: AtomicBool::new(false) }
+    }
+
+    fn write(&self, what: &str, write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>) {
+        self.store.write_unless(Some(&self.retired), what, write);
     }
 
     pub fn clock_changed(&self, offset_nanos: i64) {
-        self.store.write("the clock", |tx| {
+        self.write("the clock", |tx| {
             tx.execute(
                 "INSERT INTO namespaces (name, clock_offset_nanos) VALUES (?1, ?2)
                  ON CONFLICT (name) DO UPDATE SET clock_offset_nanos = excluded.clock_offset_nanos",
@@ -358,7 +380,7 @@ impl NamespaceLog {
             }
         };
         let id = i64::try_from(entry.id).unwrap_or(i64::MAX);
-        self.store.write("a journal entry", |tx| {
+        self.write("a journal entry", |tx| {
             tx.prepare_cached("INSERT OR REPLACE INTO journal (namespace, id, entry) VALUES (?1, ?2, ?3)")?
                 .execute(params![self.name, id, json])?;
             tx.prepare_cached("DELETE FROM journal WHERE namespace = ?1 AND id <= ?2")?
@@ -370,7 +392,7 @@ impl NamespaceLog {
     /// `part`'s new value, whole (they are small: at most 100 faults, 1,000 stubs).
     fn part_changed(&self, part: &str, value: &impl serde::Serialize) {
         let Some(json) = to_json(part, value) else { return };
-        self.store.write(part, |tx| {
+        self.write(part, |tx| {
             tx.prepare_cached(
                 "INSERT INTO parts (namespace, part, value) VALUES (?1, ?2, ?3)
                  ON CONFLICT (namespace, part) DO UPDATE SET value = excluded.value",
@@ -386,7 +408,9 @@ impl NamespaceLog {
 
     /// Back to the fixtures (reset), or gone (forget): either way nothing of it is kept.
     pub fn forget(&self) {
-        self.store.write("a reset", |tx| {
+        self.write("a reset", |tx| {
+            // Under the connection's lock: writes already made are deleted below, later ones skipped.
+            self.retired.store(true, Ordering::Release);
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM parts WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM journal WHERE namespace = ?1", [&self.name])?;
@@ -409,7 +433,7 @@ impl Save<Accounts> for NamespaceLog {
                 return;
             }
         };
-        self.store.write("the accounts", |tx| {
+        self.write("the accounts", |tx| {
             tx.execute(
                 "INSERT INTO namespaces (name, accounts) VALUES (?1, ?2)
                  ON CONFLICT (name) DO UPDATE SET accounts = excluded.accounts",
@@ -465,7 +489,7 @@ impl InboxLog for NamespaceLog {
         };
         let created = message.created.format(&Rfc3339).unwrap_or_default();
         let recipients = message.to().iter().map(|m| m.address.as_str()).collect::<Vec<_>>().join(", ");
-        self.store.write("a message", |tx| {
+        self.write("a message", |tx| {
             let mut delete = tx.prepare_cached("DELETE FROM messages WHERE namespace = ?1 AND id = ?2")?;
             for id in dropped {
                 delete.execute([&self.name, id])?;
@@ -491,7 +515,7 @@ impl InboxLog for NamespaceLog {
     }
 
     fn read_changed(&self, ids: &[String], read: bool) {
-        self.store.write("read flags", |tx| {
+        self.write("read flags", |tx| {
             let mut update = tx.prepare_cached("UPDATE messages SET read = ?3 WHERE namespace = ?1 AND id = ?2")?;
             for id in ids {
                 update.execute(params![self.name, id, read])?;
@@ -501,7 +525,7 @@ impl InboxLog for NamespaceLog {
     }
 
     fn deleted(&self, ids: &[String]) {
-        self.store.write("a deletion", |tx| {
+        self.write("a deletion", |tx| {
             let mut delete = tx.prepare_cached("DELETE FROM messages WHERE namespace = ?1 AND id = ?2")?;
             for id in ids {
                 delete.execute([&self.name, id])?;
@@ -511,7 +535,7 @@ impl InboxLog for NamespaceLog {
     }
 
     fn cleared(&self) {
-        self.store.write("an emptied inbox", |tx| {
+        self.write("an emptied inbox", |tx| {
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name]).map(drop)
         });
     }

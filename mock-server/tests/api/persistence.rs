@@ -466,3 +466,61 @@ async fn rules_stubs_smtp_faults_and_settings_survive_a_restart_and_go_on_where_
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::remove_dir_all(&reference_dir);
 }
+
+/// What a namespace shows: its customers, its inbox's ids and its journal's ids, sorted.
+async fn contents(app: &TestApp) -> (Vec<String>, Vec<String>, Vec<u64>) {
+    let customers = shown(app, "/__admin/customers").await;
+    let mut emails: Vec<String> =
+        customers.as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap().to_owned()).collect();
+    emails.sort();
+    let messages = shown(app, "/api/v1/messages?limit=100000").await;
+    let mut ids: Vec<String> =
+        messages["messages"].as_array().unwrap().iter().map(|m| m["ID"].as_str().unwrap().to_owned()).collect();
+    ids.sort();
+    let journal = journal_of(app).await.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    (emails, ids, journal)
+}
+
+/// Requests in flight while their namespace is reset must not write the old namespace back:
+/// after each round of resets racing writes, a restart shows what memory showed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reset_racing_writes_leaves_the_file_as_memory_has_it() {
+    const ROUNDS: usize = 8;
+    const WRITERS: usize = 6;
+    const PER_WRITER: usize = 12;
+    let dir = fresh_dir("race");
+    let mut server = start(&dir);
+    for round in 0..ROUNDS {
+        let app = server.app.in_namespace("race");
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let app = app.in_namespace("race");
+                tokio::spawn(async move {
+                    for i in 0..PER_WRITER {
+                        let email = format!("race-{round}-{writer}-{i}@example.com");
+                        let body =
+                            json!({ "email": email, "password": "Original1!", "firstname": "R", "lastname": "W" });
+                        TestApp::send(app.post("/__admin/customers").json(&body)).await;
+                        app.request_reset("roni_cost@example.com").await;
+                    }
+                })
+            })
+            .collect();
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(15)).await;
+            assert_eq!(TestApp::send(app.post("/__admin/reset")).await.status, StatusCode::OK);
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        let memory = contents(&app).await;
+        server = restart(server, &dir);
+        let app = server.app.in_namespace("race");
+        let kept = contents(&app).await;
+        assert_eq!(kept.0, memory.0, "round {round}: customers");
+        assert_eq!(kept.1, memory.1, "round {round}: inbox");
+        assert_eq!(kept.2, memory.2, "round {round}: journal");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
