@@ -9,7 +9,7 @@ mod sessions;
 mod snapshot;
 mod throttle;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -135,6 +135,9 @@ pub struct Accounts {
     sessions: Sessions,
     /// The namespace's carts (guests' and customers').
     pub carts: Carts,
+    /// Keys of the customers changed (or removed) since `--data-dir` last took them, so that
+    /// a change writes their rows only.
+    changed: BTreeSet<String>,
 }
 
 /// The map key of `email` among `website`'s customers.
@@ -194,11 +197,14 @@ impl Accounts {
             profile: Profile::default(),
         };
         self.next_id = customer.id + 1;
+        self.changed.insert(key.clone());
         Ok(self.customers.entry(key).or_insert(customer))
     }
 
     pub fn remove(&mut self, email: &str) -> Option<Customer> {
-        let removed = self.customers.remove(&self.key(email))?;
+        let key = self.key(email);
+        let removed = self.customers.remove(&key)?;
+        self.changed.insert(key);
         self.sessions.revoke_customer(removed.id);
         Some(removed)
     }
@@ -209,7 +215,16 @@ impl Accounts {
 
     fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
         let key = self.key(email);
-        self.customers.get_mut(&key)
+        let customer = self.customers.get_mut(&key)?;
+        self.changed.insert(key);
+        Some(customer)
+    }
+
+    /// The customer `id`, marked changed.
+    fn by_id_mut(&mut self, id: u32) -> Option<&mut Customer> {
+        let (key, customer) = self.customers.iter_mut().find(|(_, c)| c.id == id)?;
+        self.changed.insert(key.clone());
+        Some(customer)
     }
 
     pub fn customers(&self) -> impl Iterator<Item = &Customer> {
@@ -223,7 +238,7 @@ impl Accounts {
     /// Changes what `change` changes of the customer `id`; false when there is no such customer.
     /// The email is not among them: see [`Accounts::change_email`].
     pub fn update(&mut self, id: u32, change: impl FnOnce(&mut Customer)) -> bool {
-        let Some(customer) = self.customers.values_mut().find(|c| c.id == id) else { return false };
+        let Some(customer) = self.by_id_mut(id) else { return false };
         let email = customer.email.clone();
         change(customer);
         customer.email = email;
@@ -244,6 +259,8 @@ impl Accounts {
         }
         if let Some(mut customer) = self.customers.remove(&old_key) {
             customer.email = new_email.to_owned();
+            self.changed.insert(old_key);
+            self.changed.insert(new_key.clone());
             self.customers.insert(new_key, customer);
         }
         Ok(())
@@ -252,7 +269,7 @@ impl Accounts {
     /// `changeCustomerPassword`'s save: the new password, with the sessions left open (Magento
     /// revokes tokens only when an account is disabled or deleted).
     pub fn change_password(&mut self, id: u32, new_password: &str) {
-        if let Some(customer) = self.customers.values_mut().find(|c| c.id == id) {
+        if let Some(customer) = self.by_id_mut(id) {
             customer.password = PasswordHash::new(&customer.email, new_password);
         }
     }

@@ -7,7 +7,7 @@ use std::sync::MutexGuard;
 
 /// Where a changed value goes (the SQLite store, for one namespace).
 pub trait Save<T>: Send + Sync {
-    fn save(&self, value: &T);
+    fn save(&self, value: &mut T);
 }
 
 /// Any `&mut` access counts as a change; the save runs while the lock is still held, so the
@@ -44,7 +44,7 @@ impl<T> Drop for Saving<'_, T> {
         if self.changed
             && let Some(save) = self.save
         {
-            save.save(&self.guard);
+            save.save(&mut self.guard);
         }
     }
 }
@@ -88,7 +88,7 @@ impl<T: Revised> Drop for SavingRevised<'_, T> {
         if let Some(save) = self.save
             && self.guard.revision() != self.revision
         {
-            save.save(&self.guard);
+            save.save(&mut self.guard);
         }
     }
 }
@@ -102,7 +102,7 @@ mod tests {
     struct Count(Mutex<Vec<u32>>);
 
     impl Save<u32> for Count {
-        fn save(&self, value: &u32) {
+        fn save(&self, value: &mut u32) {
             self.0.lock().unwrap().push(*value);
         }
     }
@@ -136,7 +136,7 @@ mod tests {
     }
 
     impl Save<Counted> for Count {
-        fn save(&self, value: &Counted) {
+        fn save(&self, value: &mut Counted) {
             self.0.lock().unwrap().push(value.value);
         }
     }

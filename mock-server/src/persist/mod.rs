@@ -134,16 +134,16 @@ impl Store {
         let mut saved = Vec::with_capacity(names.len());
         for name in names {
             let row: Option<(Option<String>, i64)> = connection
-                .query_row("SELECT accounts, clock_offset_nanos FROM namespaces WHERE name = ?1", [&name], |row| {
+                .query_row("SELECT account_rest, clock_offset_nanos FROM namespaces WHERE name = ?1", [&name], |row| {
                     Ok((row.get(0)?, row.get(1)?))
                 })
                 .optional()
                 .map_err(|e| self.sqlite(e))?;
-            let (accounts, clock_offset_nanos) = row.unwrap_or((None, 0));
-            let accounts = accounts
-                .map(|json| Accounts::from_snapshot(SecuritySettings::default(), json.as_bytes()))
-                .transpose()
-                .map_err(|e| self.bad_record(&name, "the accounts", e))?;
+            let (rest, clock_offset_nanos) = row.unwrap_or((None, 0));
+            let accounts = match rest {
+                Some(rest) => Some(self.load_accounts(&connection, &name, &rest)?),
+                None => None,
+            };
             let messages = self.load_messages(&connection, &name)?;
             let journal = self.load_journal(&connection, &name)?;
             let mut parts = SavedNamespace {
@@ -190,6 +190,15 @@ impl Store {
             messages.push(message);
         }
         Ok(messages)
+    }
+
+    fn load_accounts(&self, connection: &Connection, namespace: &str, rest: &str) -> Result<Accounts, PersistError> {
+        let customers: Vec<String> = connection
+            .prepare_cached("SELECT customer FROM accounts WHERE namespace = ?1")
+            .and_then(|mut query| query.query_map([namespace], |row| row.get(0))?.collect())
+            .map_err(|e| self.sqlite(e))?;
+        Accounts::from_records(SecuritySettings::default(), rest, customers.iter().map(String::as_str))
+            .map_err(|e| self.bad_record(namespace, "the accounts", e))
     }
 
     fn load_journal(&self, connection: &Connection, namespace: &str) -> Result<Vec<Entry>, PersistError> {
@@ -296,6 +305,10 @@ impl Store {
     }
 }
 
+fn to_json_string(what: &str, json: serde_json::Result<String>) -> Option<String> {
+    json.map_err(|error| tracing::error!(target: "persist", "cannot serialize {what}: {error}")).ok()
+}
+
 fn to_json(what: &str, value: &impl serde::Serialize) -> Option<String> {
     serde_json::to_string(value)
         .map_err(|error| tracing::error!(target: "persist", "cannot serialize {what}: {error}"))
@@ -348,11 +361,13 @@ pub struct NamespaceLog {
     /// Set by [`NamespaceLog::forget`]: a request still in flight in the reset (or forgotten)
     /// namespace must not write its old state back over the fresh one's.
     retired: AtomicBool,
+    /// The accounts' rest as last written: unchanged, it is not written again.
+    account_rest: Mutex<Option<String>>,
 }
 
 impl NamespaceLog {
     pub fn new(store: Arc<Store>, name: &str) -> Self {
-        Self { store, name: name.to_owned(), retired: AtomicBool::new(false) }
+        Self { store, name: name.to_owned(), retired: AtomicBool::new(false), account_rest: Mutex::new(None) }
     }
 
     fn write(&self, what: &str, write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>) {
@@ -413,6 +428,7 @@ impl NamespaceLog {
             self.retired.store(true, Ordering::Release);
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM parts WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM accounts WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM journal WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM namespaces WHERE name = ?1", [&self.name]).map(drop)
         });
@@ -420,44 +436,59 @@ impl NamespaceLog {
 }
 
 impl Save<Accounts> for NamespaceLog {
-    fn save(&self, accounts: &Accounts) {
-        // Text, so that SQLite's json functions read it (a BLOB would be taken for JSONB).
-        let json = match accounts.to_snapshot().map(String::from_utf8) {
-            Ok(Ok(json)) => json,
-            Ok(Err(error)) => {
-                tracing::error!(target: "persist", "cannot serialize the accounts: {error}");
-                return;
-            }
+    /// The changed customers' rows, and the rest if it changed: one row for a reset request.
+    fn save(&self, accounts: &mut Accounts) {
+        let rows = match accounts.take_changed_rows(false) {
+            Ok(rows) => rows,
             Err(error) => {
                 tracing::error!(target: "persist", "cannot serialize the accounts: {error}");
                 return;
             }
         };
+        let Some(rest) = to_json_string("the accounts", accounts.rest_record()) else { return };
+        let mut written = self.account_rest.lock().unwrap_or_else(PoisonError::into_inner);
+        let rest = (written.as_deref() != Some(rest.as_str())).then_some(rest);
         self.write("the accounts", |tx| {
-            tx.execute(
-                "INSERT INTO namespaces (name, accounts) VALUES (?1, ?2)
-                 ON CONFLICT (name) DO UPDATE SET accounts = excluded.accounts",
-                params![self.name, json],
-            )
-            .map(drop)
+            // The rest first: its row is what says the namespace's accounts are stored.
+            tx.prepare_cached(
+                "INSERT INTO namespaces (name, account_rest) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET account_rest = coalesce(excluded.account_rest, account_rest)",
+            )?
+            .execute(params![self.name, rest])?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO accounts (namespace, website, email, customer) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (namespace, website, email) DO UPDATE SET customer = excluded.customer",
+            )?;
+            let mut delete =
+                tx.prepare_cached("DELETE FROM accounts WHERE namespace = ?1 AND website = ?2 AND email = ?3")?;
+            for row in &rows {
+                match &row.record {
+                    Some(record) => upsert.execute(params![self.name, row.website, row.email_key, record])?,
+                    None => delete.execute(params![self.name, row.website, row.email_key])?,
+                };
+            }
+            Ok(())
         });
+        if let Some(rest) = rest {
+            *written = Some(rest);
+        }
     }
 }
 
 impl Save<Rules> for NamespaceLog {
-    fn save(&self, rules: &Rules) {
+    fn save(&self, rules: &mut Rules) {
         self.part_changed("rules", &rules.list());
     }
 }
 
 impl Save<AdminStubs> for NamespaceLog {
-    fn save(&self, stubs: &AdminStubs) {
+    fn save(&self, stubs: &mut AdminStubs) {
         self.part_changed("stubs", &stubs.saved());
     }
 }
 
 impl Save<SmtpFaults> for NamespaceLog {
-    fn save(&self, faults: &SmtpFaults) {
+    fn save(&self, faults: &mut SmtpFaults) {
         self.part_changed("smtp_faults", &faults.saved());
     }
 }

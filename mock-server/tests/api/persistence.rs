@@ -524,3 +524,49 @@ async fn a_reset_racing_writes_leaves_the_file_as_memory_has_it() {
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A file of schema version 1 (accounts as one document per namespace, written by the build of
+/// `fixtures/persist-v1/README.md`) opens, migrates to rows and keeps its accounts.
+#[tokio::test]
+async fn a_version_1_file_is_migrated_and_keeps_its_accounts() {
+    let dir = fresh_dir("v1");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/persist-v1/mock-server.sqlite3");
+    std::fs::copy(fixture, dir.join("mock-server.sqlite3")).unwrap();
+    let server = start(&dir);
+    let app = server.app.in_namespace("");
+    let customers = shown(&app, "/__admin/customers").await;
+    let find = |customers: &Value, email: &str| {
+        customers.as_array().unwrap().iter().find(|c| c["email"] == email).cloned().unwrap_or(Value::Null)
+    };
+    let kept = find(&customers, "v1-kept@example.com");
+    assert_eq!((kept["id"].as_u64(), kept["has_reset_token"].as_bool()), (Some(6), Some(true)), "{customers}");
+    assert_eq!(find(&customers, "roni_cost@example.com")["locked"], true, "{customers}");
+    assert_eq!(customers.as_array().unwrap().len(), 6, "the five of the fixtures and one made: {customers}");
+    let signed_in = app.sign_in("v1-kept@example.com", "Version1!").await.json();
+    assert!(signed_in["data"]["generateCustomerToken"]["token"].is_string(), "{signed_in}");
+    let other = shown(&server.app.in_namespace("v1-other"), "/__admin/customers").await;
+    assert_eq!(find(&other, "v1-other@example.com")["id"], 6, "{other}");
+    let messages = shown(&app, "/api/v1/messages").await;
+    assert_eq!(messages["messages"][0]["To"][0]["Address"], "v1-kept@example.com", "{messages}");
+
+    let connection = rusqlite::Connection::open(dir.join("mock-server.sqlite3")).unwrap();
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version, 4);
+    let count = |sql: &str| connection.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM namespaces WHERE accounts IS NOT NULL"), 0, "no document is left");
+    assert_eq!(count("SELECT count(*) FROM accounts WHERE namespace = ''"), 6);
+    assert_eq!(count("SELECT count(*) FROM accounts WHERE namespace = 'v1-other'"), 6);
+
+    // From now on one row per change, and the ids go on.
+    let body = json!({ "email": "v4-new@example.com", "password": "Version4!", "firstname": "Ver", "lastname": "Four" });
+    let created = TestApp::send(app.post("/__admin/customers").json(&body)).await;
+    assert_eq!(created.json()["id"], 7, "{}", created.body);
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("");
+    let customers = shown(&app, "/__admin/customers").await;
+    assert_eq!(customers.as_array().unwrap().len(), 7, "{customers}");
+    let signed_in = app.sign_in("v4-new@example.com", "Version4!").await.json();
+    assert!(signed_in["data"]["generateCustomerToken"]["token"].is_string(), "{signed_in}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
