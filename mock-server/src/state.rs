@@ -69,8 +69,12 @@ impl Namespace {
             .map_or((None, Vec::new(), Vec::new(), 0, None, None, None, None), |s| {
                 (s.accounts, s.messages, s.journal, s.clock_offset_nanos, s.rules, s.stubs, s.smtp_faults, s.recaptcha)
             });
-        let accounts = saved_accounts.unwrap_or_else(|| {
+        let mut accounts = saved_accounts.unwrap_or_else(|| {
             let mut accounts = Accounts::new(SecuritySettings::default());
+            // Tracked from the first: a fresh namespace's first save writes the fixtures' rows.
+            if log.is_some() {
+                accounts.track_changes();
+            }
             for entry in &start.fixtures.customers {
                 // Fixtures were checked for duplicates when loaded.
                 accounts.use_website(&entry.website);
@@ -78,6 +82,9 @@ impl Namespace {
             }
             accounts
         });
+        if log.is_some() {
+            accounts.track_changes();
+        }
         let inbox = match &log {
             Some(log) => Inbox::logged(start.max_messages, events, Arc::clone(log) as _, messages),
             None => Inbox::new(start.max_messages, events),

@@ -136,8 +136,9 @@ pub struct Accounts {
     /// The namespace's carts (guests' and customers').
     pub carts: Carts,
     /// Keys of the customers changed (or removed) since `--data-dir` last took them, so that
-    /// a change writes their rows only.
+    /// a change writes their rows only; kept only once [`Accounts::track_changes`] was called.
     changed: BTreeSet<String>,
+    tracking: bool,
 }
 
 /// The map key of `email` among `website`'s customers.
@@ -163,6 +164,17 @@ pub enum AccountError {
 impl Accounts {
     pub fn new(settings: SecuritySettings) -> Self {
         Self { settings, next_id: 1, website: DEFAULT_WEBSITE.to_owned(), ..Self::default() }
+    }
+
+    /// Marks changed customers from now on (with `--data-dir`; memory only has no use for it).
+    pub fn track_changes(&mut self) {
+        self.tracking = true;
+    }
+
+    fn mark_changed(&mut self, key: &str) {
+        if self.tracking && !self.changed.contains(key) {
+            self.changed.insert(key.to_owned());
+        }
     }
 
     /// Lookups by email from now on see the customers of `website`.
@@ -197,14 +209,14 @@ impl Accounts {
             profile: Profile::default(),
         };
         self.next_id = customer.id + 1;
-        self.changed.insert(key.clone());
+        self.mark_changed(&key);
         Ok(self.customers.entry(key).or_insert(customer))
     }
 
     pub fn remove(&mut self, email: &str) -> Option<Customer> {
         let key = self.key(email);
         let removed = self.customers.remove(&key)?;
-        self.changed.insert(key);
+        self.mark_changed(&key);
         self.sessions.revoke_customer(removed.id);
         Some(removed)
     }
@@ -215,16 +227,20 @@ impl Accounts {
 
     fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
         let key = self.key(email);
-        let customer = self.customers.get_mut(&key)?;
-        self.changed.insert(key);
-        Some(customer)
+        if self.tracking && self.customers.contains_key(&key) {
+            self.mark_changed(&key);
+        }
+        self.customers.get_mut(&key)
     }
 
     /// The customer `id`, marked changed.
     fn by_id_mut(&mut self, id: u32) -> Option<&mut Customer> {
-        let (key, customer) = self.customers.iter_mut().find(|(_, c)| c.id == id)?;
-        self.changed.insert(key.clone());
-        Some(customer)
+        if !self.tracking {
+            return self.customers.values_mut().find(|c| c.id == id);
+        }
+        let key = self.customers.iter().find(|(_, c)| c.id == id).map(|(key, _)| key.clone())?;
+        self.mark_changed(&key);
+        self.customers.get_mut(&key)
     }
 
     pub fn customers(&self) -> impl Iterator<Item = &Customer> {
@@ -259,8 +275,8 @@ impl Accounts {
         }
         if let Some(mut customer) = self.customers.remove(&old_key) {
             customer.email = new_email.to_owned();
-            self.changed.insert(old_key);
-            self.changed.insert(new_key.clone());
+            self.mark_changed(&old_key);
+            self.mark_changed(&new_key);
             self.customers.insert(new_key, customer);
         }
         Ok(())

@@ -176,6 +176,7 @@ impl Accounts {
             sessions: rest.sessions,
             carts: rest.carts,
             changed: std::collections::BTreeSet::new(),
+            tracking: false,
         })
     }
 
@@ -241,6 +242,7 @@ impl Accounts {
             sessions: snapshot.sessions,
             carts: snapshot.carts,
             changed: std::collections::BTreeSet::new(),
+            tracking: false,
         })
     }
 }

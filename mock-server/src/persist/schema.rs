@@ -9,9 +9,13 @@ use super::PersistError;
 use crate::accounts::{Accounts, SecuritySettings};
 
 /// In order; never edit a released step, add one. Each step's SQL, then its conversion of data.
-const MIGRATIONS: [(&str, Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>); 4] = [
+/// A step's conversion of the data its SQL reshaped.
+type Convert = fn(&Transaction<'_>) -> rusqlite::Result<()>;
+
+const MIGRATIONS: [(&str, Option<Convert>); 4] = [
     // 1: namespaces (accounts as one JSON document, the clock's offset) and captured messages.
-    ("CREATE TABLE namespaces (
+    (
+        "CREATE TABLE namespaces (
         name TEXT PRIMARY KEY NOT NULL,
         accounts TEXT,
         clock_offset_nanos INTEGER NOT NULL DEFAULT 0
@@ -29,17 +33,23 @@ const MIGRATIONS: [(&str, Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>);
         fields TEXT NOT NULL,
         raw BLOB,
         UNIQUE (namespace, id)
-    );", None),
+    );",
+        None,
+    ),
     // 2: the request journal, one row per entry (its JSON as `GET /__admin/requests` shows it).
-    ("CREATE TABLE journal (
+    (
+        "CREATE TABLE journal (
         namespace TEXT NOT NULL,
         id INTEGER NOT NULL,
         entry TEXT NOT NULL,
         PRIMARY KEY (namespace, id)
-    ) WITHOUT ROWID;", None),
+    ) WITHOUT ROWID;",
+        None,
+    ),
     // 3: what the control API set: per namespace its scripted rules, stubs, SMTP faults and
     // reCAPTCHA (one JSON document each), and the shared run-time settings.
-    ("CREATE TABLE parts (
+    (
+        "CREATE TABLE parts (
         namespace TEXT NOT NULL,
         part TEXT NOT NULL CHECK (part IN ('rules', 'stubs', 'smtp_faults', 'recaptcha')),
         value TEXT NOT NULL,
@@ -48,7 +58,9 @@ const MIGRATIONS: [(&str, Option<fn(&Transaction<'_>) -> rusqlite::Result<()>>);
     CREATE TABLE settings (
         id INTEGER PRIMARY KEY CHECK (id = 1),
         value TEXT NOT NULL
-    );", None),
+    );",
+        None,
+    ),
     // 4: accounts one row per customer (key: namespace, website, email as looked up), the rest
     // (next id, throttles, sessions, carts) in `namespaces`; version 1's documents converted.
     (
