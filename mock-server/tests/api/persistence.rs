@@ -212,6 +212,22 @@ async fn round(round: usize) {
     for subject in &smtp_answered {
         assert!(subjects.contains(subject), "round {round}: the SMTP message {subject:?} (answered 250) is lost");
     }
+    // The journal: an entry for every answered reset, once, in id order, naming a kept message.
+    let journal = journal_of(&app).await;
+    let ids: Vec<u64> = journal.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "round {round}: journal ids in order, once each");
+    let mut journaled: BTreeMap<&str, &Value> = BTreeMap::new();
+    for entry in journal.iter().filter(|e| e["operation"] == "requestPasswordResetEmail") {
+        let email = entry["email"].as_str().unwrap();
+        assert!(journaled.insert(email, entry).is_none(), "round {round}: {email} journaled twice");
+    }
+    let kept_ids: BTreeSet<&str> = inbox.values().flatten().map(|m| m["ID"].as_str().unwrap()).collect();
+    for email in &reset_answered {
+        let entry = journaled.get(email.as_str()).unwrap_or_else(|| panic!("round {round}: {email}'s entry is lost"));
+        assert_eq!(entry["result"], true, "round {round}: {entry}");
+        let message_id = entry["message_id"].as_str().unwrap_or_default();
+        assert!(kept_ids.contains(message_id), "round {round}: {email}'s entry names a lost message: {entry}");
+    }
     let customers = TestApp::send(app.get("/__admin/customers")).await.json();
     let known: BTreeSet<&str> = customers.as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap()).collect();
     assert!(emails.iter().all(|e| known.contains(e.as_str())), "round {round}: accounts made before the kill are kept");
@@ -558,7 +574,8 @@ async fn a_version_1_file_is_migrated_and_keeps_its_accounts() {
     assert_eq!(count("SELECT count(*) FROM accounts WHERE namespace = 'v1-other'"), 6);
 
     // From now on one row per change, and the ids go on.
-    let body = json!({ "email": "v4-new@example.com", "password": "Version4!", "firstname": "Ver", "lastname": "Four" });
+    let body =
+        json!({ "email": "v4-new@example.com", "password": "Version4!", "firstname": "Ver", "lastname": "Four" });
     let created = TestApp::send(app.post("/__admin/customers").json(&body)).await;
     assert_eq!(created.json()["id"], 7, "{}", created.body);
     let server = restart(server, &dir);
