@@ -102,7 +102,8 @@ pub struct ServeArgs {
     /// Largest message accepted over SMTP or `POST /api/v1/send`, in bytes.
     #[arg(long, env = "MOCK_MAX_MESSAGE_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_message_bytes: usize,
-    /// Keep accounts, tokens, locks, throttles, inboxes and clocks in DIR/mock-server.sqlite3, so a
+    /// Keep accounts, tokens, locks, throttles, inboxes, journals (last 1,000 per namespace), rules,
+    /// stubs, SMTP faults, settings and clocks in DIR/mock-server.sqlite3 (schema version 4), so a
     /// restart resumes where the server stopped (memory only when absent).
     #[arg(long, env = "MOCK_DATA_DIR")]
     pub data_dir: Option<PathBuf>,

@@ -81,7 +81,7 @@ pub struct FaultSpec {
 }
 
 /// A fault in force, with its uses left.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Fault {
     pub id: String,
     pub stage: Stage,
@@ -276,17 +276,55 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
+/// A fault as `--data-dir` keeps it: with how far its seeded generator has gone, so that a
+/// seeded pattern goes on after a restart rather than starting over.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SavedFault {
+    #[serde(flatten)]
+    pub fault: Fault,
+    /// ChaCha20's word position.
+    pub drawn: Option<u64>,
+}
+
 /// The faults of one namespace, newest first.
 #[derive(Debug, Default)]
 pub struct SmtpFaults {
     faults: Vec<Fault>,
+    /// Counts changes, draws and uses included, so that `--data-dir` writes only changed faults.
+    revision: u64,
 }
 
 impl SmtpFaults {
+    /// What [`SmtpFaults::saved`] gave, generators at the same positions.
+    pub fn restored(saved: Vec<SavedFault>) -> Self {
+        let faults = saved
+            .into_iter()
+            .map(|SavedFault { mut fault, drawn }| {
+                let mut draws = fault.seed.map(ChaCha20Rng::seed_from_u64);
+                if let (Some(draws), Some(drawn)) = (draws.as_mut(), drawn) {
+                    draws.set_word_pos(u128::from(drawn));
+                }
+                fault.draws = draws;
+                fault
+            })
+            .collect();
+        Self { faults, revision: 0 }
+    }
+
+    pub fn saved(&self) -> Vec<SavedFault> {
+        let drawn = |fault: &Fault| fault.draws.as_ref().map(|d| u64::try_from(d.get_word_pos()).unwrap_or(u64::MAX));
+        self.faults.iter().map(|fault| SavedFault { drawn: drawn(fault), fault: fault.clone() }).collect()
+    }
+
+    pub const fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn add(&mut self, fault: Fault) -> Result<(), FaultError> {
         if self.faults.iter().filter(|f| !f.id.starts_with(CHAOS_PREFIX)).count() >= MAX_FAULTS {
             return Err(FaultError::TooMany);
         }
+        self.revision += 1;
         self.faults.insert(0, fault);
         Ok(())
     }
@@ -298,10 +336,12 @@ impl SmtpFaults {
     pub fn remove(&mut self, id: &str) -> bool {
         let before = self.faults.len();
         self.faults.retain(|f| f.id != id);
+        self.revision += 1;
         self.faults.len() != before
     }
 
     pub fn clear(&mut self) {
+        self.revision += 1;
         self.faults.clear();
     }
 
@@ -370,15 +410,17 @@ impl SmtpFaults {
             if !matches {
                 continue;
             }
-            if let (Some(probability), Some(draws)) = (fault.probability, fault.draws.as_mut())
-                && unit_interval(draws.next_u64()) >= probability
-            {
-                continue;
+            if let (Some(probability), Some(draws)) = (fault.probability, fault.draws.as_mut()) {
+                self.revision += 1;
+                if unit_interval(draws.next_u64()) >= probability {
+                    continue;
+                }
             }
             if let Some(left) = fault.uses_left.as_mut() {
                 *left -= 1;
             }
             fault.used += 1;
+            self.revision += 1;
             return Some(Struck {
                 id: fault.id.clone(),
                 stage,
