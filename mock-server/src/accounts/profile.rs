@@ -19,6 +19,7 @@ pub struct Profile {
     pub created_at: Option<OffsetDateTime>,
     /// The code of the store view the account was made in (Magento's `store_id`); fixture
     /// accounts have none and belong to their website's first store view.
+    #[serde(default)]
     pub store: Option<String>,
     /// The key the confirmation email carries, until the account is confirmed (Magento's
     /// `confirmation` attribute).
