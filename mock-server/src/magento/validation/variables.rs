@@ -9,7 +9,7 @@ use serde_json::{Map, Value as Json};
 
 use super::ValidationError;
 use super::literal::{self, Literal};
-use super::schema_index::named_type;
+use super::schema_index::{Kind, SchemaIndex, named_type};
 use crate::magento::php::php_float_string;
 use crate::magento::{ErrorShape, MagentoVersion};
 
@@ -17,6 +17,7 @@ pub fn coerce_variables(
     operation: &OperationDefinition,
     source: &str,
     provided: &Map<String, Json>,
+    schema: &SchemaIndex,
     version: MagentoVersion,
 ) -> Result<Variables, Vec<ValidationError>> {
     let mut errors = Vec::new();
@@ -57,25 +58,29 @@ pub fn coerce_variables(
                 format!("Variable \"${name}\" of non-null type \"{ty}\" must not be null."),
                 at,
             )),
-            Some(value) => match problem(value, ty) {
-                Some(problem) => {
-                    let printed = print_safe_json(value);
-                    let message = match version.shape() {
-                        ErrorShape::Webonyx15 => format!("Variable \"${name}\" got invalid value {printed}; {problem}"),
-                        ErrorShape::Webonyx14 => format!(
-                            "Variable \"${name}\" got invalid value {printed}; Expected type {}; {problem}",
-                            base_name(ty)
-                        ),
-                    };
-                    errors.push(ValidationError::new(message, at));
+            Some(value) => match coerce(value, ty, None, schema) {
+                Err(problems) => {
+                    for problem in problems {
+                        let printed = print_safe_json(&problem.value);
+                        let message = match version.shape() {
+                            ErrorShape::Webonyx15 => {
+                                let at = problem.path.map(|p| format!(" at \"{name}{}\"", print_path(&p)));
+                                format!(
+                                    "Variable \"${name}\" got invalid value {printed}{}; {}",
+                                    at.unwrap_or_default(),
+                                    problem.message
+                                )
+                            }
+                            ErrorShape::Webonyx14 => format!(
+                                "Variable \"${name}\" got invalid value {printed}; Expected type {}; {}",
+                                base_name(ty),
+                                problem.message
+                            ),
+                        };
+                        errors.push(ValidationError::new(message, at.clone()));
+                    }
                 }
-                None => {
-                    let value = match named_type(ty) {
-                        "String" if !is_list(ty) => {
-                            super::magento_scalars::string_from_json(value).map_or(value.clone(), Json::String)
-                        }
-                        _ => value.clone(),
-                    };
+                Ok(value) => {
                     if let Ok(value) = async_graphql::Value::from_json(value) {
                         coerced.insert(Name::new(name), value);
                     }
@@ -144,37 +149,150 @@ fn numeric(value: &Json) -> Option<f64> {
     }
 }
 
-/// webonyx 15's reason a JSON value cannot be a `ty` (after Magento's casts), if any.
-fn problem(value: &Json, ty: &Type) -> Option<String> {
+/// One step of the path to a value inside a variable: an input field or a list index.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Segment {
+    Field(String),
+    Index(usize),
+}
+
+/// A `CoercionError`: the problem, where it is inside the variable (`None` at the top, and for a
+/// single value a list takes as its one item, whose path webonyx forgets), and the value at fault.
+#[derive(Debug)]
+struct Problem {
+    message: String,
+    path: Option<Vec<Segment>>,
+    value: Json,
+}
+
+/// `CoercionError::printInputPath`: `.field` and `[index]`.
+fn print_path(path: &[Segment]) -> String {
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Field(name) => format!(".{name}"),
+            Segment::Index(index) => format!("[{index}]"),
+        })
+        .collect()
+}
+
+fn extended(path: &Option<Vec<Segment>>, segment: Segment) -> Option<Vec<Segment>> {
+    let mut path = path.clone().unwrap_or_default();
+    path.push(segment);
+    Some(path)
+}
+
+/// `Value::coerceInputValue` with Magento's scalars: the value to execute with, or every problem
+/// in webonyx's order (an input object's fields in the type's order, then its unknown keys).
+fn coerce(value: &Json, ty: &Type, path: Option<Vec<Segment>>, schema: &SchemaIndex) -> Result<Json, Vec<Problem>> {
     if value.is_null() {
-        return (!ty.nullable).then(|| format!("Expected non-nullable type \"{ty}\" not to be null."));
+        if ty.nullable {
+            return Ok(Json::Null);
+        }
+        let message = format!("Expected non-nullable type \"{ty}\" not to be null.");
+        return Err(vec![Problem { message, path, value: Json::Null }]);
     }
-    match &ty.base {
-        BaseType::List(inner) => match value {
-            Json::Array(items) => items.iter().find_map(|item| problem(item, inner)),
-            single => problem(single, inner),
-        },
-        BaseType::Named(name) => match name.as_str() {
-            "String" => (!super::magento_scalars::string_accepts_json(value))
-                .then(|| format!("String cannot represent a non string value: {}", print_safe_json(value))),
-            "ID" => (!(value.is_string() || value.is_i64() || value.is_u64() && value.as_i64().is_some()))
-                .then(|| format!("ID cannot represent a non-string and non-integer value: {}", print_safe_json(value))),
-            "Int" => match numeric(value) {
-                Some(n) if n.fract() != 0.0 => {
-                    Some(format!("Int cannot represent non-integer value: {}", php_float_string(n)))
+    let name = match &ty.base {
+        BaseType::List(inner) => return coerce_list(value, inner, path, schema),
+        BaseType::Named(name) => name.as_str(),
+    };
+    if schema.real_kind(name) != Some(Kind::InputObject) {
+        return match scalar_problem(value, name) {
+            Some(message) => Err(vec![Problem { message, path, value: value.clone() }]),
+            // Magento's `String` casts what it accepts to a string.
+            None if name == "String" => {
+                Ok(super::magento_scalars::string_from_json(value).map_or_else(|| value.clone(), Json::String))
+            }
+            None => Ok(value.clone()),
+        };
+    }
+    // `json_decode($body, true)` makes lists and objects PHP arrays: a list's keys are its indexes.
+    let entries: Vec<(String, &Json)> = match value {
+        Json::Object(map) => map.iter().map(|(k, v)| (k.clone(), v)).collect(),
+        Json::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        _ => {
+            let message = format!("Expected type \"{name}\" to be an object.");
+            return Err(vec![Problem { message, path, value: value.clone() }]);
+        }
+    };
+    let fields = schema.input_fields(name).unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut coerced = Map::new();
+    for (field, field_type) in fields {
+        match entries.iter().find(|(key, _)| key == field) {
+            Some((_, given)) => {
+                match coerce(given, field_type, extended(&path, Segment::Field((*field).to_owned())), schema) {
+                    Ok(value) => {
+                        coerced.insert((*field).to_owned(), value);
+                    }
+                    Err(more) => problems.extend(more),
                 }
-                Some(n) if n > f64::from(i32::MAX) || n < f64::from(i32::MIN) => {
-                    Some(format!("Int cannot represent non 32-bit signed integer value: {}", php_float_string(n)))
-                }
-                Some(_) => None,
-                None => Some(format!("Int cannot represent non-integer value: {}", print_safe_json(value))),
-            },
-            "Float" => numeric(value)
-                .is_none()
-                .then(|| format!("Float cannot represent non numeric value: {}", print_safe_json(value))),
-            "Boolean" => (!value.is_boolean())
-                .then(|| format!("Boolean cannot represent a non boolean value: {}", print_safe_json(value))),
-            _ => None,
+            }
+            None if !field_type.nullable => problems.push(Problem {
+                message: format!("Field \"{field}\" of required type \"{field_type}\" was not provided."),
+                path: path.clone(),
+                value: value.clone(),
+            }),
+            None => {}
+        }
+    }
+    for (key, _) in &entries {
+        if fields.iter().any(|(field, _)| field == key) {
+            continue;
+        }
+        let names = fields.iter().map(|(field, _)| *field);
+        let did_you_mean = super::suggestions::did_you_mean(&super::suggestions::suggestion_list(key, names));
+        problems.push(Problem {
+            message: format!("Field \"{key}\" is not defined by type \"{name}\".{did_you_mean}"),
+            path: path.clone(),
+            value: value.clone(),
+        });
+    }
+    if problems.is_empty() { Ok(Json::Object(coerced)) } else { Err(problems) }
+}
+
+/// A list's items each at their index; a single value is a list of one.
+fn coerce_list(
+    value: &Json,
+    item: &Type,
+    path: Option<Vec<Segment>>,
+    schema: &SchemaIndex,
+) -> Result<Json, Vec<Problem>> {
+    let Json::Array(items) = value else {
+        return coerce(value, item, None, schema).map(|one| Json::Array(vec![one]));
+    };
+    let mut problems = Vec::new();
+    let mut coerced = Vec::new();
+    for (index, value) in items.iter().enumerate() {
+        match coerce(value, item, extended(&path, Segment::Index(index)), schema) {
+            Ok(value) => coerced.push(value),
+            Err(more) => problems.extend(more),
+        }
+    }
+    if problems.is_empty() { Ok(Json::Array(coerced)) } else { Err(problems) }
+}
+
+/// webonyx 15's reason a JSON value cannot be the named leaf type (after Magento's casts), if any.
+fn scalar_problem(value: &Json, name: &str) -> Option<String> {
+    match name {
+        "String" => (!super::magento_scalars::string_accepts_json(value))
+            .then(|| format!("String cannot represent a non string value: {}", print_safe_json(value))),
+        "ID" => (!(value.is_string() || value.is_i64() || value.is_u64() && value.as_i64().is_some()))
+            .then(|| format!("ID cannot represent a non-string and non-integer value: {}", print_safe_json(value))),
+        "Int" => match numeric(value) {
+            Some(n) if n.fract() != 0.0 => {
+                Some(format!("Int cannot represent non-integer value: {}", php_float_string(n)))
+            }
+            Some(n) if n > f64::from(i32::MAX) || n < f64::from(i32::MIN) => {
+                Some(format!("Int cannot represent non 32-bit signed integer value: {}", php_float_string(n)))
+            }
+            Some(_) => None,
+            None => Some(format!("Int cannot represent non-integer value: {}", print_safe_json(value))),
         },
+        "Float" => numeric(value)
+            .is_none()
+            .then(|| format!("Float cannot represent non numeric value: {}", print_safe_json(value))),
+        "Boolean" => (!value.is_boolean())
+            .then(|| format!("Boolean cannot represent a non boolean value: {}", print_safe_json(value))),
+        _ => None,
     }
 }
