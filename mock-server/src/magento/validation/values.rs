@@ -161,10 +161,9 @@ fn leaf_problem(check: &ValueCheck<'_>, value: &Literal, expected: Option<&Type>
                 Literal::Int(t) | Literal::Float(t) | Literal::String(t, _) => t.trim().parse::<f64>().ok(),
                 _ => None,
             };
+            // webonyx's `IntType::parseLiteral` calls every refused literal "non-integer", an
+            // out-of-range Int literal too.
             match (value, as_number) {
-                (Literal::Int(_), Some(n)) if n > f64::from(i32::MAX) || n < f64::from(i32::MIN) => {
-                    Some(format!("Int cannot represent non 32-bit signed integer value: {printed}"))
-                }
                 (_, Some(n)) if n.fract() == 0.0 && n <= f64::from(i32::MAX) && n >= f64::from(i32::MIN) => None,
                 _ => Some(format!("Int cannot represent non-integer value: {printed}")),
             }

@@ -107,7 +107,6 @@ fn base_name(ty: &Type) -> String {
 /// they are, `""` as `(empty string)`, floats as PHP's `(string)`.
 pub fn print_safe_json(value: &Json) -> String {
     match value {
-        Json::Object(map) if map.is_empty() => "[]".into(),
         Json::Array(_) | Json::Object(_) => crate::magento::php::json_encode(&php_decoded(value)),
         Json::String(text) if text.is_empty() => "(empty string)".into(),
         Json::String(text) => format!("\"{text}\""),
@@ -121,10 +120,13 @@ pub fn print_safe_json(value: &Json) -> String {
     }
 }
 
-/// What `json_decode` gives back: integers beyond 64 bits become floats, `{}` an empty list.
+/// What `json_decode` gives back: integers beyond 64 bits become floats, `{}` an empty list, and
+/// an object keyed `"0"`, `"1"`... in order a list (which `json_encode` writes as one).
 fn php_decoded(value: &Json) -> Json {
     match value {
-        Json::Object(map) if map.is_empty() => Json::Array(Vec::new()),
+        Json::Object(map) if map.keys().enumerate().all(|(i, k)| *k == i.to_string()) => {
+            Json::Array(map.values().map(php_decoded).collect())
+        }
         Json::Object(map) => Json::Object(map.iter().map(|(k, v)| (k.clone(), php_decoded(v))).collect()),
         Json::Array(items) => Json::Array(items.iter().map(php_decoded).collect()),
         Json::Number(n) if n.as_i64().is_none() => n.as_f64().map_or(Json::Null, |f| serde_json::json!(f)),
@@ -250,25 +252,36 @@ fn coerce(value: &Json, ty: &Type, path: Option<Vec<Segment>>, schema: &SchemaIn
     if problems.is_empty() { Ok(Json::Object(coerced)) } else { Err(problems) }
 }
 
-/// A list's items each at their index; a single value is a list of one.
+/// A list's items each at their index (a JSON object is a PHP array too: its values are the
+/// items, at their keys); any other value is a list of one, whose path webonyx forgets.
 fn coerce_list(
     value: &Json,
     item: &Type,
     path: Option<Vec<Segment>>,
     schema: &SchemaIndex,
 ) -> Result<Json, Vec<Problem>> {
-    let Json::Array(items) = value else {
-        return coerce(value, item, None, schema).map(|one| Json::Array(vec![one]));
+    let items: Vec<(Segment, &Json)> = match value {
+        Json::Array(items) => items.iter().enumerate().map(|(i, v)| (Segment::Index(i), v)).collect(),
+        Json::Object(map) => map.iter().map(|(k, v)| (php_key(k), v)).collect(),
+        _ => return coerce(value, item, None, schema).map(|one| Json::Array(vec![one])),
     };
     let mut problems = Vec::new();
     let mut coerced = Vec::new();
-    for (index, value) in items.iter().enumerate() {
-        match coerce(value, item, extended(&path, Segment::Index(index)), schema) {
+    for (segment, value) in items {
+        match coerce(value, item, extended(&path, segment), schema) {
             Ok(value) => coerced.push(value),
             Err(more) => problems.extend(more),
         }
     }
     if problems.is_empty() { Ok(Json::Array(coerced)) } else { Err(problems) }
+}
+
+/// PHP makes a key that is a canonical decimal integer an integer.
+fn php_key(key: &str) -> Segment {
+    match key.parse::<usize>() {
+        Ok(index) if index.to_string() == key => Segment::Index(index),
+        _ => Segment::Field(key.to_owned()),
+    }
 }
 
 /// webonyx 15's reason a JSON value cannot be the named leaf type (after Magento's casts), if any.
