@@ -6,8 +6,12 @@ enabled modules' `etc/schema.graphqls` define (merged as `tools/extract_served_s
 them, whose reader this script shares), then
 - for object and interface types, the names of the fields the files give them (sorted; the
   fields an object type copies from its interfaces are left out);
-- for input object types, every input field as `name:Type`, in the order Magento's merged
-  definition has them (webonyx reports missing and wrong fields in that order).
+- for input object types, every input field as `name:Type`, sorted by name: the order webonyx
+  checks them in, since Magento's `GraphQl\Config::getConfigElement` ksorts every type's fields
+  (a real 2.4.7-p3 store reports a missing `email` before a missing `firstname`); a list's items
+  lose their `!` (`[AttributeValueInput!]` is `[AttributeValueInput]`), since Magento's
+  `WrappedTypeProcessor` keeps required items only for arguments (the store runs
+  `custom_attributes: [null]`).
 
     python3 tools/extract_real_types.py --mirror /work/.mirror/AbdelhamidYousef+vanilla-magento/repo \\
         > mock-server/src/magento/validation/real_types.txt
@@ -26,8 +30,8 @@ from extract_served_schema import Tree, merge, modern_sdl, module_files, read_de
 HEADER = """\
 # The types of Magento Open Source 2.4.7-p3's GraphQL schema (every enabled module's
 # etc/schema.graphqls, merged): kind and name; for object and interface types the names of
-# their fields (sorted), for input object types their fields with their types (name:Type, in
-# Magento's order). Made by tools/extract_real_types.py (see fixtures/README.md).
+# their fields (sorted), for input object types their fields with their types (name:Type,
+# sorted, as Magento builds them: list items never required). Made by tools/extract_real_types.py (see fixtures/README.md).
 """
 
 
@@ -57,7 +61,7 @@ def main():
         if t["kind"] in ("OBJECT", "INTERFACE"):
             words += sorted(t["fields"])
         elif t["kind"] == "INPUT_OBJECT":
-            words += [f"{field}:{entry['type']}" for field, entry in t["fields"].items()]
+            words += [f"{field}:{entry['type'].replace('!]', ']')}" for field, entry in sorted(t["fields"].items())]
         sys.stdout.write(" ".join(words) + "\n")
 
 
