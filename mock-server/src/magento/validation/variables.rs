@@ -194,7 +194,7 @@ fn coerce(value: &Json, ty: &Type, path: Option<Vec<Segment>>, schema: &SchemaIn
         return Err(vec![Problem { message, path, value: Json::Null }]);
     }
     let name = match &ty.base {
-        BaseType::List(inner) => return coerce_list(value, inner, path, schema),
+        BaseType::List(inner) => return coerce_list(value, inner, &path, schema),
         BaseType::Named(name) => name.as_str(),
     };
     if schema.real_kind(name) != Some(Kind::InputObject) {
@@ -257,7 +257,7 @@ fn coerce(value: &Json, ty: &Type, path: Option<Vec<Segment>>, schema: &SchemaIn
 fn coerce_list(
     value: &Json,
     item: &Type,
-    path: Option<Vec<Segment>>,
+    path: &Option<Vec<Segment>>,
     schema: &SchemaIndex,
 ) -> Result<Json, Vec<Problem>> {
     let items: Vec<(Segment, &Json)> = match value {
@@ -268,7 +268,7 @@ fn coerce_list(
     let mut problems = Vec::new();
     let mut coerced = Vec::new();
     for (segment, value) in items {
-        match coerce(value, item, extended(&path, segment), schema) {
+        match coerce(value, item, extended(path, segment), schema) {
             Ok(value) => coerced.push(value),
             Err(more) => problems.extend(more),
         }
