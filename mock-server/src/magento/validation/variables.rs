@@ -309,3 +309,54 @@ fn scalar_problem(value: &Json, name: &str) -> Option<String> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problems(value: Json, ty: &str) -> Vec<String> {
+        let schema = SchemaIndex::from_sdl("type Query { a: Int }");
+        let ty = Type::new(ty).expect("a type");
+        match coerce(&value, &ty, None, &schema) {
+            Ok(_) => Vec::new(),
+            Err(problems) => problems
+                .into_iter()
+                .map(|p| {
+                    format!("{} at {:?}: {}", print_safe_json(&p.value), p.path.map(|p| print_path(&p)), p.message)
+                })
+                .collect(),
+        }
+    }
+
+    /// Missing required fields in the type's (sorted) order, then unknown keys in the value's.
+    #[test]
+    fn an_input_object_is_checked_field_by_field() {
+        assert_eq!(
+            problems(json!({"nickname": "x", "lastname": "C"}), "CustomerCreateInput!"),
+            [
+                r#"{"nickname":"x","lastname":"C"} at None: Field "email" of required type "String!" was not provided."#,
+                r#"{"nickname":"x","lastname":"C"} at None: Field "firstname" of required type "String!" was not provided."#,
+                r#"{"nickname":"x","lastname":"C"} at None: Field "nickname" is not defined by type "CustomerCreateInput". Did you mean "firstname" or "lastname"?"#,
+            ]
+        );
+    }
+
+    /// PHP iterates an object given for a list: its values are the items, at their keys.
+    #[test]
+    fn an_object_in_a_list_place_is_a_list_of_its_values() {
+        assert_eq!(
+            problems(json!({"custom_attributes": {"attribute_code": "a", "0": null}}), "CustomerUpdateInput"),
+            [
+                r#""a" at Some(".custom_attributes.attribute_code"): Expected type "AttributeValueInput" to be an object."#
+            ]
+        );
+        assert_eq!(
+            problems(json!({"custom_attributes": [{"value": "v", "selected_options": "x"}]}), "CustomerUpdateInput"),
+            [
+                r#"{"value":"v","selected_options":"x"} at Some(".custom_attributes[0]"): Field "attribute_code" of required type "String!" was not provided."#,
+                r#""x" at None: Expected type "AttributeInputSelectedOption" to be an object."#,
+            ]
+        );
+    }
+}
