@@ -315,10 +315,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn problems(value: Json, ty: &str) -> Vec<String> {
+    fn problems(value: &Json, ty: &str) -> Vec<String> {
         let schema = SchemaIndex::from_sdl("type Query { a: Int }");
         let ty = Type::new(ty).expect("a type");
-        match coerce(&value, &ty, None, &schema) {
+        match coerce(value, &ty, None, &schema) {
             Ok(_) => Vec::new(),
             Err(problems) => problems
                 .into_iter()
@@ -333,7 +333,7 @@ mod tests {
     #[test]
     fn an_input_object_is_checked_field_by_field() {
         assert_eq!(
-            problems(json!({"nickname": "x", "lastname": "C"}), "CustomerCreateInput!"),
+            problems(&json!({"nickname": "x", "lastname": "C"}), "CustomerCreateInput!"),
             [
                 r#"{"nickname":"x","lastname":"C"} at None: Field "email" of required type "String!" was not provided."#,
                 r#"{"nickname":"x","lastname":"C"} at None: Field "firstname" of required type "String!" was not provided."#,
@@ -346,13 +346,13 @@ mod tests {
     #[test]
     fn an_object_in_a_list_place_is_a_list_of_its_values() {
         assert_eq!(
-            problems(json!({"custom_attributes": {"attribute_code": "a", "0": null}}), "CustomerUpdateInput"),
+            problems(&json!({"custom_attributes": {"attribute_code": "a", "0": null}}), "CustomerUpdateInput"),
             [
                 r#""a" at Some(".custom_attributes.attribute_code"): Expected type "AttributeValueInput" to be an object."#
             ]
         );
         assert_eq!(
-            problems(json!({"custom_attributes": [{"value": "v", "selected_options": "x"}]}), "CustomerUpdateInput"),
+            problems(&json!({"custom_attributes": [{"value": "v", "selected_options": "x"}]}), "CustomerUpdateInput"),
             [
                 r#"{"value":"v","selected_options":"x"} at Some(".custom_attributes[0]"): Field "attribute_code" of required type "String!" was not provided."#,
                 r#""x" at None: Expected type "AttributeInputSelectedOption" to be an object."#,
