@@ -1,25 +1,44 @@
 #!/usr/bin/env python3
 """Success-path throughput of mock-server with and without --data-dir, back to back.
 
-    python3 bench/persist_ratio.py BINARY [SECONDS] [ROUNDS]
+    python3 bench/persist_ratio.py BINARY [SECONDS] [ROUNDS] [ACCOUNTS]
 
 Each round starts the binary twice (memory only, then with a fresh --data-dir) and drives
 requestPasswordResetEmail for the fixture customer over 8 keep-alive connections, 32 requests
 pipelined per connection, for SECONDS; every answer must be `true`. Prints req/s per run and the
-ratio of each back-to-back pair.
+ratio of each back-to-back pair. ACCOUNTS (0 unless given) more customers are added to the
+built-in fixtures (through a --fixtures file), so each change lands in a namespace that large. One
+warm-up request per run makes the namespace (hashing every fixture password) before the clock starts.
 """
 import re, socket, subprocess, sys, tempfile, threading, time, json
 
 BIN = sys.argv[1]
 SECONDS = float(sys.argv[2]) if len(sys.argv) > 2 else 5
 ROUNDS = int(sys.argv[3]) if len(sys.argv) > 3 else 3
+ACCOUNTS = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 BODY = json.dumps({"query": 'mutation { requestPasswordResetEmail(email: "roni_cost@example.com") }'}).encode()
 REQ = (b"POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(BODY)) + BODY
 DEPTH, CONNS = 32, 8
 OK = b'{"data":{"requestPasswordResetEmail":true}}'
 
+def fixtures_args():
+    if not ACCOUNTS:
+        return []
+    import pathlib
+    base = (pathlib.Path(__file__).resolve().parent.parent / "fixtures" / "customers.toml").read_text()
+    extra = "".join(f'\n[[customer]]\nemail = "bench-{i}@example.com"\npassword = "Bench-Passw0rd!"\n'
+                    f'firstname = "Bench"\nlastname = "Customer"\n' for i in range(ACCOUNTS))
+    f = tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False)
+    f.write(base + extra)
+    f.close()
+    import atexit, os
+    atexit.register(os.unlink, f.name)
+    return ["--fixtures", f.name]
+
+FIXTURES = fixtures_args()
+
 def start(extra):
-    p = subprocess.Popen([BIN, "--listen", "127.0.0.1:0", "--smtp-listen", "off", *extra],
+    p = subprocess.Popen([BIN, "--listen", "127.0.0.1:0", "--smtp-listen", "off", *FIXTURES, *extra],
                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     for line in p.stdout:
         m = re.search(r"GraphQL\s+http://([\d.]+):(\d+)/graphql", line)
@@ -52,6 +71,15 @@ def worker(addr, stop, counts, i):
 
 def measure(extra):
     p, addr = start(extra)
+    warm = socket.create_connection(addr)
+    warm.sendall(REQ)
+    answer = b""
+    while OK not in answer:
+        chunk = warm.recv(65536)
+        if not chunk:
+            raise SystemExit("the warm-up request got no answer")
+        answer += chunk
+    warm.close()
     stop = threading.Event()
     counts = [None] * CONNS
     threads = [threading.Thread(target=worker, args=(addr, stop, counts, i)) for i in range(CONNS)]

@@ -102,7 +102,8 @@ pub struct ServeArgs {
     /// Largest message accepted over SMTP or `POST /api/v1/send`, in bytes.
     #[arg(long, env = "MOCK_MAX_MESSAGE_BYTES", default_value_t = 10 * 1024 * 1024)]
     pub max_message_bytes: usize,
-    /// Keep accounts, tokens, locks, throttles, inboxes and clocks in DIR/mock-server.sqlite3, so a
+    /// Keep accounts, tokens, locks, throttles, inboxes, journals (last 1,000 per namespace), rules,
+    /// stubs, SMTP faults, settings and clocks in DIR/mock-server.sqlite3 (schema version 4), so a
     /// restart resumes where the server stopped (memory only when absent).
     #[arg(long, env = "MOCK_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
@@ -135,6 +136,9 @@ pub struct ServeArgs {
     /// reset link and token).
     #[arg(long, env = "MOCK_WEBHOOK_URL")]
     pub webhook_url: Option<String>,
+    /// Answer Mailpit's `/api/v1/chaos` (its `--enable-chaos`): SMTP errors by percentage.
+    #[arg(long, env = "MOCK_ENABLE_CHAOS")]
+    pub enable_chaos: bool,
 }
 
 impl ServeArgs {
@@ -205,6 +209,8 @@ pub struct Config {
     pub stubs: std::sync::Arc<Stubs>,
     /// `--webhook-url`.
     pub webhook_url: Option<reqwest::Url>,
+    /// `--enable-chaos`.
+    pub enable_chaos: bool,
     /// Answer the reset and sign-in mutations of documents already seen by calling their rules
     /// directly (the same bytes, fewer instructions). Not a flag: off only to compare the two
     /// paths (the differential test).
@@ -290,6 +296,7 @@ impl Config {
                 scrub_emails: args.scrub_emails,
             })?),
             webhook_url: args.webhook_url.as_deref().map(parse_webhook_url).transpose()?,
+            enable_chaos: args.enable_chaos,
             direct_answers: true,
         })
     }

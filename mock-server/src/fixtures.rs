@@ -62,6 +62,9 @@ pub struct Store {
     pub minimum_password_length: usize,
     #[serde(default = "default_required_classes")]
     pub required_character_classes_number: usize,
+    /// `customer/create_account/confirm`: new accounts must confirm their email before signing in.
+    #[serde(default)]
+    pub create_account_confirmation: bool,
 }
 
 impl Default for Store {
@@ -78,6 +81,7 @@ impl Default for Store {
             recaptcha: RecaptchaSettings::default(),
             minimum_password_length: default_minimum_length(),
             required_character_classes_number: default_required_classes(),
+            create_account_confirmation: false,
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -12,7 +12,8 @@ pub const JOURNAL_CAPACITY: usize = 1_000;
 
 const MASK: &str = "****";
 
-#[derive(Clone, Debug, Serialize)]
+/// Serialized as `GET /__admin/requests` shows it, and read back from `--data-dir` the same way.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Entry {
     pub id: u64,
     #[serde(with = "time::serde::rfc3339")]
@@ -40,7 +41,7 @@ pub struct Entry {
     /// The Mailpit id of the email this request captured.
     pub message_id: Option<String>,
     /// Set when a stub, a recording or the upstream store answered instead of the emulation.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stub: Option<StubNote>,
 }
 
@@ -54,14 +55,34 @@ pub fn email_argument(arguments: &Map<String, Value>) -> Option<String> {
 }
 
 /// Who answered a request the stubs stage took (`stubs` module).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StubNote {
-    /// `stub`, `recording`, `upstream` or `unrecorded`.
-    pub answered_by: &'static str,
+    pub answered_by: AnsweredBy,
     /// The stub's or recording's id (for `upstream`, the recording written, if any).
     pub id: Option<String>,
     /// The mock emulates this operation; a stub answered it instead, on purpose.
     pub overrides_emulated: bool,
+}
+
+/// A one-byte tag rather than a `String`, so a note costs no allocation on the request path.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AnsweredBy {
+    Stub,
+    Recording,
+    Upstream,
+    Unrecorded,
+}
+
+impl AnsweredBy {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Stub => "stub",
+            Self::Recording => "recording",
+            Self::Upstream => "upstream",
+            Self::Unrecorded => "unrecorded",
+        }
+    }
 }
 
 /// Filters of `GET /__admin/requests` and its `wait`.
@@ -93,6 +114,14 @@ pub struct Journal {
 }
 
 impl Journal {
+    /// What `--data-dir` kept: entries oldest first (at most the last [`JOURNAL_CAPACITY`]),
+    /// ids going on after the largest.
+    pub fn restored(entries: Vec<Entry>) -> Self {
+        let next_id = entries.last().map_or(0, |e| e.id);
+        let skip = entries.len().saturating_sub(JOURNAL_CAPACITY);
+        Self { entries: entries.into_iter().skip(skip).collect(), next_id }
+    }
+
     /// Gives the entry its id and keeps it.
     pub fn record(&mut self, mut entry: Entry) {
         self.next_id += 1;
@@ -101,6 +130,11 @@ impl Journal {
             self.entries.pop_front();
         }
         self.entries.push_back(entry);
+    }
+
+    /// The last entry recorded.
+    pub fn newest(&self) -> Option<&Entry> {
+        self.entries.back()
     }
 
     pub fn matching<'a>(&'a self, filter: &'a Filter) -> impl Iterator<Item = &'a Entry> {

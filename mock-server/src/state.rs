@@ -19,7 +19,7 @@ use crate::mail::inbox::Events;
 use crate::mail::smtp_faults::SmtpFaults;
 use crate::mail::webhook::{self, Webhook};
 use crate::mail::{Content, Inbox, StoredMessage};
-use crate::persist::guard::{Save, Saving};
+use crate::persist::guard::{Save, Saving, SavingRevised};
 use crate::persist::{NamespaceLog, PersistError, SavedNamespace, Store};
 use crate::random::{Random, RandomError};
 use crate::scenarios::rules::{Rule, Rules};
@@ -65,10 +65,16 @@ impl Namespace {
         saved: Option<SavedNamespace>,
     ) -> Self {
         let log = store.map(|store| Arc::new(NamespaceLog::new(Arc::clone(store), name)));
-        let (saved_accounts, messages, clock_offset_nanos) =
-            saved.map_or((None, Vec::new(), 0), |s| (s.accounts, s.messages, s.clock_offset_nanos));
-        let accounts = saved_accounts.unwrap_or_else(|| {
+        let (saved_accounts, messages, journal, clock_offset_nanos, saved_rules, stubs, smtp_faults, recaptcha) = saved
+            .map_or((None, Vec::new(), Vec::new(), 0, None, None, None, None), |s| {
+                (s.accounts, s.messages, s.journal, s.clock_offset_nanos, s.rules, s.stubs, s.smtp_faults, s.recaptcha)
+            });
+        let mut accounts = saved_accounts.unwrap_or_else(|| {
             let mut accounts = Accounts::new(SecuritySettings::default());
+            // Tracked from the first: a fresh namespace's first save writes the fixtures' rows.
+            if log.is_some() {
+                accounts.track_changes();
+            }
             for entry in &start.fixtures.customers {
                 // Fixtures were checked for duplicates when loaded.
                 accounts.use_website(&entry.website);
@@ -76,25 +82,32 @@ impl Namespace {
             }
             accounts
         });
+        if log.is_some() {
+            accounts.track_changes();
+        }
         let inbox = match &log {
             Some(log) => Inbox::logged(start.max_messages, events, Arc::clone(log) as _, messages),
             None => Inbox::new(start.max_messages, events),
         };
         let clock = Clock::default();
         clock.advance(time::Duration::nanoseconds(clock_offset_nanos));
-        let mut rules = Rules::default();
-        for rule in start.rules.iter().rev() {
-            rules.add(rule.clone());
-        }
+        // Saved rules are the `--scenarios` ones as used, plus those added.
+        let rules = saved_rules.unwrap_or_else(|| {
+            let mut rules = Rules::default();
+            for rule in start.rules.iter().rev() {
+                rules.add(rule.clone());
+            }
+            rules
+        });
         Self {
             name: name.to_owned(),
             accounts: Mutex::new(accounts),
             inbox: Mutex::new(inbox),
-            journal: Mutex::new(Journal::default()),
+            journal: Mutex::new(Journal::restored(journal)),
             rules: Mutex::new(rules),
-            stubs: Mutex::new(AdminStubs::default()),
-            smtp_faults: Mutex::new(SmtpFaults::default()),
-            recaptcha: Mutex::new(None),
+            stubs: Mutex::new(stubs.unwrap_or_default()),
+            smtp_faults: Mutex::new(smtp_faults.unwrap_or_default()),
+            recaptcha: Mutex::new(recaptcha),
             journal_grew: Notify::new(),
             clock,
             log,
@@ -129,8 +142,9 @@ impl Namespace {
         lock(&self.journal)
     }
 
-    pub fn rules(&self) -> MutexGuard<'_, Rules> {
-        lock(&self.rules)
+    /// Saved on release when a rule was added, removed or used, with `--data-dir`.
+    pub fn rules(&self) -> SavingRevised<'_, Rules> {
+        SavingRevised::new(lock(&self.rules), self.log.as_deref().map(|log| log as &dyn Save<Rules>))
     }
 
     /// reCAPTCHA as the control API set it for this namespace (`None`: as the fixtures say).
@@ -139,21 +153,32 @@ impl Namespace {
     }
 
     pub fn set_recaptcha(&self, settings: Option<RecaptchaSettings>) {
-        *lock(&self.recaptcha) = settings;
+        let mut recaptcha = lock(&self.recaptcha);
+        *recaptcha = settings;
+        if let Some(log) = &self.log {
+            log.recaptcha_changed(recaptcha.as_ref());
+        }
     }
 
     /// The stubs added through the control API.
-    pub fn stubs(&self) -> MutexGuard<'_, AdminStubs> {
-        lock(&self.stubs)
+    pub fn stubs(&self) -> Saving<'_, AdminStubs> {
+        Saving::new(lock(&self.stubs), self.log.as_deref().map(|log| log as &dyn Save<AdminStubs>))
     }
 
-    /// `/__admin/smtp-faults`.
-    pub fn smtp_faults(&self) -> MutexGuard<'_, SmtpFaults> {
-        lock(&self.smtp_faults)
+    /// `/__admin/smtp-faults`; saved on release when one was added, removed, drawn or used.
+    pub fn smtp_faults(&self) -> SavingRevised<'_, SmtpFaults> {
+        SavingRevised::new(lock(&self.smtp_faults), self.log.as_deref().map(|log| log as &dyn Save<SmtpFaults>))
     }
 
+    /// Keeps the entry (written to `--data-dir` under the journal's lock, so in id order).
     pub fn record(&self, entry: Entry) {
-        self.journal().record(entry);
+        {
+            let mut journal = self.journal();
+            journal.record(entry);
+            if let (Some(log), Some(entry)) = (&self.log, journal.newest()) {
+                log.journal_recorded(entry);
+            }
+        }
         self.journal_grew.notify_waiters();
     }
 }
@@ -203,6 +228,8 @@ struct Shared {
     customer_token_key: Vec<u8>,
     /// `--webhook-url`.
     webhook: Option<Webhook>,
+    /// `--enable-chaos`.
+    chaos_enabled: bool,
     /// `--data-dir`.
     store: Option<Arc<Store>>,
 }
@@ -219,7 +246,11 @@ impl AppState {
         let Some(dir) = &config.data_dir else { return Ok(Self::new(config)) };
         let store = Arc::new(Store::open(dir)?);
         let saved = store.load(config.max_messages)?;
+        let settings = store.load_settings()?;
         let state = Self::with_store(config, Some(Arc::clone(&store)));
+        if let Some(settings) = settings {
+            *state.shared.settings.write().unwrap_or_else(PoisonError::into_inner) = settings;
+        }
         {
             let mut namespaces = lock(&state.shared.namespaces);
             for saved in saved.into_iter().take(MAX_NAMESPACES) {
@@ -256,6 +287,7 @@ impl AppState {
                     magento_mode: config.magento_mode,
                     throttle: config.throttle,
                     enumeration: Enumeration::Magento,
+                    create_account_confirmation: None,
                 }),
                 random,
                 namespaces: Mutex::new(HashMap::new()),
@@ -266,6 +298,7 @@ impl AppState {
                 customer_token_key,
                 stubs: Arc::clone(&config.stubs),
                 webhook: config.webhook_url.clone().map(Webhook::new),
+                chaos_enabled: config.enable_chaos,
                 store,
             }),
         }
@@ -278,6 +311,9 @@ impl AppState {
     pub fn update_settings(&self, change: impl FnOnce(&mut Settings)) -> Settings {
         let mut settings = self.shared.settings.write().unwrap_or_else(PoisonError::into_inner);
         change(&mut settings);
+        if let Some(store) = &self.shared.store {
+            store.settings_changed(&settings);
+        }
         *settings
     }
 
@@ -304,6 +340,11 @@ impl AppState {
 
     pub fn uptime_seconds(&self) -> u64 {
         self.shared.started.elapsed().as_secs()
+    }
+
+    /// `--enable-chaos`: `/api/v1/chaos` answers.
+    pub fn chaos_enabled(&self) -> bool {
+        self.shared.chaos_enabled
     }
 
     pub fn max_messages(&self) -> usize {

@@ -1,8 +1,9 @@
 // A shopper's whole password journey in headless Chromium, with nothing running but the mock:
 // a storefront-like page (fixture, ./storefront/) signs up, signs in and asks for a reset over
 // GraphQL; the inbox page shows the email; its link opens the mock's Luma "Set a New Password"
-// page, which refuses mismatched passwords and takes a good one; GraphQL sign-in then works with
-// the new password only, and changeCustomerPassword changes it again.
+// page, which refuses mismatched passwords and takes a good one; the sign-in page it leads to signs
+// in with the new password; GraphQL sign-in then works with the new password only, and
+// changeCustomerPassword changes it again.
 //
 //   cargo build -p mock-server && npm ci && node --test tests/browser/journey.test.mjs
 //
@@ -159,6 +160,14 @@ describe('the password journey through the Luma pages', () => {
     await luma.screenshot({ path: path.join(SHOTS, 'luma-login-updated.png'), animations: 'disabled' });
     await luma.reload();
     assert.deepEqual(await messages(luma), [], 'a message is shown once');
+
+    // The page's own form signs in (loginPost/) and ends on the account dashboard.
+    await luma.locator('#email').fill(EMAIL);
+    await luma.locator('#password').fill(SECOND);
+    await luma.getByRole('button', { name: 'Sign In' }).click();
+    await luma.waitForURL(/\/customer\/account\/$/);
+    assert.equal(await luma.title(), 'My Account');
+    assert.match(await luma.locator('.box-information .box-content').innerText(), new RegExp(`Journey Shopper\\s+${EMAIL}`));
     await luma.close();
   });
 

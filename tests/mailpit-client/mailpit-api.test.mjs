@@ -36,7 +36,7 @@ const requestReset = (email) => graphql(`mutation { requestPasswordResetEmail(em
 before(async () => {
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
-  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--smtp-listen', 'off', '--throttle', 'off'], {
+  server = spawn(bin, ['--listen', `127.0.0.1:${port}`, '--smtp-listen', 'off', '--throttle', 'off', '--enable-chaos'], {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (let attempt = 0; attempt < 200; attempt += 1) {
@@ -121,4 +121,19 @@ test('send, tags, search, read status and deletion', async () => {
   assert.equal(left.messages[0].To[0].Address, 'jane.doe@example.com');
   await mailpit.deleteMessages({ IDs: [left.messages[0].ID] });
   assert.equal((await mailpit.getInfo()).Messages, 0);
+});
+
+test('chaos triggers through the client (--enable-chaos)', async () => {
+  const defaults = {
+    Sender: { ErrorCode: 451, Probability: 0 },
+    Recipient: { ErrorCode: 451, Probability: 0 },
+    Authentication: { ErrorCode: 535, Probability: 0 },
+  };
+  assert.equal((await mailpit.getConfiguration()).ChaosEnabled, true);
+  assert.deepEqual(await mailpit.getChaosTriggers(), defaults);
+  const set = await mailpit.setChaosTriggers({ Sender: { ErrorCode: 450, Probability: 5 } });
+  assert.deepEqual(set, { ...defaults, Sender: { ErrorCode: 450, Probability: 5 } });
+  assert.deepEqual(await mailpit.getChaosTriggers(), set);
+  await assert.rejects(mailpit.setChaosTriggers({ Recipient: { Probability: 101 } }), /400 Bad Request .*probability must be between 0 and 100/);
+  assert.deepEqual(await mailpit.setChaosTriggers(), defaults);
 });

@@ -9,7 +9,7 @@ mod sessions;
 mod snapshot;
 mod throttle;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -135,6 +135,10 @@ pub struct Accounts {
     sessions: Sessions,
     /// The namespace's carts (guests' and customers').
     pub carts: Carts,
+    /// Keys of the customers changed (or removed) since `--data-dir` last took them, so that
+    /// a change writes their rows only; kept only once [`Accounts::track_changes`] was called.
+    changed: BTreeSet<String>,
+    tracking: bool,
 }
 
 /// The map key of `email` among `website`'s customers.
@@ -160,6 +164,17 @@ pub enum AccountError {
 impl Accounts {
     pub fn new(settings: SecuritySettings) -> Self {
         Self { settings, next_id: 1, website: DEFAULT_WEBSITE.to_owned(), ..Self::default() }
+    }
+
+    /// Marks changed customers from now on (with `--data-dir`; memory only has no use for it).
+    pub fn track_changes(&mut self) {
+        self.tracking = true;
+    }
+
+    fn mark_changed(&mut self, key: &str) {
+        if self.tracking && !self.changed.contains(key) {
+            self.changed.insert(key.to_owned());
+        }
     }
 
     /// Lookups by email from now on see the customers of `website`.
@@ -194,11 +209,14 @@ impl Accounts {
             profile: Profile::default(),
         };
         self.next_id = customer.id + 1;
+        self.mark_changed(&key);
         Ok(self.customers.entry(key).or_insert(customer))
     }
 
     pub fn remove(&mut self, email: &str) -> Option<Customer> {
-        let removed = self.customers.remove(&self.key(email))?;
+        let key = self.key(email);
+        let removed = self.customers.remove(&key)?;
+        self.mark_changed(&key);
         self.sessions.revoke_customer(removed.id);
         Some(removed)
     }
@@ -209,6 +227,19 @@ impl Accounts {
 
     fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
         let key = self.key(email);
+        if self.tracking && self.customers.contains_key(&key) {
+            self.mark_changed(&key);
+        }
+        self.customers.get_mut(&key)
+    }
+
+    /// The customer `id`, marked changed.
+    fn by_id_mut(&mut self, id: u32) -> Option<&mut Customer> {
+        if !self.tracking {
+            return self.customers.values_mut().find(|c| c.id == id);
+        }
+        let key = self.customers.iter().find(|(_, c)| c.id == id).map(|(key, _)| key.clone())?;
+        self.mark_changed(&key);
         self.customers.get_mut(&key)
     }
 
@@ -223,7 +254,7 @@ impl Accounts {
     /// Changes what `change` changes of the customer `id`; false when there is no such customer.
     /// The email is not among them: see [`Accounts::change_email`].
     pub fn update(&mut self, id: u32, change: impl FnOnce(&mut Customer)) -> bool {
-        let Some(customer) = self.customers.values_mut().find(|c| c.id == id) else { return false };
+        let Some(customer) = self.by_id_mut(id) else { return false };
         let email = customer.email.clone();
         change(customer);
         customer.email = email;
@@ -244,6 +275,8 @@ impl Accounts {
         }
         if let Some(mut customer) = self.customers.remove(&old_key) {
             customer.email = new_email.to_owned();
+            self.mark_changed(&old_key);
+            self.mark_changed(&new_key);
             self.customers.insert(new_key, customer);
         }
         Ok(())
@@ -252,7 +285,7 @@ impl Accounts {
     /// `changeCustomerPassword`'s save: the new password, with the sessions left open (Magento
     /// revokes tokens only when an account is disabled or deleted).
     pub fn change_password(&mut self, id: u32, new_password: &str) {
-        if let Some(customer) = self.customers.values_mut().find(|c| c.id == id) {
+        if let Some(customer) = self.by_id_mut(id) {
             customer.password = PasswordHash::new(&customer.email, new_password);
         }
     }

@@ -17,4 +17,11 @@ pub struct Profile {
     pub is_subscribed: bool,
     /// When the account was made through GraphQL (fixture accounts have none).
     pub created_at: Option<OffsetDateTime>,
+    /// The code of the store view the account was made in (Magento's `store_id`); fixture
+    /// accounts have none and belong to their website's first store view.
+    pub store: Option<String>,
+    /// The key the confirmation email carries, until the account is confirmed (Magento's
+    /// `confirmation` attribute).
+    #[serde(default)]
+    pub confirmation: Option<String>,
 }

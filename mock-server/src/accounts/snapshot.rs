@@ -1,5 +1,6 @@
-//! All of a namespace's accounts as one JSON document, for `--data-dir`: customers with their
-//! password hashes, reset tokens, locks and failure counts, plus sessions, throttles and carts.
+//! A namespace's accounts as JSON, for `--data-dir`: one record per customer (with its password
+//! hash, reset token, lock and failure counts) and one for the rest (next id, sessions, throttles,
+//! carts); or, as schema version 1 kept them, all in one document.
 //! Its own record type, since [`Customer`]'s `Serialize` is the control API's view, which leaves
 //! the secrets out.
 
@@ -39,6 +40,31 @@ struct CustomerRef<'a> {
     profile: &'a Profile,
 }
 
+#[derive(Serialize)]
+struct RestRef<'a> {
+    next_id: u32,
+    reset_throttle: &'a ResetThrottle,
+    sign_in_throttle: &'a SignInThrottle,
+    sessions: &'a Sessions,
+    carts: &'a Carts,
+}
+
+#[derive(Deserialize)]
+struct Rest {
+    next_id: u32,
+    reset_throttle: ResetThrottle,
+    sign_in_throttle: SignInThrottle,
+    sessions: Sessions,
+    carts: Carts,
+}
+
+/// One customer's row: its key (website, email as looked up) and record, or `None` if removed.
+pub struct CustomerRow {
+    pub website: String,
+    pub email_key: String,
+    pub record: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct Snapshot {
     next_id: u32,
@@ -70,7 +96,90 @@ fn default_website() -> String {
     super::DEFAULT_WEBSITE.to_owned()
 }
 
+fn customer_ref(c: &Customer) -> CustomerRef<'_> {
+    CustomerRef {
+        id: c.id,
+        email: &c.email,
+        website: &c.website,
+        firstname: &c.firstname,
+        lastname: &c.lastname,
+        password: &c.password,
+        lock_expires: c.lock_expires,
+        failures_num: c.failures_num,
+        first_failure: c.first_failure,
+        reset_token: c.reset_token.as_ref(),
+        profile: &c.profile,
+    }
+}
+
+fn customer_from(c: CustomerRecord) -> Customer {
+    Customer {
+        id: c.id,
+        email: c.email,
+        website: c.website,
+        firstname: c.firstname,
+        lastname: c.lastname,
+        password: c.password,
+        lock_expires: c.lock_expires,
+        failures_num: c.failures_num,
+        first_failure: c.first_failure,
+        reset_token: c.reset_token,
+        profile: c.profile,
+    }
+}
+
 impl Accounts {
+    /// The rows of the customers changed since the last call, every one if `all`; the change
+    /// marks are cleared.
+    pub fn take_changed_rows(&mut self, all: bool) -> serde_json::Result<Vec<CustomerRow>> {
+        let changed = std::mem::take(&mut self.changed);
+        let keys: Vec<&String> = if all { self.customers.keys().collect() } else { changed.iter().collect() };
+        keys.into_iter()
+            .map(|key| {
+                let (website, email_key) = key.split_once('\n').unwrap_or(("", key));
+                let record = self.customers.get(key).map(|c| serde_json::to_string(&customer_ref(c))).transpose()?;
+                Ok(CustomerRow { website: website.to_owned(), email_key: email_key.to_owned(), record })
+            })
+            .collect()
+    }
+
+    /// Everything but the customers: next id, throttles, sessions, carts.
+    pub fn rest_record(&self) -> serde_json::Result<String> {
+        serde_json::to_string(&RestRef {
+            next_id: self.next_id,
+            reset_throttle: &self.reset_throttle,
+            sign_in_throttle: &self.sign_in_throttle,
+            sessions: &self.sessions,
+            carts: &self.carts,
+        })
+    }
+
+    /// The accounts [`Accounts::rest_record`] and the customers' rows describe.
+    pub fn from_records<'a>(
+        settings: SecuritySettings,
+        rest: &str,
+        customers: impl IntoIterator<Item = &'a str>,
+    ) -> serde_json::Result<Self> {
+        let rest: Rest = serde_json::from_str(rest)?;
+        let mut map = std::collections::BTreeMap::new();
+        for record in customers {
+            let customer = customer_from(serde_json::from_str(record)?);
+            map.insert(super::website_key(&settings, &customer.website, &customer.email), customer);
+        }
+        Ok(Self {
+            customers: map,
+            website: super::DEFAULT_WEBSITE.to_owned(),
+            next_id: rest.next_id,
+            settings,
+            reset_throttle: rest.reset_throttle,
+            sign_in_throttle: rest.sign_in_throttle,
+            sessions: rest.sessions,
+            carts: rest.carts,
+            changed: std::collections::BTreeSet::new(),
+            tracking: false,
+        })
+    }
+
     /// The whole state as JSON (borrowed: nothing is cloned).
     pub fn to_snapshot(&self) -> serde_json::Result<Vec<u8>> {
         let customers = self
@@ -132,6 +241,8 @@ impl Accounts {
             sign_in_throttle: snapshot.sign_in_throttle,
             sessions: snapshot.sessions,
             carts: snapshot.carts,
+            changed: std::collections::BTreeSet::new(),
+            tracking: false,
         })
     }
 }

@@ -41,6 +41,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/send", post(mailpit::send::send))
         .route("/api/v1/info", get(mailpit::info::info))
         .route("/api/v1/webui", get(mailpit::info::webui))
+        .route("/api/v1/chaos", get(mailpit::chaos::get_chaos).put(mailpit::chaos::set_chaos))
         .route("/api/v1/tags", get(mailpit::tags::tags))
         .route("/api/v1/openapi.json", get(openapi::inbox))
         .route("/api/events", get(mailpit::events::events))

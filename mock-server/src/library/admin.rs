@@ -31,8 +31,10 @@ impl MockClient {
 
     /// Adds a customer; refused (409) when the email is taken.
     pub async fn add_customer(&self, customer: NewCustomer) -> Result<Customer> {
+        let query: Vec<(&str, String)> =
+            customer.website_code().map(|code| ("website", code.to_owned())).into_iter().collect();
         let body = serde_json::to_value(customer).unwrap_or(Value::Null);
-        self.call(routes::ADD_CUSTOMER, &[], &[], Some(&body)).await
+        self.call(routes::ADD_CUSTOMER, &[], &query, Some(&body)).await
     }
 
     pub async fn remove_customer(&self, email: &str) -> Result<()> {

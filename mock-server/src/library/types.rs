@@ -11,6 +11,9 @@ use time::OffsetDateTime;
 pub struct Customer {
     pub id: u64,
     pub email: String,
+    /// The code of the website the account belongs to (accounts are per website).
+    #[serde(default)]
+    pub website: String,
     pub firstname: String,
     pub lastname: String,
     pub locked: bool,
@@ -28,6 +31,9 @@ pub struct NewCustomer {
     firstname: String,
     lastname: String,
     locked: bool,
+    /// Sent as `?website=`, not in the body.
+    #[serde(skip)]
+    website: Option<String>,
 }
 
 impl NewCustomer {
@@ -38,13 +44,25 @@ impl NewCustomer {
             firstname: String::new(),
             lastname: String::new(),
             locked: false,
+            website: None,
         }
+    }
+
+    /// On the website with this code (a `website` of the fixtures' store views), rather than
+    /// the default one.
+    pub fn website(mut self, code: impl Into<String>) -> Self {
+        self.website = Some(code.into());
+        self
     }
 
     pub fn name(mut self, firstname: impl Into<String>, lastname: impl Into<String>) -> Self {
         self.firstname = firstname.into();
         self.lastname = lastname.into();
         self
+    }
+
+    pub(crate) fn website_code(&self) -> Option<&str> {
+        self.website.as_deref()
     }
 
     /// Locked until unlocked.

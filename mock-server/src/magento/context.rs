@@ -78,6 +78,12 @@ impl<S: ?Sized + Services> RequestContext<S> {
         !settings.guards(form) || settings.accepts(self.services.recaptcha_token())
     }
 
+    /// `customer/create_account/confirm` for the request's store: the run-time setting, else the
+    /// store view's fixture.
+    pub fn confirmation_required(&self) -> bool {
+        self.settings.create_account_confirmation.unwrap_or(self.services.store().create_account_confirmation)
+    }
+
     pub fn scripted_state(&self, response_key: &str) -> Option<State> {
         self.field_states.get(response_key).copied()
     }

@@ -100,6 +100,13 @@ pub enum MagentoError {
     CartIdTaken(String),
     /// A mutation of a form the store guards with reCAPTCHA, without a valid `X-ReCaptcha`.
     RecaptchaFailed,
+    // Confirmation-required stores (`magento-account-area.md` section 1.5).
+    /// `confirmEmail`: an unknown account, or any failure the resolver does not name.
+    ConfirmationFailed,
+    AccountAlreadyActive,
+    ConfirmationKeyInvalid,
+    /// `confirmation_status` asked without a signed-in customer (`getConfirmationStatus(0)`).
+    NoSuchCustomerIdZero,
     /// An unexpected failure: Magento hides the cause.
     Internal,
 }
@@ -178,6 +185,10 @@ impl fmt::Display for MagentoError {
             Self::ParameterEmpty(name) => return write!(f, "The parameter \"{name}\" cannot be empty"),
             Self::CartIdLength => "Cart ID length should to be 32 symbols.",
             Self::CartIdTaken(id) => return write!(f, "Cart with ID \"{id}\" already exists."),
+            Self::ConfirmationFailed => "There was an error confirming the account",
+            Self::AccountAlreadyActive => "The account is already active.",
+            Self::ConfirmationKeyInvalid => "The confirmation token is invalid. Verify the token and try again.",
+            Self::NoSuchCustomerIdZero => "No such entity with customerId = 0",
             Self::Internal => "Internal server error",
         };
         f.write_str(text)

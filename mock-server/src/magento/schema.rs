@@ -30,6 +30,7 @@ pub struct Mutation(
     CoreMutation,
     account::create_customer::CreateCustomerMutation,
     account::change_password::ChangePasswordMutation,
+    account::confirm_email::ConfirmEmailMutation,
     account::update_customer::UpdateCustomerMutation,
     account::update_customer_email::UpdateCustomerEmailMutation,
     cart::create_empty_cart::CreateEmptyCartMutation,

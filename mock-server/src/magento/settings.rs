@@ -13,6 +13,9 @@ pub struct Settings {
     pub magento_mode: MagentoMode,
     pub throttle: Throttle,
     pub enumeration: Enumeration,
+    /// `customer/create_account/confirm` for every store view; `None`: as the fixtures set it.
+    #[serde(default)]
+    pub create_account_confirmation: Option<bool>,
 }
 
 /// Whether unknown emails are revealed, as Magento does, or answered like known ones.
@@ -41,5 +44,10 @@ impl Throttle {
     /// Whether reset requests over GraphQL are throttled at all.
     pub const fn throttles_graphql(self) -> bool {
         matches!(self, Self::WebForms)
+    }
+
+    /// Whether the storefront's forgot-password form is throttled (as Magento, unless off).
+    pub const fn throttles_web_forms(self) -> bool {
+        !matches!(self, Self::Off)
     }
 }

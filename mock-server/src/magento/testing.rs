@@ -106,6 +106,7 @@ pub fn defaults() -> Settings {
         magento_mode: Default::default(),
         throttle: Throttle::Magento,
         enumeration: Enumeration::Magento,
+        create_account_confirmation: None,
     }
 }
 

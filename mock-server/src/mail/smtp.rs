@@ -1,11 +1,12 @@
 //! SMTP capture: a real store (or any application) configured to send through us lands its
-//! mail in the same inbox. Receive side only: no relay, no TLS; any AUTH is accepted.
+//! mail in the same inbox. Receive side only: no relay, no TLS; any AUTH is accepted (unless an
+//! `auth` fault or Mailpit's chaos Authentication trigger refuses it).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
@@ -117,23 +118,13 @@ impl Session {
                 "AUTH" => {
                     let mechanism = argument.split_whitespace().next().unwrap_or_default().to_ascii_uppercase();
                     let has_initial_response = argument.split_whitespace().nth(1).is_some();
-                    match mechanism.as_str() {
-                        "PLAIN" if has_initial_response => "235 2.7.0 Authentication successful".to_owned(),
-                        "PLAIN" => {
-                            write.write_all(b"334 \r\n").await?;
-                            read_line(&mut reader, MAX_COMMAND_LINE).await?;
-                            "235 2.7.0 Authentication successful".to_owned()
-                        }
-                        "LOGIN" => {
-                            if !has_initial_response {
-                                write.write_all(b"334 VXNlcm5hbWU6\r\n").await?;
-                                read_line(&mut reader, MAX_COMMAND_LINE).await?;
-                            }
-                            write.write_all(b"334 UGFzc3dvcmQ6\r\n").await?;
-                            read_line(&mut reader, MAX_COMMAND_LINE).await?;
-                            "235 2.7.0 Authentication successful".to_owned()
-                        }
-                        _ => "504 5.5.4 Unrecognized authentication type".to_owned(),
+                    if !matches!(mechanism.as_str(), "PLAIN" | "LOGIN") {
+                        "504 5.5.4 Unrecognized authentication type".to_owned()
+                    } else if let Some(reply) = self.fault_before_data(Stage::Auth, None, None).await? {
+                        // Where Mailpit's chaos strikes: a known mechanism, before its exchange.
+                        reply
+                    } else {
+                        authenticate(&mechanism, has_initial_response, &mut reader, &mut write).await?
                     }
                 }
                 "QUIT" => {
@@ -299,6 +290,31 @@ impl Session {
             Err(error) => Ok(format!("451 4.3.0 Error: {error}")),
         }
     }
+}
+
+/// Any credentials pass: the exchange of `PLAIN` or `LOGIN`, answered 235.
+async fn authenticate(
+    mechanism: &str,
+    has_initial_response: bool,
+    reader: &mut (impl AsyncBufRead + Unpin),
+    write: &mut (impl AsyncWrite + Unpin),
+) -> std::io::Result<String> {
+    match mechanism {
+        "PLAIN" if !has_initial_response => {
+            write.write_all(b"334 \r\n").await?;
+            read_line(reader, MAX_COMMAND_LINE).await?;
+        }
+        "LOGIN" => {
+            if !has_initial_response {
+                write.write_all(b"334 VXNlcm5hbWU6\r\n").await?;
+                read_line(reader, MAX_COMMAND_LINE).await?;
+            }
+            write.write_all(b"334 UGFzc3dvcmQ6\r\n").await?;
+            read_line(reader, MAX_COMMAND_LINE).await?;
+        }
+        _ => {}
+    }
+    Ok("235 2.7.0 Authentication successful".to_owned())
 }
 
 /// Mail can choose its namespace with an `X-Mock-Namespace` header, as HTTP requests do.

@@ -1,6 +1,7 @@
 //! SMTP faults on demand (`/__admin/smtp-faults`): at connect, MAIL, RCPT or the end of DATA,
 //! answer a given code and text, drop the connection, or answer slowly; by sender and recipient,
-//! `times`, and a seeded probability (Mailpit's "chaos", made reproducible).
+//! `times`, and a seeded probability (Mailpit's "chaos", made reproducible). Mailpit's own
+//! `/api/v1/chaos` triggers are kept here too, as three faults of the default namespace.
 
 use std::time::Duration;
 
@@ -25,6 +26,8 @@ pub const MAX_FAULT_DELAY: Duration = Duration::from_secs(60);
 pub enum Stage {
     /// Instead of the greeting.
     Connect,
+    /// The reply to `AUTH <mechanism>`, before any challenge.
+    Auth,
     /// The reply to `MAIL FROM`.
     Mail,
     /// The reply to one `RCPT TO`.
@@ -37,6 +40,7 @@ impl Stage {
     fn name(self) -> &'static str {
         match self {
             Self::Connect => "connect",
+            Self::Auth => "auth",
             Self::Mail => "mail",
             Self::Rcpt => "rcpt",
             Self::Data => "data",
@@ -77,7 +81,7 @@ pub struct FaultSpec {
 }
 
 /// A fault in force, with its uses left.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Fault {
     pub id: String,
     pub stage: Stage,
@@ -120,9 +124,9 @@ pub enum FaultError {
     SeedWithoutProbability,
     #[error("sender and recipient, when given, must not be empty")]
     EmptyMatcher,
-    #[error("the sender is not known yet at connect")]
+    #[error("the sender is not known yet at connect or auth")]
     SenderAtConnect,
-    #[error("the recipient is known from stage rcpt on (not at connect or mail)")]
+    #[error("the recipient is known from stage rcpt on (not at connect, auth or mail)")]
     RecipientTooEarly,
     #[error("at most {MAX_FAULTS} SMTP faults per namespace; clear them with DELETE /__admin/smtp-faults")]
     TooMany,
@@ -167,10 +171,10 @@ impl FaultSpec {
         if self.sender.as_deref().is_some_and(str::is_empty) || self.recipient.as_deref().is_some_and(str::is_empty) {
             return Err(FaultError::EmptyMatcher);
         }
-        if self.stage == Stage::Connect && self.sender.is_some() {
+        if matches!(self.stage, Stage::Connect | Stage::Auth) && self.sender.is_some() {
             return Err(FaultError::SenderAtConnect);
         }
-        if matches!(self.stage, Stage::Connect | Stage::Mail) && self.recipient.is_some() {
+        if matches!(self.stage, Stage::Connect | Stage::Auth | Stage::Mail) && self.recipient.is_some() {
             return Err(FaultError::RecipientTooEarly);
         }
         let seed = self.probability.map(|_| self.seed.unwrap_or(seed));
@@ -200,12 +204,14 @@ impl FaultSpec {
 fn default_text(code: u16) -> &'static str {
     match code {
         421 => "4.3.2 Service not available, closing transmission channel",
+        454 => "4.7.0 Temporary authentication failure",
         450 => "4.2.1 Mailbox unavailable, try again later",
         451 => "4.3.0 Requested action aborted: local error in processing",
         452 => "4.3.1 Insufficient system storage",
         550 => "5.1.1 Mailbox unavailable",
         551 => "5.1.6 User not local",
         552 => "5.2.2 Requested mail action aborted: exceeded storage allocation",
+        535 => "5.7.8 Authentication credentials invalid",
         553 => "5.1.3 Mailbox name not allowed",
         554 => "5.0.0 Transaction failed",
         400..=499 => "4.0.0 Temporary failure",
@@ -270,17 +276,55 @@ fn action_name(action: Action) -> &'static str {
     }
 }
 
+/// A fault as `--data-dir` keeps it: with how far its seeded generator has gone, so that a
+/// seeded pattern goes on after a restart rather than starting over.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SavedFault {
+    #[serde(flatten)]
+    pub fault: Fault,
+    /// ChaCha20's word position.
+    pub drawn: Option<u64>,
+}
+
 /// The faults of one namespace, newest first.
 #[derive(Debug, Default)]
 pub struct SmtpFaults {
     faults: Vec<Fault>,
+    /// Counts changes, draws and uses included, so that `--data-dir` writes only changed faults.
+    revision: u64,
 }
 
 impl SmtpFaults {
+    /// What [`SmtpFaults::saved`] gave, generators at the same positions.
+    pub fn restored(saved: Vec<SavedFault>) -> Self {
+        let faults = saved
+            .into_iter()
+            .map(|SavedFault { mut fault, drawn }| {
+                let mut draws = fault.seed.map(ChaCha20Rng::seed_from_u64);
+                if let (Some(draws), Some(drawn)) = (draws.as_mut(), drawn) {
+                    draws.set_word_pos(u128::from(drawn));
+                }
+                fault.draws = draws;
+                fault
+            })
+            .collect();
+        Self { faults, revision: 0 }
+    }
+
+    pub fn saved(&self) -> Vec<SavedFault> {
+        let drawn = |fault: &Fault| fault.draws.as_ref().map(|d| u64::try_from(d.get_word_pos()).unwrap_or(u64::MAX));
+        self.faults.iter().map(|fault| SavedFault { drawn: drawn(fault), fault: fault.clone() }).collect()
+    }
+
+    pub const fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn add(&mut self, fault: Fault) -> Result<(), FaultError> {
-        if self.faults.len() >= MAX_FAULTS {
+        if self.faults.iter().filter(|f| !f.id.starts_with(CHAOS_PREFIX)).count() >= MAX_FAULTS {
             return Err(FaultError::TooMany);
         }
+        self.revision += 1;
         self.faults.insert(0, fault);
         Ok(())
     }
@@ -292,11 +336,63 @@ impl SmtpFaults {
     pub fn remove(&mut self, id: &str) -> bool {
         let before = self.faults.len();
         self.faults.retain(|f| f.id != id);
+        self.revision += 1;
         self.faults.len() != before
     }
 
     pub fn clear(&mut self) {
+        self.revision += 1;
         self.faults.clear();
+    }
+
+    /// Mailpit's chaos triggers as they stand: a trigger without its fault has probability 0.
+    pub fn chaos(&self) -> ChaosTriggers {
+        let trigger = |which: ChaosTrigger| {
+            self.faults.iter().find(|f| f.id == which.fault_id()).map_or(which.default_config(), |fault| ChaosConfig {
+                error_code: fault.code.map_or(0, i64::from),
+                probability: fault.probability.map_or(0, |p| (p * 100.0).round() as i64),
+            })
+        };
+        ChaosTriggers {
+            sender: trigger(ChaosTrigger::Sender),
+            recipient: trigger(ChaosTrigger::Recipient),
+            authentication: trigger(ChaosTrigger::Authentication),
+        }
+    }
+
+    /// Sets one trigger: a fault that strikes with the percentage, checked after the scripted
+    /// ones (it is kept last), or none at 0 %. The range checks are Mailpit's (`chaos.Set`).
+    pub fn set_chaos(&mut self, which: ChaosTrigger, config: ChaosConfig, seed: u64) -> Result<(), ChaosError> {
+        if !(400..=599).contains(&config.error_code) {
+            return Err(ChaosError::ErrorCode);
+        }
+        if !(0..=100).contains(&config.probability) {
+            return Err(ChaosError::Probability);
+        }
+        self.faults.retain(|f| f.id != which.fault_id());
+        if config.probability == 0 {
+            return Ok(());
+        }
+        let code = u16::try_from(config.error_code).map_err(|_| ChaosError::ErrorCode)?;
+        #[allow(clippy::cast_precision_loss)]
+        let probability = config.probability as f64 / 100.0;
+        self.faults.push(Fault {
+            id: which.fault_id().to_owned(),
+            stage: which.stage(),
+            action: Action::Reply,
+            code: Some(code),
+            message: Some(which.text().to_owned()),
+            recipient: None,
+            sender: None,
+            times: None,
+            uses_left: None,
+            probability: Some(probability),
+            seed: Some(seed),
+            delay_ms: None,
+            used: 0,
+            draws: Some(ChaCha20Rng::seed_from_u64(seed)),
+        });
+        Ok(())
     }
 
     /// The first fault of `stage` that matches and strikes; one use is taken. A fault whose
@@ -314,15 +410,17 @@ impl SmtpFaults {
             if !matches {
                 continue;
             }
-            if let (Some(probability), Some(draws)) = (fault.probability, fault.draws.as_mut())
-                && unit_interval(draws.next_u64()) >= probability
-            {
-                continue;
+            if let (Some(probability), Some(draws)) = (fault.probability, fault.draws.as_mut()) {
+                self.revision += 1;
+                if unit_interval(draws.next_u64()) >= probability {
+                    continue;
+                }
             }
             if let Some(left) = fault.uses_left.as_mut() {
                 *left -= 1;
             }
             fault.used += 1;
+            self.revision += 1;
             return Some(Struck {
                 id: fault.id.clone(),
                 stage,
@@ -333,6 +431,82 @@ impl SmtpFaults {
         }
         None
     }
+}
+
+/// The ids of the chaos triggers' faults.
+const CHAOS_PREFIX: &str = "chaos-";
+
+/// Mailpit's three chaos triggers (`internal/smtpd/chaos`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChaosTrigger {
+    /// `MAIL FROM`.
+    Sender,
+    /// Each `RCPT TO`.
+    Recipient,
+    /// `AUTH`.
+    Authentication,
+}
+
+impl ChaosTrigger {
+    fn fault_id(self) -> &'static str {
+        match self {
+            Self::Sender => "chaos-sender",
+            Self::Recipient => "chaos-recipient",
+            Self::Authentication => "chaos-authentication",
+        }
+    }
+
+    fn stage(self) -> Stage {
+        match self {
+            Self::Sender => Stage::Mail,
+            Self::Recipient => Stage::Rcpt,
+            Self::Authentication => Stage::Auth,
+        }
+    }
+
+    /// Mailpit's reply text after the code (`smtpd.go`).
+    fn text(self) -> &'static str {
+        match self {
+            Self::Sender => "Chaos sender error",
+            Self::Recipient => "Chaos recipient error",
+            Self::Authentication => "Chaos authentication error",
+        }
+    }
+
+    /// Mailpit's defaults: 451 for sender and recipient, 535 for authentication, never.
+    pub fn default_config(self) -> ChaosConfig {
+        let error_code = match self {
+            Self::Sender | Self::Recipient => 451,
+            Self::Authentication => 535,
+        };
+        ChaosConfig { error_code, probability: 0 }
+    }
+}
+
+/// One trigger as Mailpit's JSON has it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ChaosConfig {
+    pub error_code: i64,
+    pub probability: i64,
+}
+
+/// `GET /api/v1/chaos`, in Mailpit's key order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ChaosTriggers {
+    pub sender: ChaosConfig,
+    pub recipient: ChaosConfig,
+    pub authentication: ChaosConfig,
+}
+
+/// Mailpit's texts (`chaos.Set`).
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ChaosError {
+    #[error("error code must be between 400 and 599")]
+    ErrorCode,
+    #[error("probability must be between 0 and 100")]
+    Probability,
 }
 
 /// A draw in [0, 1) from 53 random bits.

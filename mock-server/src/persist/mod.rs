@@ -1,5 +1,6 @@
 //! `--data-dir DIR`: every namespace's accounts (with tokens, passwords, locks, throttles,
-//! sessions, carts), inbox and clock kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
+//! sessions, carts), inbox, request journal, clock and what the control API set (scripted rules,
+//! stubs, SMTP faults, reCAPTCHA, the shared settings) kept in one SQLite file, `DIR/mock-server.sqlite3`, so a
 //! restarted server resumes where it stopped.
 //!
 //! Each change is written, in its own transaction, while the lock of what changed is held and
@@ -14,6 +15,7 @@ pub mod guard;
 mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, OptionalExtension, params};
@@ -21,9 +23,19 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::accounts::{Accounts, SecuritySettings};
+use crate::journal::{Entry, JOURNAL_CAPACITY};
+use crate::magento::settings::Settings;
+use crate::magento::store::recaptcha_guard::RecaptchaSettings;
 use crate::mail::inbox::InboxLog;
+use crate::mail::smtp_faults::{SavedFault, SmtpFaults};
 use crate::mail::{Content, StoredMessage};
-use guard::Save;
+use crate::scenarios::rules::{Rule, Rules};
+use crate::stubs::format::StubFile;
+use crate::stubs::matching::AdminStubs;
+use guard::{Revised, Save};
+
+/// Journal rows kept per namespace: as many as the journal keeps in memory.
+const JOURNAL_LIMIT: i64 = JOURNAL_CAPACITY as i64;
 
 /// The database's name inside `--data-dir`.
 pub const FILE_NAME: &str = "mock-server.sqlite3";
@@ -54,7 +66,14 @@ pub struct SavedNamespace {
     pub accounts: Option<Accounts>,
     /// Oldest first.
     pub messages: Vec<StoredMessage>,
+    /// The journal's last entries, oldest first.
+    pub journal: Vec<Entry>,
     pub clock_offset_nanos: i64,
+    /// `None`: never changed (the `--scenarios` rules, unused).
+    pub rules: Option<Rules>,
+    pub stubs: Option<AdminStubs>,
+    pub smtp_faults: Option<SmtpFaults>,
+    pub recaptcha: Option<RecaptchaSettings>,
 }
 
 /// The open database. One connection behind a std `Mutex`: every write is one short
@@ -98,25 +117,48 @@ impl Store {
                 [i64::try_from(max_messages).unwrap_or(i64::MAX)],
             )
             .map_err(|e| self.sqlite(e))?;
+        connection
+            .execute(
+                "DELETE FROM journal WHERE (namespace, id) IN (SELECT namespace, id FROM (SELECT namespace, id,
+                 ROW_NUMBER() OVER (PARTITION BY namespace ORDER BY id DESC) AS newer FROM journal) WHERE newer > ?1)",
+                [JOURNAL_LIMIT],
+            )
+            .map_err(|e| self.sqlite(e))?;
         let names: Vec<String> = connection
-            .prepare("SELECT name FROM namespaces UNION SELECT namespace FROM messages ORDER BY 1")
+            .prepare(
+                "SELECT name FROM namespaces UNION SELECT namespace FROM messages
+                 UNION SELECT namespace FROM journal UNION SELECT namespace FROM parts ORDER BY 1",
+            )
             .and_then(|mut query| query.query_map([], |row| row.get(0))?.collect())
             .map_err(|e| self.sqlite(e))?;
         let mut saved = Vec::with_capacity(names.len());
         for name in names {
             let row: Option<(Option<String>, i64)> = connection
-                .query_row("SELECT accounts, clock_offset_nanos FROM namespaces WHERE name = ?1", [&name], |row| {
+                .query_row("SELECT account_rest, clock_offset_nanos FROM namespaces WHERE name = ?1", [&name], |row| {
                     Ok((row.get(0)?, row.get(1)?))
                 })
                 .optional()
                 .map_err(|e| self.sqlite(e))?;
-            let (accounts, clock_offset_nanos) = row.unwrap_or((None, 0));
-            let accounts = accounts
-                .map(|json| Accounts::from_snapshot(SecuritySettings::default(), json.as_bytes()))
-                .transpose()
-                .map_err(|e| self.bad_record(&name, "the accounts", e))?;
+            let (rest, clock_offset_nanos) = row.unwrap_or((None, 0));
+            let accounts = match rest {
+                Some(rest) => Some(self.load_accounts(&connection, &name, &rest)?),
+                None => None,
+            };
             let messages = self.load_messages(&connection, &name)?;
-            saved.push(SavedNamespace { name, accounts, messages, clock_offset_nanos });
+            let journal = self.load_journal(&connection, &name)?;
+            let mut parts = SavedNamespace {
+                name,
+                accounts,
+                messages,
+                journal,
+                clock_offset_nanos,
+                rules: None,
+                stubs: None,
+                smtp_faults: None,
+                recaptcha: None,
+            };
+            self.load_parts(&connection, &mut parts)?;
+            saved.push(parts);
         }
         Ok(saved)
     }
@@ -150,6 +192,82 @@ impl Store {
         Ok(messages)
     }
 
+    fn load_accounts(&self, connection: &Connection, namespace: &str, rest: &str) -> Result<Accounts, PersistError> {
+        let customers: Vec<String> = connection
+            .prepare_cached("SELECT customer FROM accounts WHERE namespace = ?1")
+            .and_then(|mut query| query.query_map([namespace], |row| row.get(0))?.collect())
+            .map_err(|e| self.sqlite(e))?;
+        Accounts::from_records(SecuritySettings::default(), rest, customers.iter().map(String::as_str))
+            .map_err(|e| self.bad_record(namespace, "the accounts", e))
+    }
+
+    fn load_journal(&self, connection: &Connection, namespace: &str) -> Result<Vec<Entry>, PersistError> {
+        let mut query = connection
+            .prepare("SELECT id, entry FROM journal WHERE namespace = ?1 ORDER BY id")
+            .map_err(|e| self.sqlite(e))?;
+        let rows = query
+            .query_map([namespace], |row| Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| self.sqlite(e))?;
+        let mut entries = Vec::new();
+        for row in rows {
+            let (id, json) = row.map_err(|e| self.sqlite(e))?;
+            let entry = serde_json::from_str(&json)
+                .map_err(|e| self.bad_record(namespace, &format!("journal entry {id}"), e))?;
+            entries.push(entry);
+        }
+        Ok(entries)
+    }
+
+    fn load_parts(&self, connection: &Connection, saved: &mut SavedNamespace) -> Result<(), PersistError> {
+        let mut query =
+            connection.prepare("SELECT part, value FROM parts WHERE namespace = ?1").map_err(|e| self.sqlite(e))?;
+        let rows = query
+            .query_map([&saved.name], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))
+            .map_err(|e| self.sqlite(e))?;
+        for row in rows {
+            let (part, json) = row.map_err(|e| self.sqlite(e))?;
+            let bad = |detail: &dyn std::fmt::Display| self.bad_record(&saved.name, &format!("the {part}"), detail);
+            match part.as_str() {
+                "rules" => {
+                    let rules: Vec<Rule> = serde_json::from_str(&json).map_err(|e| bad(&e))?;
+                    saved.rules = Some(Rules::restored(rules));
+                }
+                "stubs" => {
+                    let stubs: Vec<(StubFile, String)> = serde_json::from_str(&json).map_err(|e| bad(&e))?;
+                    saved.stubs = Some(AdminStubs::restored(stubs).map_err(|e| bad(&e))?);
+                }
+                "smtp_faults" => {
+                    let faults: Vec<SavedFault> = serde_json::from_str(&json).map_err(|e| bad(&e))?;
+                    saved.smtp_faults = Some(SmtpFaults::restored(faults));
+                }
+                "recaptcha" => saved.recaptcha = serde_json::from_str(&json).map_err(|e| bad(&e))?,
+                other => return Err(bad(&format_args!("unknown part {other:?}"))),
+            }
+        }
+        Ok(())
+    }
+
+    /// The shared settings as `PATCH /__admin/settings` last left them, if it was ever called.
+    pub fn load_settings(&self) -> Result<Option<Settings>, PersistError> {
+        let connection = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        let json: Option<String> = connection
+            .query_row("SELECT value FROM settings WHERE id = 1", [], |row| row.get(0))
+            .optional()
+            .map_err(|e| self.sqlite(e))?;
+        json.map(|json| serde_json::from_str(&json)).transpose().map_err(|e| self.bad_record("", "the settings", e))
+    }
+
+    pub fn settings_changed(&self, settings: &Settings) {
+        let Some(json) = to_json("the settings", settings) else { return };
+        self.write("the settings", |tx| {
+            tx.execute(
+                "INSERT INTO settings (id, value) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET value = excluded.value",
+                [json],
+            )
+            .map(drop)
+        });
+    }
+
     fn bad_record(&self, namespace: &str, what: &str, detail: impl std::fmt::Display) -> PersistError {
         PersistError::BadRecord {
             path: self.path.clone(),
@@ -162,7 +280,21 @@ impl Store {
     /// Runs `write` in one transaction. A failure is logged, not answered: the request has
     /// already happened in memory (see the README's "Persistence" section).
     fn write(&self, what: &str, write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>) {
+        self.write_unless(None, what, write);
+    }
+
+    /// [`Store::write`], skipped when `retired` is set: checked under the connection's lock,
+    /// which [`NamespaceLog::forget`] sets it under, so every write is ordered before or after.
+    fn write_unless(
+        &self,
+        retired: Option<&AtomicBool>,
+        what: &str,
+        write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>,
+    ) {
         let mut connection = self.connection.lock().unwrap_or_else(PoisonError::into_inner);
+        if retired.is_some_and(|retired| retired.load(Ordering::Acquire)) {
+            return;
+        }
         let result = connection.transaction().and_then(|transaction| {
             write(&transaction)?;
             transaction.commit()
@@ -171,6 +303,16 @@ impl Store {
             tracing::error!(target: "persist", path = %self.path.display(), "cannot save {what}: {error}");
         }
     }
+}
+
+fn to_json_string(what: &str, json: serde_json::Result<String>) -> Option<String> {
+    json.map_err(|error| tracing::error!(target: "persist", "cannot serialize {what}: {error}")).ok()
+}
+
+fn to_json(what: &str, value: &impl serde::Serialize) -> Option<String> {
+    serde_json::to_string(value)
+        .map_err(|error| tracing::error!(target: "persist", "cannot serialize {what}: {error}"))
+        .ok()
 }
 
 struct MessageRow {
@@ -216,15 +358,24 @@ impl MessageRow {
 pub struct NamespaceLog {
     store: Arc<Store>,
     name: String,
+    /// Set by [`NamespaceLog::forget`]: a request still in flight in the reset (or forgotten)
+    /// namespace must not write its old state back over the fresh one's.
+    retired: AtomicBool,
+    /// The accounts' rest as last written: unchanged, it is not written again.
+    account_rest: Mutex<Option<String>>,
 }
 
 impl NamespaceLog {
     pub fn new(store: Arc<Store>, name: &str) -> Self {
-        Self { store, name: name.to_owned() }
+        Self { store, name: name.to_owned(), retired: AtomicBool::new(false), account_rest: Mutex::new(None) }
+    }
+
+    fn write(&self, what: &str, write: impl FnOnce(&rusqlite::Transaction<'_>) -> rusqlite::Result<()>) {
+        self.store.write_unless(Some(&self.retired), what, write);
     }
 
     pub fn clock_changed(&self, offset_nanos: i64) {
-        self.store.write("the clock", |tx| {
+        self.write("the clock", |tx| {
             tx.execute(
                 "INSERT INTO namespaces (name, clock_offset_nanos) VALUES (?1, ?2)
                  ON CONFLICT (name) DO UPDATE SET clock_offset_nanos = excluded.clock_offset_nanos",
@@ -234,37 +385,123 @@ impl NamespaceLog {
         });
     }
 
+    /// A new journal entry; the rows beyond the journal's capacity go, oldest first, as in memory.
+    pub fn journal_recorded(&self, entry: &Entry) {
+        let json = match serde_json::to_string(entry) {
+            Ok(json) => json,
+            Err(error) => {
+                tracing::error!(target: "persist", "cannot serialize journal entry {}: {error}", entry.id);
+                return;
+            }
+        };
+        let id = i64::try_from(entry.id).unwrap_or(i64::MAX);
+        self.write("a journal entry", |tx| {
+            tx.prepare_cached("INSERT OR REPLACE INTO journal (namespace, id, entry) VALUES (?1, ?2, ?3)")?
+                .execute(params![self.name, id, json])?;
+            tx.prepare_cached("DELETE FROM journal WHERE namespace = ?1 AND id <= ?2")?
+                .execute(params![self.name, id - JOURNAL_LIMIT])
+                .map(drop)
+        });
+    }
+
+    /// `part`'s new value, whole (they are small: at most 100 faults, 1,000 stubs).
+    fn part_changed(&self, part: &str, value: &impl serde::Serialize) {
+        let Some(json) = to_json(part, value) else { return };
+        self.write(part, |tx| {
+            tx.prepare_cached(
+                "INSERT INTO parts (namespace, part, value) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (namespace, part) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![self.name, part, json])
+            .map(drop)
+        });
+    }
+
+    pub fn recaptcha_changed(&self, recaptcha: Option<&RecaptchaSettings>) {
+        self.part_changed("recaptcha", &recaptcha);
+    }
+
     /// Back to the fixtures (reset), or gone (forget): either way nothing of it is kept.
     pub fn forget(&self) {
-        self.store.write("a reset", |tx| {
+        self.write("a reset", |tx| {
+            // Under the connection's lock: writes already made are deleted below, later ones skipped.
+            self.retired.store(true, Ordering::Release);
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM parts WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM accounts WHERE namespace = ?1", [&self.name])?;
+            tx.execute("DELETE FROM journal WHERE namespace = ?1", [&self.name])?;
             tx.execute("DELETE FROM namespaces WHERE name = ?1", [&self.name]).map(drop)
         });
     }
 }
 
 impl Save<Accounts> for NamespaceLog {
-    fn save(&self, accounts: &Accounts) {
-        // Text, so that SQLite's json functions read it (a BLOB would be taken for JSONB).
-        let json = match accounts.to_snapshot().map(String::from_utf8) {
-            Ok(Ok(json)) => json,
-            Ok(Err(error)) => {
-                tracing::error!(target: "persist", "cannot serialize the accounts: {error}");
-                return;
-            }
+    /// The changed customers' rows, and the rest if it changed: one row for a reset request.
+    fn save(&self, accounts: &mut Accounts) {
+        let rows = match accounts.take_changed_rows(false) {
+            Ok(rows) => rows,
             Err(error) => {
                 tracing::error!(target: "persist", "cannot serialize the accounts: {error}");
                 return;
             }
         };
-        self.store.write("the accounts", |tx| {
-            tx.execute(
-                "INSERT INTO namespaces (name, accounts) VALUES (?1, ?2)
-                 ON CONFLICT (name) DO UPDATE SET accounts = excluded.accounts",
-                params![self.name, json],
-            )
-            .map(drop)
+        let Some(rest) = to_json_string("the accounts", accounts.rest_record()) else { return };
+        let mut written = self.account_rest.lock().unwrap_or_else(PoisonError::into_inner);
+        let rest = (written.as_deref() != Some(rest.as_str())).then_some(rest);
+        self.write("the accounts", |tx| {
+            // The rest first: its row is what says the namespace's accounts are stored.
+            tx.prepare_cached(
+                "INSERT INTO namespaces (name, account_rest) VALUES (?1, ?2)
+                 ON CONFLICT (name) DO UPDATE SET account_rest = coalesce(excluded.account_rest, account_rest)",
+            )?
+            .execute(params![self.name, rest])?;
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO accounts (namespace, website, email, customer) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (namespace, website, email) DO UPDATE SET customer = excluded.customer",
+            )?;
+            let mut delete =
+                tx.prepare_cached("DELETE FROM accounts WHERE namespace = ?1 AND website = ?2 AND email = ?3")?;
+            for row in &rows {
+                match &row.record {
+                    Some(record) => upsert.execute(params![self.name, row.website, row.email_key, record])?,
+                    None => delete.execute(params![self.name, row.website, row.email_key])?,
+                };
+            }
+            Ok(())
         });
+        if let Some(rest) = rest {
+            *written = Some(rest);
+        }
+    }
+}
+
+impl Save<Rules> for NamespaceLog {
+    fn save(&self, rules: &mut Rules) {
+        self.part_changed("rules", &rules.list());
+    }
+}
+
+impl Save<AdminStubs> for NamespaceLog {
+    fn save(&self, stubs: &mut AdminStubs) {
+        self.part_changed("stubs", &stubs.saved());
+    }
+}
+
+impl Save<SmtpFaults> for NamespaceLog {
+    fn save(&self, faults: &mut SmtpFaults) {
+        self.part_changed("smtp_faults", &faults.saved());
+    }
+}
+
+impl Revised for Rules {
+    fn revision(&self) -> u64 {
+        Rules::revision(self)
+    }
+}
+
+impl Revised for SmtpFaults {
+    fn revision(&self) -> u64 {
+        SmtpFaults::revision(self)
     }
 }
 
@@ -283,7 +520,7 @@ impl InboxLog for NamespaceLog {
         };
         let created = message.created.format(&Rfc3339).unwrap_or_default();
         let recipients = message.to().iter().map(|m| m.address.as_str()).collect::<Vec<_>>().join(", ");
-        self.store.write("a message", |tx| {
+        self.write("a message", |tx| {
             let mut delete = tx.prepare_cached("DELETE FROM messages WHERE namespace = ?1 AND id = ?2")?;
             for id in dropped {
                 delete.execute([&self.name, id])?;
@@ -309,7 +546,7 @@ impl InboxLog for NamespaceLog {
     }
 
     fn read_changed(&self, ids: &[String], read: bool) {
-        self.store.write("read flags", |tx| {
+        self.write("read flags", |tx| {
             let mut update = tx.prepare_cached("UPDATE messages SET read = ?3 WHERE namespace = ?1 AND id = ?2")?;
             for id in ids {
                 update.execute(params![self.name, id, read])?;
@@ -319,7 +556,7 @@ impl InboxLog for NamespaceLog {
     }
 
     fn deleted(&self, ids: &[String]) {
-        self.store.write("a deletion", |tx| {
+        self.write("a deletion", |tx| {
             let mut delete = tx.prepare_cached("DELETE FROM messages WHERE namespace = ?1 AND id = ?2")?;
             for id in ids {
                 delete.execute([&self.name, id])?;
@@ -329,7 +566,7 @@ impl InboxLog for NamespaceLog {
     }
 
     fn cleared(&self) {
-        self.store.write("an emptied inbox", |tx| {
+        self.write("an emptied inbox", |tx| {
             tx.execute("DELETE FROM messages WHERE namespace = ?1", [&self.name]).map(drop)
         });
     }

@@ -21,13 +21,13 @@ pub struct RuleSpec {
     pub delay_ms: Option<u64>,
 }
 
-/// A rule in force, with its uses left.
-#[derive(Clone, Debug, Serialize)]
+/// A rule in force, with its uses left; read back as listed when `--data-dir` keeps it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Rule {
     pub id: String,
     pub operation: Option<String>,
     pub email: Option<String>,
-    #[serde(serialize_with = "serialize_state")]
+    #[serde(serialize_with = "serialize_state", deserialize_with = "deserialize_state")]
     pub state: State,
     pub times: Option<u32>,
     /// `None` for a rule without a limit.
@@ -38,6 +38,10 @@ pub struct Rule {
 
 fn serialize_state<S: serde::Serializer>(state: &State, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.collect_str(state)
+}
+
+fn deserialize_state<'de, D: serde::Deserializer<'de>>(value: D) -> Result<State, D::Error> {
+    String::deserialize(value)?.parse().map_err(serde::de::Error::custom)
 }
 
 /// Why a rule cannot be used.
@@ -100,10 +104,22 @@ impl RuleSpec {
 #[derive(Clone, Debug, Default)]
 pub struct Rules {
     rules: Vec<Rule>,
+    /// Counts changes, uses included, so that `--data-dir` writes only changed rules.
+    revision: u64,
 }
 
 impl Rules {
+    /// As listed (newest first), e.g. read back from `--data-dir`.
+    pub fn restored(rules: Vec<Rule>) -> Self {
+        Self { rules, revision: 0 }
+    }
+
+    pub const fn revision(&self) -> u64 {
+        self.revision
+    }
+
     pub fn add(&mut self, rule: Rule) {
+        self.revision += 1;
         self.rules.insert(0, rule);
     }
 
@@ -114,10 +130,12 @@ impl Rules {
     pub fn remove(&mut self, id: &str) -> bool {
         let before = self.rules.len();
         self.rules.retain(|r| r.id != id);
+        self.revision += 1;
         self.rules.len() != before
     }
 
     pub fn clear(&mut self) {
+        self.revision += 1;
         self.rules.clear();
     }
 
@@ -133,6 +151,7 @@ impl Rules {
             *left -= 1;
         }
         rule.used += 1;
+        self.revision += 1;
         Some(Matched { state: rule.state, delay: Duration::from_millis(rule.delay_ms.unwrap_or(0)) })
     }
 }

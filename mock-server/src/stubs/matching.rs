@@ -203,6 +203,30 @@ impl AdminStubs {
     pub fn find(&self, request: &Identity, key: &str) -> Option<Arc<Stub>> {
         self.stubs.iter().find(|s| s.matches(request, key)).cloned()
     }
+
+    /// As `--data-dir` keeps them: each stub's file (with its id) and source, newest first.
+    pub fn saved(&self) -> Vec<(StubFile, String)> {
+        self.stubs
+            .iter()
+            .map(|stub| {
+                let mut file = stub.file.clone();
+                file.id = Some(stub.id.clone());
+                (file, stub.source.clone())
+            })
+            .collect()
+    }
+
+    /// What [`AdminStubs::saved`] gave, compiled again.
+    pub fn restored(saved: Vec<(StubFile, String)>) -> Result<Self, FormatError> {
+        let stubs = saved
+            .into_iter()
+            .map(|(file, source)| {
+                let id = file.id.clone().unwrap_or_default();
+                Stub::compile(file, id, source).map(Arc::new)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { stubs })
+    }
 }
 
 /// The stubs of every `--stubs` path: recordings by key, then hand-written stubs in file order.

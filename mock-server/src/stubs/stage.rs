@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::http::connection::Peer;
 use crate::http::request_headers::RequestHeaders;
-use crate::journal::{Entry, StubNote, email_argument, mask_secrets};
+use crate::journal::{AnsweredBy, Entry, StubNote, email_argument, mask_secrets};
 use crate::magento::validation;
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
@@ -80,7 +80,7 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
             let nearest = stubs.files.nearest(&request);
             let response =
                 answer::unrecorded(&request, &nearest, stubs.upstream.as_ref().map(Upstream::label).as_deref());
-            journal.record(response.status(), &[], &note("unrecorded", None, false));
+            journal.record(response.status(), &[], &note(AnsweredBy::Unrecorded, None, false));
             tracing::warn!(target: "stubs", key = %key, "no recording of {}", request.file_id());
             Stage::Answered(response)
         }
@@ -88,7 +88,7 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
 }
 
 async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Journal<'_>) -> Stage {
-    let kind = if stub.is_recording() { "recording" } else { "stub" };
+    let kind = if stub.is_recording() { AnsweredBy::Recording } else { AnsweredBy::Stub };
     let answer = &stub.answer;
     let mut delay = answer.delay;
     if let Some(State::Delay(extra)) = answer.state {
@@ -98,7 +98,7 @@ async fn answer_with(app: &AppState, stub: &Stub, emulated: bool, journal: &Jour
         tokio::time::sleep(delay).await;
     }
     let note = || note(kind, Some(stub.id.clone()), emulated);
-    tracing::info!(target: "stubs", stub = %stub.id, overrides_emulated = emulated, "answered by a {kind}");
+    tracing::info!(target: "stubs", stub = %stub.id, overrides_emulated = emulated, "answered by a {}", kind.as_str());
     let with_body = || answer::raw(answer.status, &answer.headers, answer.body.clone().unwrap_or_default());
     let response = match answer.state {
         // The delay was served above.
@@ -160,7 +160,7 @@ async fn forward(stubs: &Stubs, upstream: &Upstream, journal: &Journal<'_>) -> R
         Err(error) => {
             tracing::warn!(target: "stubs", "{error}");
             let response = answer::mock_error(StatusCode::BAD_GATEWAY, &format!("{}: {error}", upstream.label()));
-            journal.record(response.status(), &[], &note("upstream", None, false));
+            journal.record(response.status(), &[], &note(AnsweredBy::Upstream, None, false));
             return response;
         }
     };
@@ -179,11 +179,11 @@ async fn forward(stubs: &Stubs, upstream: &Upstream, journal: &Journal<'_>) -> R
     let headers: Vec<_> =
         answered.headers.iter().filter_map(|(name, value)| Some((name.parse().ok()?, value.parse().ok()?))).collect();
     let status = StatusCode::from_u16(answered.status).unwrap_or(StatusCode::BAD_GATEWAY);
-    journal.record(status, &answered.body, &note("upstream", id, false));
+    journal.record(status, &answered.body, &note(AnsweredBy::Upstream, id, false));
     answer::raw(status, &headers, answered.body)
 }
 
-fn note(answered_by: &'static str, id: Option<String>, overrides_emulated: bool) -> StubNote {
+fn note(answered_by: AnsweredBy, id: Option<String>, overrides_emulated: bool) -> StubNote {
     StubNote { answered_by, id, overrides_emulated }
 }
 

@@ -35,6 +35,11 @@ impl Bindings {
         self.0.insert(placeholder.to_owned(), value);
     }
 
+    /// `text` with every bound placeholder replaced.
+    pub fn apply(&self, text: &str) -> String {
+        self.substitute(text)
+    }
+
     fn substitute(&self, text: &str) -> String {
         let mut text = text.to_owned();
         for (placeholder, value) in &self.0 {

@@ -199,3 +199,42 @@ async fn from_2_4_8_missing_names_and_emails_are_refused_by_the_save() {
     assert_eq!(message(old.graphql(v1).await.json()), "Required parameters are missing: Email");
     assert_eq!(message(new.graphql(v1).await.json()), "The email address is required to create a customer account.");
 }
+
+async fn latest(app: &TestApp, email: &str) -> Value {
+    TestApp::send(app.get(&format!("/api/v1/message/latest?query=to:{email}"))).await.json()
+}
+
+/// The newest journal entry of `operation` (the journal lists the oldest first).
+async fn entry(app: &TestApp, operation: &str) -> Value {
+    let journal = TestApp::send(app.get("/__admin/requests").query(&[("operation", operation)])).await.json();
+    journal.as_array().and_then(|entries| entries.last()).cloned().unwrap_or_default()
+}
+
+/// The journal entry of each operation that mails links the email it captured, as the reset
+/// request's does: `message_id` on the entry, and the entry on `/__admin/messages/{id}`.
+#[tokio::test]
+async fn the_journal_links_the_email_each_mailing_operation_captured() {
+    let app = spawn_app("2.4.7").await;
+    let email = "journal.mail@example.com";
+    let token = sign_up_and_in(&app, email).await;
+    let welcome = latest(&app, email).await;
+    assert_eq!(welcome["Subject"], "Welcome to Main Website Store");
+    assert_eq!(entry(&app, "createCustomerV2").await["message_id"], welcome["ID"]);
+
+    as_customer(&app, &token, CHANGE, json!({ "c": PASSWORD, "n": "N3w-Passw0rd!" })).await;
+    let changed = latest(&app, email).await;
+    assert_eq!(changed["Subject"], "Your Main Website Store password has been changed");
+    assert_eq!(entry(&app, "changeCustomerPassword").await["message_id"], changed["ID"]);
+    let captured = TestApp::send(app.get(&format!("/__admin/messages/{}", changed["ID"].as_str().unwrap()))).await;
+    assert_eq!(captured.json()["request"]["operation"], "changeCustomerPassword", "{}", captured.body);
+
+    let subscribe = "mutation ($input: CustomerUpdateInput!) {\n  updateCustomerV2(input: $input) {\n    customer {\n      is_subscribed\n    }\n  }\n}";
+    as_customer(&app, &token, subscribe, json!({ "input": { "is_subscribed": true } })).await;
+    let newsletter = latest(&app, email).await;
+    assert_eq!(newsletter["Subject"], "Newsletter subscription success");
+    assert_eq!(entry(&app, "updateCustomerV2").await["message_id"], newsletter["ID"]);
+
+    // An update that mails nothing links nothing.
+    as_customer(&app, &token, subscribe, json!({ "input": { "is_subscribed": true } })).await;
+    assert_eq!(entry(&app, "updateCustomerV2").await["message_id"], Value::Null);
+}

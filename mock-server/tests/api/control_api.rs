@@ -107,6 +107,7 @@ async fn settings_switch_the_release_and_the_enumeration_mode_at_run_time() {
             "magento_mode": "default",
             "throttle": "off",
             "enumeration": "uniform",
+            "create_account_confirmation": null,
             "recaptcha": null
         })
     );

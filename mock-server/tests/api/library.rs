@@ -278,3 +278,19 @@ async fn a_journal_entry_answered_by_a_stub_names_the_stub() -> Result<(), MockS
     assert!(answered.overrides_emulated);
     Ok(())
 }
+
+#[tokio::test]
+async fn a_customer_can_be_added_to_another_website_of_the_fixtures() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/two-websites.toml");
+    let server = MockServer::builder().fixtures_file(fixtures).start().await.unwrap();
+    let added = server
+        .add_customer(NewCustomer::new("only.second@example.com", "Only-Sec0nd!").website("second"))
+        .await
+        .unwrap();
+    assert_eq!(added.website, "second");
+    let websites: Vec<(String, String)> =
+        server.customers().await.unwrap().into_iter().map(|c| (c.email, c.website)).collect();
+    assert!(websites.contains(&("only.second@example.com".to_owned(), "second".to_owned())), "{websites:?}");
+    let unknown = server.add_customer(NewCustomer::new("x@example.com", "Xx-Passw0rd!").website("nosuch")).await;
+    assert!(unknown.unwrap_err().to_string().contains("no website with the code \"nosuch\""));
+}

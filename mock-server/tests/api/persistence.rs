@@ -212,6 +212,22 @@ async fn round(round: usize) {
     for subject in &smtp_answered {
         assert!(subjects.contains(subject), "round {round}: the SMTP message {subject:?} (answered 250) is lost");
     }
+    // The journal: an entry for every answered reset, once, in id order, naming a kept message.
+    let journal = journal_of(&app).await;
+    let ids: Vec<u64> = journal.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    assert!(ids.windows(2).all(|w| w[0] < w[1]), "round {round}: journal ids in order, once each");
+    let mut journaled: BTreeMap<&str, &Value> = BTreeMap::new();
+    for entry in journal.iter().filter(|e| e["operation"] == "requestPasswordResetEmail") {
+        let email = entry["email"].as_str().unwrap();
+        assert!(journaled.insert(email, entry).is_none(), "round {round}: {email} journaled twice");
+    }
+    let kept_ids: BTreeSet<&str> = inbox.values().flatten().map(|m| m["ID"].as_str().unwrap()).collect();
+    for email in &reset_answered {
+        let entry = journaled.get(email.as_str()).unwrap_or_else(|| panic!("round {round}: {email}'s entry is lost"));
+        assert_eq!(entry["result"], true, "round {round}: {entry}");
+        let message_id = entry["message_id"].as_str().unwrap_or_default();
+        assert!(kept_ids.contains(message_id), "round {round}: {email}'s entry names a lost message: {entry}");
+    }
     let customers = TestApp::send(app.get("/__admin/customers")).await.json();
     let known: BTreeSet<&str> = customers.as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap()).collect();
     assert!(emails.iter().all(|e| known.contains(e.as_str())), "round {round}: accounts made before the kill are kept");
@@ -272,4 +288,302 @@ fn a_database_from_a_newer_release_stops_the_start_with_the_reason() {
     drop(connection);
     let stderr = start_fails(&dir);
     assert!(stderr.contains("written by a newer mock-server (schema version 999"), "{stderr}");
+}
+
+/// Stops the server the hard way (SIGKILL) and starts it again on the same directory.
+fn restart(server: Server, dir: &Path) -> Server {
+    drop(server);
+    start(dir)
+}
+
+async fn journal_of(app: &TestApp) -> Vec<Value> {
+    let listed = TestApp::send(app.get("/__admin/requests")).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    listed.json().as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn the_journal_survives_a_restart_with_its_oldest_entries_dropped_beyond_the_limit() {
+    const CAPACITY: usize = 1_000;
+    let dir = fresh_dir("journal");
+    let server = start(&dir);
+    let app = server.app.in_namespace("journal");
+    let other = server.app.in_namespace("journal-other");
+    // A stub's note (who answered) is kept too.
+    let stub = json!({ "id": "reset-false", "request": { "operation_name": "Forgot" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    assert_eq!(TestApp::send(app.post("/__admin/stubs").json(&stub)).await.status, StatusCode::CREATED);
+    let forgot = "mutation Forgot { requestPasswordResetEmail(email: \"roni_cost@example.com\") }";
+    assert_eq!(app.graphql(forgot).await.body, r#"{"data":{"requestPasswordResetEmail":false}}"#);
+    for i in 0..CAPACITY + 4 {
+        let answer = app.request_reset(&format!("nobody-{i}@example.com")).await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    other.request_reset("roni_cost@example.com").await;
+    let before = journal_of(&app).await;
+    assert_eq!(before.len(), CAPACITY);
+    assert_eq!((before[0]["id"].as_u64(), before[CAPACITY - 1]["id"].as_u64()), (Some(6), Some(1_005)));
+    let other_before = journal_of(&other).await;
+
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("journal");
+    assert_eq!(journal_of(&app).await, before, "the same entries, field by field");
+    assert_eq!(journal_of(&server.app.in_namespace("journal-other")).await, other_before);
+    // Ids go on after the last one, and the oldest still goes first.
+    app.request_reset("roni_cost@example.com").await;
+    let after = journal_of(&app).await;
+    assert_eq!(after.len(), CAPACITY);
+    assert_eq!((after[0]["id"].as_u64(), after[CAPACITY - 1]["id"].as_u64()), (Some(7), Some(1_006)));
+    assert_eq!(after[CAPACITY - 1]["email"], "roni_cost@example.com");
+
+    // What the list dropped is gone from the file too.
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("journal");
+    assert_eq!(journal_of(&app).await, after);
+    let rows: i64 = rusqlite::Connection::open(dir.join("mock-server.sqlite3"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM journal WHERE namespace = 'journal'", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, CAPACITY as i64, "rows beyond the limit are deleted from the file");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn a_stub_answered_journal_entry_keeps_who_answered_across_a_restart() {
+    let dir = fresh_dir("journal-stub");
+    let server = start(&dir);
+    let app = server.app.in_namespace("stubbed");
+    let stub = json!({ "id": "reset-false", "request": { "operation_name": "Forgot" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    assert_eq!(TestApp::send(app.post("/__admin/stubs").json(&stub)).await.status, StatusCode::CREATED);
+    let forgot = "mutation Forgot { requestPasswordResetEmail(email: \"roni_cost@example.com\") }";
+    assert_eq!(app.graphql(forgot).await.body, r#"{"data":{"requestPasswordResetEmail":false}}"#);
+    let before = journal_of(&app).await;
+    assert_eq!(before[0]["stub"], json!({ "answered_by": "stub", "id": "reset-false", "overrides_emulated": true }));
+    let server = restart(server, &dir);
+    assert_eq!(journal_of(&server.app.in_namespace("stubbed")).await, before);
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// One delivery in its own session: the reply to `RCPT TO` unless it is 250, then the reply to
+/// the end of DATA (codes only).
+async fn attempt(smtp: std::net::SocketAddr, from: &str, to: &str) -> String {
+    let stream = TcpStream::connect(smtp).await.unwrap();
+    let (read, mut write) = stream.into_split();
+    let mut read = AsyncBufReader::new(read);
+    async fn code(read: &mut AsyncBufReader<tokio::net::tcp::OwnedReadHalf>) -> String {
+        loop {
+            let mut line = String::new();
+            if read.read_line(&mut line).await.unwrap() == 0 {
+                return "closed".to_owned();
+            }
+            if line.as_bytes().get(3) != Some(&b'-') {
+                return line.get(..3).unwrap_or_default().to_owned();
+            }
+        }
+    }
+    assert_eq!(code(&mut read).await, "220");
+    for (command, expected) in [("EHLO kept.test\r\n".to_owned(), "250"), (format!("MAIL FROM:<{from}>\r\n"), "250")] {
+        write.write_all(command.as_bytes()).await.unwrap();
+        assert_eq!(code(&mut read).await, expected);
+    }
+    write.write_all(format!("RCPT TO:<{to}>\r\n").as_bytes()).await.unwrap();
+    let rcpt = code(&mut read).await;
+    if rcpt != "250" {
+        return rcpt;
+    }
+    write.write_all(b"DATA\r\n").await.unwrap();
+    assert_eq!(code(&mut read).await, "354");
+    write.write_all(format!("To: <{to}>\r\nSubject: kept\r\n\r\nbody\r\n.\r\n").as_bytes()).await.unwrap();
+    code(&mut read).await
+}
+
+async fn attempts(smtp: std::net::SocketAddr, range: std::ops::Range<usize>) -> Vec<String> {
+    let mut codes = Vec::new();
+    for i in range {
+        codes.push(attempt(smtp, "seeded@shop.test", &format!("kept-{i}@example.com")).await);
+    }
+    codes
+}
+
+async fn shown(app: &TestApp, path: &str) -> Value {
+    let answer = TestApp::send(app.get(path)).await;
+    assert_eq!(answer.status, StatusCode::OK, "{path}: {}", answer.body);
+    answer.json()
+}
+
+const SEEDED: &str = r#"{ "stage": "rcpt", "code": 450, "sender": "seeded@shop.test", "probability": 0.5, "seed": 7 }"#;
+
+#[tokio::test]
+async fn rules_stubs_smtp_faults_and_settings_survive_a_restart_and_go_on_where_they_were() {
+    let dir = fresh_dir("control");
+    let server = start(&dir);
+    let app = server.app.in_namespace("");
+    let other = server.app.in_namespace("control-other");
+    let rule = json!({ "operation": "requestPasswordResetEmail", "email": "roni_cost@example.com",
+                       "state": "locked", "times": 3 });
+    assert_eq!(TestApp::send(app.post("/__admin/scenarios").json(&rule)).await.status, StatusCode::CREATED);
+    let locked = "The account is locked";
+    assert_eq!(app.request_reset("roni_cost@example.com").await.json()["errors"][0]["message"], locked);
+    let stub = json!({ "id": "reset-false", "request": { "operation_name": "Forgot" },
+                       "response": { "json": { "data": { "requestPasswordResetEmail": false } } } });
+    assert_eq!(TestApp::send(other.post("/__admin/stubs").json(&stub)).await.status, StatusCode::CREATED);
+    let seeded: Value = serde_json::from_str(SEEDED).unwrap();
+    assert_eq!(TestApp::send(app.post("/__admin/smtp-faults").json(&seeded)).await.status, StatusCode::CREATED);
+    let counted = json!({ "stage": "data", "code": 554, "recipient": "counted@example.com", "times": 2 });
+    assert_eq!(TestApp::send(app.post("/__admin/smtp-faults").json(&counted)).await.status, StatusCode::CREATED);
+    assert_eq!(attempt(server.smtp, "counted@shop.test", "counted@example.com").await, "554");
+    let first = attempts(server.smtp, 0..12).await;
+    let change = json!({ "enumeration": "uniform", "throttle": "off" });
+    let patch = app.client.patch(format!("{}/__admin/settings", app.base)).json(&change);
+    assert_eq!(TestApp::send(patch).await.status, StatusCode::OK);
+    let before = (
+        shown(&app, "/__admin/scenarios").await,
+        shown(&other, "/__admin/stubs").await,
+        shown(&app, "/__admin/smtp-faults").await,
+        shown(&app, "/__admin/settings").await,
+    );
+    assert_eq!(before.0[0]["uses_left"], 2, "{}", before.0);
+    assert_eq!(before.3["enumeration"], "uniform", "{}", before.3);
+
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("");
+    let other = server.app.in_namespace("control-other");
+    let after = (
+        shown(&app, "/__admin/scenarios").await,
+        shown(&other, "/__admin/stubs").await,
+        shown(&app, "/__admin/smtp-faults").await,
+        shown(&app, "/__admin/settings").await,
+    );
+    assert_eq!(after, before);
+    // The rule has two uses left, then Magento answers again.
+    for _ in 0..2 {
+        assert_eq!(app.request_reset("roni_cost@example.com").await.json()["errors"][0]["message"], locked);
+    }
+    assert_eq!(app.request_reset("roni_cost@example.com").await.body, r#"{"data":{"requestPasswordResetEmail":true}}"#);
+    let forgot = "mutation Forgot { requestPasswordResetEmail(email: \"roni_cost@example.com\") }";
+    assert_eq!(other.graphql(forgot).await.body, r#"{"data":{"requestPasswordResetEmail":false}}"#);
+    // One use of the counted fault left; the seeded one goes on with its pattern.
+    assert_eq!(attempt(server.smtp, "counted@shop.test", "counted@example.com").await, "554");
+    assert_eq!(attempt(server.smtp, "counted@shop.test", "counted@example.com").await, "250");
+    let then = attempts(server.smtp, 12..24).await;
+
+    // The same seed on a server never restarted: the pattern of 24 deliveries in one go.
+    let reference_dir = fresh_dir("control-reference");
+    let reference = start(&reference_dir);
+    let posted = TestApp::send(reference.app.post("/__admin/smtp-faults").json(&seeded)).await;
+    assert_eq!(posted.status, StatusCode::CREATED);
+    let whole = attempts(reference.smtp, 0..24).await;
+    assert_eq!([first, then].concat(), whole);
+    assert!(whole.iter().any(|c| c == "450") && whole.iter().any(|c| c == "250"), "{whole:?}");
+    drop((server, reference));
+    let _ = std::fs::remove_dir_all(&dir);
+    let _ = std::fs::remove_dir_all(&reference_dir);
+}
+
+/// What a namespace shows: its customers, its inbox's ids and its journal's ids, sorted.
+async fn contents(app: &TestApp) -> (Vec<String>, Vec<String>, Vec<u64>) {
+    let customers = shown(app, "/__admin/customers").await;
+    let mut emails: Vec<String> =
+        customers.as_array().unwrap().iter().map(|c| c["email"].as_str().unwrap().to_owned()).collect();
+    emails.sort();
+    let messages = shown(app, "/api/v1/messages?limit=100000").await;
+    let mut ids: Vec<String> =
+        messages["messages"].as_array().unwrap().iter().map(|m| m["ID"].as_str().unwrap().to_owned()).collect();
+    ids.sort();
+    let journal = journal_of(app).await.iter().map(|e| e["id"].as_u64().unwrap()).collect();
+    (emails, ids, journal)
+}
+
+/// Requests in flight while their namespace is reset must not write the old namespace back:
+/// after each round of resets racing writes, a restart shows what memory showed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reset_racing_writes_leaves_the_file_as_memory_has_it() {
+    const ROUNDS: usize = 8;
+    const WRITERS: usize = 6;
+    const PER_WRITER: usize = 12;
+    let dir = fresh_dir("race");
+    let mut server = start(&dir);
+    for round in 0..ROUNDS {
+        let app = server.app.in_namespace("race");
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|writer| {
+                let app = app.in_namespace("race");
+                tokio::spawn(async move {
+                    for i in 0..PER_WRITER {
+                        let email = format!("race-{round}-{writer}-{i}@example.com");
+                        let body =
+                            json!({ "email": email, "password": "Original1!", "firstname": "R", "lastname": "W" });
+                        TestApp::send(app.post("/__admin/customers").json(&body)).await;
+                        app.request_reset("roni_cost@example.com").await;
+                    }
+                })
+            })
+            .collect();
+        for _ in 0..3 {
+            tokio::time::sleep(Duration::from_millis(15)).await;
+            assert_eq!(TestApp::send(app.post("/__admin/reset")).await.status, StatusCode::OK);
+        }
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        let memory = contents(&app).await;
+        server = restart(server, &dir);
+        let app = server.app.in_namespace("race");
+        let kept = contents(&app).await;
+        assert_eq!(kept.0, memory.0, "round {round}: customers");
+        assert_eq!(kept.1, memory.1, "round {round}: inbox");
+        assert_eq!(kept.2, memory.2, "round {round}: journal");
+    }
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// A file of schema version 1 (accounts as one document per namespace, written by the build of
+/// `fixtures/persist-v1/README.md`) opens, migrates to rows and keeps its accounts.
+#[tokio::test]
+async fn a_version_1_file_is_migrated_and_keeps_its_accounts() {
+    let dir = fresh_dir("v1");
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/persist-v1/mock-server.sqlite3");
+    std::fs::copy(fixture, dir.join("mock-server.sqlite3")).unwrap();
+    let server = start(&dir);
+    let app = server.app.in_namespace("");
+    let customers = shown(&app, "/__admin/customers").await;
+    let find = |customers: &Value, email: &str| {
+        customers.as_array().unwrap().iter().find(|c| c["email"] == email).cloned().unwrap_or(Value::Null)
+    };
+    let kept = find(&customers, "v1-kept@example.com");
+    assert_eq!((kept["id"].as_u64(), kept["has_reset_token"].as_bool()), (Some(6), Some(true)), "{customers}");
+    assert_eq!(find(&customers, "roni_cost@example.com")["locked"], true, "{customers}");
+    assert_eq!(customers.as_array().unwrap().len(), 6, "the five of the fixtures and one made: {customers}");
+    let signed_in = app.sign_in("v1-kept@example.com", "Version1!").await.json();
+    assert!(signed_in["data"]["generateCustomerToken"]["token"].is_string(), "{signed_in}");
+    let other = shown(&server.app.in_namespace("v1-other"), "/__admin/customers").await;
+    assert_eq!(find(&other, "v1-other@example.com")["id"], 6, "{other}");
+    let messages = shown(&app, "/api/v1/messages").await;
+    assert_eq!(messages["messages"][0]["To"][0]["Address"], "v1-kept@example.com", "{messages}");
+
+    let connection = rusqlite::Connection::open(dir.join("mock-server.sqlite3")).unwrap();
+    let version: i64 = connection.pragma_query_value(None, "user_version", |row| row.get(0)).unwrap();
+    assert_eq!(version, 4);
+    let count = |sql: &str| connection.query_row(sql, [], |row| row.get::<_, i64>(0)).unwrap();
+    assert_eq!(count("SELECT count(*) FROM namespaces WHERE accounts IS NOT NULL"), 0, "no document is left");
+    assert_eq!(count("SELECT count(*) FROM accounts WHERE namespace = ''"), 6);
+    assert_eq!(count("SELECT count(*) FROM accounts WHERE namespace = 'v1-other'"), 6);
+
+    // From now on one row per change, and the ids go on.
+    let body =
+        json!({ "email": "v4-new@example.com", "password": "Version4!", "firstname": "Ver", "lastname": "Four" });
+    let created = TestApp::send(app.post("/__admin/customers").json(&body)).await;
+    assert_eq!(created.json()["id"], 7, "{}", created.body);
+    let server = restart(server, &dir);
+    let app = server.app.in_namespace("");
+    let customers = shown(&app, "/__admin/customers").await;
+    assert_eq!(customers.as_array().unwrap().len(), 7, "{customers}");
+    let signed_in = app.sign_in("v4-new@example.com", "Version4!").await.json();
+    assert!(signed_in["data"]["generateCustomerToken"]["token"].is_string(), "{signed_in}");
+    drop(server);
+    let _ = std::fs::remove_dir_all(&dir);
 }

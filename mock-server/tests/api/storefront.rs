@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use base64::Engine;
+
 use reqwest::StatusCode;
 use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 
@@ -62,7 +64,8 @@ impl Browser {
         for set in response.headers().get_all(SET_COOKIE) {
             let pair = set.to_str().unwrap().split(';').next().unwrap();
             let (name, value) = pair.split_once('=').unwrap();
-            if value.is_empty() {
+            // PHP deletes a cookie by setting it to "deleted" in the past.
+            if value.is_empty() || value == "deleted" {
                 self.cookies.remove(name)
             } else {
                 self.cookies.insert(name.into(), value.into())
@@ -335,7 +338,13 @@ async fn odd_requests_get_clear_answers_and_the_server_carries_on() {
     assert_eq!(browser.get("/customer/account/nosuchaction/").await.status, StatusCode::NOT_FOUND);
     assert_eq!(browser.get("/customer/account/resetpasswordpost/").await.status, StatusCode::NOT_FOUND);
     let guest = browser.get("/customer/account/").await;
-    assert_eq!(guest.location, format!("{}/customer/account/login/", app.base));
+    // `referer/` is the dashboard's own URL, base64 with `+/=` as `-_~` (as recorded).
+    let referer = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}/customer/account/index/", app.base))
+        .replace('+', "-")
+        .replace('/', "_")
+        .replace('=', "~");
+    assert_eq!(guest.location, format!("{}/customer/account/login/referer/{referer}/", app.base));
     // An id that is no customer's escapes ResetPasswordPost's try: Magento's error page.
     let page = browser.open(&reset_link(&app, RONI).await).await;
     let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
@@ -356,4 +365,100 @@ async fn odd_requests_get_clear_answers_and_the_server_carries_on() {
     browser.namespace = Some("bad name!".to_owned());
     assert_eq!(browser.get("/customer/account/login/").await.status, StatusCode::BAD_REQUEST);
     assert_eq!(TestApp::send(app.get("/readyz")).await.status, StatusCode::OK);
+}
+
+const SIGN_IN_INCORRECT: &str =
+    "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.";
+
+/// Posts the login page's form.
+async fn sign_in_on_the_page(browser: &mut Browser, email: &str, password: &str) -> Visit {
+    let page = browser.open("/customer/account/login/").await;
+    let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let form = [("form_key", form_key.as_str()), ("login[username]", email), ("login[password]", password)];
+    browser.post("/customer/account/loginPost/", &form).await
+}
+
+#[tokio::test]
+async fn signing_in_on_the_login_page_ends_on_my_account_and_a_refusal_keeps_the_username() {
+    let app = spawn_app("2.4.7").await;
+    let mut browser = Browser::new(&app);
+    let jane = "jane.doe@example.com";
+
+    let empty = sign_in_on_the_page(&mut browser, jane, "").await;
+    assert_eq!(empty.location, format!("{}/customer/account/login/", app.base));
+    let page = browser.open(&empty.location).await;
+    assert_eq!(messages(&page), ["error: A login and a password are required."]);
+
+    let wrong = sign_in_on_the_page(&mut browser, jane, "Wrong-Passw0rd!").await;
+    let page = browser.open(&wrong.location).await;
+    assert_eq!(messages(&page), [format!("error: {SIGN_IN_INCORRECT}")]);
+    assert!(page.body.contains(&format!("name=\"login[username]\" value=\"{jane}\"")), "the username is kept once");
+
+    TestApp::send(app.post(&format!("/__admin/customers/{jane}/lock"))).await;
+    let locked = sign_in_on_the_page(&mut browser, jane, "Password123!").await;
+    assert_eq!(messages(&browser.open(&locked.location).await), [format!("error: {SIGN_IN_INCORRECT}")]);
+    TestApp::send(app.delete(&format!("/__admin/customers/{jane}/lock"))).await;
+
+    let signed_in = sign_in_on_the_page(&mut browser, jane, "Password123!").await;
+    assert_eq!(signed_in.location, format!("{}/customer/account/", app.base));
+    let dashboard = browser.open(&signed_in.location).await;
+    assert!(dashboard.body.contains("<title>My Account</title>"));
+    assert!(dashboard.body.contains("Jane Doe<br>") && dashboard.body.contains(&format!("{jane}<br>")));
+    let again = browser.get("/customer/account/login/").await;
+    assert_eq!(again.location, format!("{}/customer/account/", app.base), "signed in: the dashboard");
+
+    let mut other = Browser::new(&app);
+    let page = other.open("/customer/account/").await;
+    assert!(page.body.contains("<title>Customer Login</title>"), "another browser is a guest");
+}
+
+#[tokio::test]
+async fn the_forgot_password_form_checks_its_captcha_mails_the_link_and_the_new_password_signs_in_on_the_page() {
+    let app = spawn_app("2.4.7").await;
+    let mut browser = Browser::new(&app);
+    let page = browser.open("/customer/account/forgotpassword/").await;
+    let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let refused =
+        browser.post("/customer/account/forgotpasswordpost/", &[("form_key", &form_key), ("email", RONI)]).await;
+    assert_eq!(refused.location, format!("{}/customer/account/forgotpassword/", app.base));
+    let page = browser.open(&refused.location).await;
+    assert_eq!(messages(&page), ["error: Incorrect CAPTCHA"]);
+    assert_eq!(app.messages().await["messages_count"], 0);
+
+    // The word is not case-sensitive, as the store's CAPTCHA is configured.
+    let word = attribute(&page.body, "data-captcha-word=\"").to_lowercase();
+    let form = [("form_key", form_key.as_str()), ("email", RONI), ("captcha[user_forgotpassword]", &word)];
+    let sent = browser.post("/customer/account/forgotpasswordpost/", &form).await;
+    assert_eq!(sent.location, format!("{}/customer/account/", app.base));
+    let page = browser.open(&sent.location).await;
+    assert!(page.body.contains("<title>Customer Login</title>"));
+    assert_eq!(
+        messages(&page),
+        [format!(
+            "success: If there is an account associated with {RONI} you will receive an email with a link to reset your password."
+        )]
+    );
+
+    let message = TestApp::send(app.get("/__admin/messages/latest")).await.json();
+    let link = message["reset_link"].as_str().unwrap();
+    let form = browser.open(&link[link.find("/customer/account/").unwrap()..]).await;
+    let reset = browser.submit(&form, NEW_PASSWORD, NEW_PASSWORD).await;
+    assert_eq!(reset.location, format!("{}/customer/account/login/", app.base));
+    let signed_in = sign_in_on_the_page(&mut browser, RONI, NEW_PASSWORD).await;
+    assert!(browser.open(&signed_in.location).await.body.contains("<title>My Account</title>"));
+
+    // Magento_Security: a second request from the same address within 10 minutes is refused.
+    let mut other = Browser::new(&app);
+    let page = other.open("/customer/account/forgotpassword/").await;
+    let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let word = attribute(&page.body, "data-captcha-word=\"");
+    let form =
+        [("form_key", form_key.as_str()), ("email", "jane.doe@example.com"), ("captcha[user_forgotpassword]", &word)];
+    let throttled = other.post("/customer/account/forgotpasswordpost/", &form).await;
+    assert_eq!(
+        messages(&other.open(&throttled.location).await),
+        [
+            "error: We received too many requests for password resets. Please wait and try again later or contact hello@example.com."
+        ]
+    );
 }

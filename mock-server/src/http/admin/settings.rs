@@ -40,6 +40,9 @@ pub struct SettingsChange {
     /// Absent: unchanged; `null`: back to the fixtures'; an object: for every store view.
     #[serde(default, deserialize_with = "present")]
     recaptcha: Option<Option<RecaptchaSettings>>,
+    /// Absent: unchanged; `null`: back to the fixtures'; a boolean: for every store view.
+    #[serde(default, deserialize_with = "present")]
+    create_account_confirmation: Option<Option<bool>>,
 }
 
 /// A field that is there, even as `null` (which `Option` alone cannot tell from absent).
@@ -67,6 +70,9 @@ pub async fn patch(
         }
         if let Some(enumeration) = change.enumeration {
             settings.enumeration = enumeration;
+        }
+        if let Some(confirmation) = change.create_account_confirmation {
+            settings.create_account_confirmation = confirmation;
         }
     });
     Json(settings_json(&app, &namespace)).into_response()

@@ -26,7 +26,7 @@ pub async fn add(
 ) -> AdminResult {
     if !name.is_empty() && spec.stage != Stage::Data {
         return Err(AdminError::bad_request(
-            "faults at connect, mail and rcpt belong to the default namespace: a delivery's X-Mock-Namespace header is read only with its message (stage data)",
+            "faults at connect, auth, mail and rcpt belong to the default namespace: a delivery's X-Mock-Namespace header is read only with its message (stage data)",
         ));
     }
     let internal = |e: crate::random::RandomError| AdminError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());

@@ -40,12 +40,12 @@ pub async fn info(State(app): State<AppState>, InboxScope(namespace): InboxScope
     .into_response()
 }
 
-pub async fn webui() -> Response {
+pub async fn webui(State(app): State<AppState>) -> Response {
     Json(json!({
         "Label": "mock-server",
         "MessageRelay": { "Enabled": false, "SMTPServer": "", "ReturnPath": "", "AllowedRecipients": "", "BlockedRecipients": "", "OverrideFrom": "", "PreserveMessageIDs": false, "RecipientAllowlist": "" },
         "SpamAssassin": false,
-        "ChaosEnabled": false,
+        "ChaosEnabled": app.chaos_enabled(),
         "DuplicatesIgnored": false,
         "HideDeleteAllButton": false,
     }))

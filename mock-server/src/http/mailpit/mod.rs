@@ -3,6 +3,7 @@
 //! the WebSocket, `?namespace=`) selects the namespace's inbox. One module per resource; the
 //! message shapes themselves are `mail::mailpit`'s, shared with the live events.
 
+pub(super) mod chaos;
 pub(super) mod events;
 pub(super) mod info;
 pub(super) mod message;

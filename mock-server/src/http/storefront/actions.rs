@@ -98,8 +98,14 @@ pub fn reset_password_post(visit: &mut Visit, request: &Request, headers: &Heade
 }
 
 /// `login/`: the sign-in form beside "New Customers".
+/// A signed-in shopper is sent to the dashboard; after a refused sign-in the form shows the
+/// username once.
 pub fn login(visit: &mut Visit) -> Response {
-    let content = pages::login(&visit.base_url, &visit.session.form_key, "");
+    if visit.customer_id().is_some() {
+        return visit.redirect("customer/account/");
+    }
+    let username = visit.session.username.take().unwrap_or_default();
+    let content = pages::login(&visit.base_url, &visit.session.form_key, &username);
     let mut page = visit.page(StatusCode::OK, "Customer Login", "customer-account-login", content);
     page.headers_mut().insert("login-required", axum::http::HeaderValue::from_static("true"));
     page
@@ -107,7 +113,8 @@ pub fn login(visit: &mut Visit) -> Response {
 
 /// `forgotpassword/`: where an expired link lands.
 pub fn forgot_password(visit: &mut Visit) -> Response {
-    let content = pages::forgot_password(&visit.base_url, &visit.sign_in_url);
+    let word = visit.new_captcha_word();
+    let content = pages::forgot_password(&visit.base_url, &visit.sign_in_url, &word);
     visit.page(StatusCode::OK, "Forgot Your Password?", "customer-account-forgotpassword", content)
 }
 
@@ -119,7 +126,7 @@ pub fn not_found(visit: &mut Visit) -> Response {
 
 /// `form_key` must be the session's (or the `form_key` cookie's, which Luma's script sets and
 /// `RegisterFormKeyFromCookie` adopts); an `X-Requested-With: XMLHttpRequest` request needs none.
-fn form_key_valid(visit: &Visit, request: &Request, headers: &HeaderMap) -> bool {
+pub(super) fn form_key_valid(visit: &Visit, request: &Request, headers: &HeaderMap) -> bool {
     let ajax = headers.get("x-requested-with").is_some_and(|value| value == "XMLHttpRequest");
     let given = request.param("form_key");
     let expected = visit.session.form_key.as_bytes();
@@ -127,7 +134,7 @@ fn form_key_valid(visit: &Visit, request: &Request, headers: &HeaderMap) -> bool
 }
 
 /// `setRefererOrBaseUrl`: the `Referer` when it is one of the store's pages, else the base URL.
-fn referer_or_base(visit: &Visit, headers: &HeaderMap) -> String {
+pub(super) fn referer_or_base(visit: &Visit, headers: &HeaderMap) -> String {
     headers
         .get(header::REFERER)
         .and_then(|value| value.to_str().ok())

@@ -1,21 +1,25 @@
 //! The storefront pages a reset link leads to, as Luma renders them on 2.4.7-p3, so that a
 //! tester can go inbox → link → new password → sign-in page with nothing else running:
-//! `customer/account/createPassword/` and its `resetpasswordpost/`, and the two pages they
-//! redirect to, `login/` and `forgotpassword/` (Magento_Customer's controllers of those names;
-//! docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
+//! `customer/account/createPassword/` and its `resetpasswordpost/`, the two pages they
+//! redirect to, `login/` and `forgotpassword/`, their forms' `loginPost/` and
+//! `forgotpasswordpost/`, and the account dashboard a sign-in ends on (Magento_Customer's
+//! controllers of those names; docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
 //! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
 
 mod actions;
+mod confirm;
 mod form;
 mod html;
 mod pages;
 mod reset;
 mod session;
+mod sign_in;
 
+use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
@@ -24,6 +28,7 @@ use axum::{Extension, Router};
 use crate::random::RandomError;
 use crate::state::{AppState, Namespace, TooManyNamespaces};
 
+use super::connection::Peer;
 use super::request_headers::{HeaderError, NAMESPACE_HEADER, namespace as namespace_header, valid_namespace};
 use session::{Message, Session, Sessions};
 
@@ -47,13 +52,15 @@ pub fn router() -> Router<AppState> {
 async fn account(
     State(app): State<AppState>,
     Extension(sessions): Extension<Arc<Sessions>>,
+    peer: Option<Extension<ConnectInfo<Peer>>>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
     let request = Request::read(&method, &uri, &headers, &body);
-    let mut visit = match Visit::start(app, sessions, &headers, &request) {
+    let client_ip = peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |Extension(ConnectInfo(peer))| peer.address.ip());
+    let mut visit = match Visit::start(app, sessions, &headers, &request, client_ip) {
         Ok(visit) => visit,
         Err(message) => return (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response(),
     };
@@ -62,9 +69,11 @@ async fn account(
         ("createpassword", true, _) => actions::create_password(&mut visit, &request),
         ("resetpasswordpost", _, true) => actions::reset_password_post(&mut visit, &request, &headers),
         ("login", true, _) => actions::login(&mut visit),
+        ("loginpost", _, true) => sign_in::login_post(&mut visit, &request, &headers),
         ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
-        // The account dashboard, for a guest: Magento sends them to sign in.
-        ("index", true, _) => visit.redirect("customer/account/login/"),
+        ("forgotpasswordpost", _, true) => sign_in::forgot_password_post(&mut visit, &request, &headers),
+        ("index", true, _) => sign_in::dashboard(&mut visit),
+        ("confirm", true, _) => confirm::confirm(&mut visit, &request),
         _ => actions::not_found(&mut visit),
     }
 }
@@ -146,6 +155,18 @@ pub(crate) struct Visit {
     waiting: Vec<Message>,
     /// Messages this request added.
     added: Vec<Message>,
+    client_ip: IpAddr,
+    /// What this request did to the session, which decides the cookies of the answer.
+    change: SessionChange,
+}
+
+/// Magento regenerates the session's id on sign-in and destroys it after a reset request; the
+/// answer's cookies come in the order the real store sent them then (recorded).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SessionChange {
+    Kept,
+    SignedIn,
+    Destroyed,
 }
 
 impl Visit {
@@ -154,6 +175,7 @@ impl Visit {
         sessions: Arc<Sessions>,
         headers: &HeaderMap,
         request: &Request,
+        client_ip: IpAddr,
     ) -> Result<Self, VisitError> {
         let (session_id, mut session) = match session::cookie(headers, session::SESSION_COOKIE)
             .and_then(|id| sessions.get(&id).map(|session| (id, session)))
@@ -191,7 +213,47 @@ impl Visit {
             namespace,
             waiting: session::waiting_messages(headers),
             added: Vec::new(),
+            client_ip,
+            change: SessionChange::Kept,
         })
+    }
+
+    /// The customer signed in on this browser, in this visit's namespace.
+    fn customer_id(&self) -> Option<u32> {
+        let here = self.session.namespace.as_deref().unwrap_or_default() == self.namespace_name;
+        self.session.customer_id.filter(|_| here)
+    }
+
+    /// A new word for the forgot-password CAPTCHA (`customer/captcha`: 4 to 5 of its symbols),
+    /// kept in the session; the page shows it as text where the store shows it as an image.
+    fn new_captcha_word(&mut self) -> String {
+        const SYMBOLS: &[u8] = b"ABCDEFGHJKMnpqrstuvwxyz23456789";
+        let picks = self.app.random().hex(6).unwrap_or_default();
+        let bytes: Vec<u8> = picks
+            .as_bytes()
+            .chunks(2)
+            .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+            .collect();
+        let length = 4 + usize::from(bytes.first().copied().unwrap_or_default() % 2);
+        let word: String =
+            bytes.iter().skip(1).take(length).map(|b| char::from(SYMBOLS[usize::from(*b) % SYMBOLS.len()])).collect();
+        self.session.captcha_word = Some(word.clone());
+        word
+    }
+
+    /// A new session id (`regenerateId` on sign-in, `destroy` after a reset request); the old id
+    /// is left with an empty session. On `Destroyed` the data goes too, but the namespace stays.
+    fn renew_session(&mut self, change: SessionChange) -> Result<(), RandomError> {
+        let id = self.app.random().alphanumeric(26)?.to_ascii_lowercase();
+        self.sessions.put(&self.session_id, Session::default());
+        self.session_id = id;
+        if change == SessionChange::Destroyed {
+            let form_key = self.app.random().alphanumeric(16)?;
+            let namespace = self.session.namespace.take();
+            self.session = Session { form_key, namespace, ..Session::default() };
+        }
+        self.change = change;
+        Ok(())
     }
 
     fn add(&mut self, message: Message) {
@@ -222,6 +284,7 @@ impl Visit {
     /// A page of the store's, showing the waiting and added messages (then clearing the cookie).
     fn page(&mut self, status: StatusCode, title: &str, body_class: &str, content: String) -> Response {
         let mut messages = std::mem::take(&mut self.waiting);
+        messages.append(&mut self.session.pending);
         messages.append(&mut self.added);
         let html = pages::Page {
             title,
@@ -247,13 +310,34 @@ impl Visit {
     /// `private_content_version` after a POST.
     fn session_cookies(&mut self) -> Vec<String> {
         self.sessions.put(&self.session_id, self.session.clone());
-        let mut cookies = vec![session::session_cookie(&self.session_id)];
+        let session = session::session_cookie(&self.session_id);
+        let mut cookies = Vec::new();
+        if self.change == SessionChange::Kept {
+            cookies.push(session.clone());
+        }
         if self.is_post {
             let version = self.app.random().hex(16).unwrap_or_default();
             cookies.push(session::private_content_version_cookie(&version));
         }
-        if let Some(key) = &self.form_key_cookie {
-            cookies.push(session::form_key_cookie(key));
+        let form_key = self.form_key_cookie.as_deref().map(session::form_key_cookie);
+        let had_form_key = form_key.is_some();
+        cookies.extend(form_key);
+        match self.change {
+            SessionChange::Kept => {}
+            SessionChange::Destroyed => cookies.push(session),
+            // Magento_Persistent drops its cookie (no "Remember Me") before and after the new
+            // id, and the old form key goes with the old session.
+            SessionChange::SignedIn => {
+                cookies.push(session::deleted_cookie("persistent_shopping_cart"));
+                cookies.push(session);
+                if had_form_key {
+                    cookies.push(session::deleted_cookie("form_key"));
+                }
+                cookies.push(session::deleted_cookie("persistent_shopping_cart"));
+            }
+        }
+        if self.customer_id().is_some() {
+            cookies.push(session::vary_cookie(1));
         }
         cookies
     }

@@ -11,6 +11,7 @@ const CSS: &str = include_str!("../../../assets/magento/luma/luma.css");
 const CREATE_PASSWORD: &str = include_str!("../../../assets/magento/luma/create-password.html");
 const LOGIN: &str = include_str!("../../../assets/magento/luma/login.html");
 const FORGOT_PASSWORD: &str = include_str!("../../../assets/magento/luma/forgot-password.html");
+const DASHBOARD: &str = include_str!("../../../assets/magento/luma/dashboard.html");
 
 /// The page around the content, as `1column` pages render.
 pub struct Page<'a> {
@@ -71,9 +72,34 @@ pub fn login(base_url: &str, form_key: &str, username: &str) -> String {
     )
 }
 
-/// `forgotpassword.phtml`.
-pub fn forgot_password(base_url: &str, sign_in_url: &str) -> String {
-    fill(FORGOT_PASSWORD, &[("base_url", &escape_html(base_url)), ("sign_in_url", &escape_html(sign_in_url))])
+/// `forgotpassword.phtml`, with Magento_Captcha's field; its image is the word as text.
+pub fn forgot_password(base_url: &str, sign_in_url: &str, captcha: &str) -> String {
+    fill(
+        FORGOT_PASSWORD,
+        &[
+            ("base_url", &escape_html(base_url)),
+            ("sign_in_url", &escape_html(sign_in_url)),
+            ("captcha", &escape_html(captcha)),
+        ],
+    )
+}
+
+/// `account/dashboard/info.phtml` and `address.phtml`: the contact, newsletter and address boxes.
+pub fn dashboard(base_url: &str, name: &str, email: &str, subscribed: bool) -> String {
+    let newsletter = if subscribed {
+        "You are subscribed to \"General Subscription\"."
+    } else {
+        "You aren't subscribed to our newsletter."
+    };
+    fill(
+        DASHBOARD,
+        &[
+            ("base_url", &escape_html(base_url)),
+            ("name", &escape_html(name)),
+            ("email", &escape_html(email)),
+            ("newsletter", &escape_html(newsletter)),
+        ],
+    )
 }
 
 /// The CMS `no-route` page's text.

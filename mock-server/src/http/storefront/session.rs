@@ -26,6 +26,14 @@ pub struct Session {
     pub rp_customer_id: u32,
     /// `Magento\Framework\Data\Form\FormKey`: 16 letters and digits.
     pub form_key: String,
+    /// The customer signed in on `loginPost/` (in `namespace`).
+    pub customer_id: Option<u32>,
+    /// The username of a refused sign-in, which the login form shows once (`getUsername(true)`).
+    pub username: Option<String>,
+    /// The forgot-password form's CAPTCHA word (`user_forgotpassword_word`), used up by a check.
+    pub captcha_word: Option<String>,
+    /// Messages added outside `MessagePlugin` (Magento_Captcha's observer): the next page shows them.
+    pub pending: Vec<Message>,
 }
 
 /// The sessions of every browser, by id.
@@ -122,6 +130,22 @@ pub fn session_cookie(id: &str) -> String {
 /// The `form_key` cookie, echoed as the store echoes it once Luma's script has set it.
 pub fn form_key_cookie(value: &str) -> String {
     format!("form_key={}; {}; path=/; SameSite=Lax", form::raw_encode(value), lifetime(3600))
+}
+
+/// A cookie deleted as PHP deletes one (`setcookie` with an empty value).
+pub fn deleted_cookie(name: &str) -> String {
+    format!("{name}=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=/")
+}
+
+/// `X-Magento-Vary`: the hash of a signed-in shopper's context (`Magento\Framework\App\Http\Context`:
+/// the SHA-1 of its PHP-serialized, key-sorted data), so that caches tell them from guests.
+pub fn vary_cookie(customer_group: u32) -> String {
+    use sha1::Digest;
+    let group = customer_group.to_string();
+    let data =
+        format!("a:2:{{s:14:\"customer_group\";s:{}:\"{group}\";s:18:\"customer_logged_in\";b:1;}}", group.len());
+    let hash: String = sha1::Sha1::digest(data.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    format!("X-Magento-Vary={hash}; {}; path=/; HttpOnly; SameSite=Lax", lifetime(3600))
 }
 
 /// `Magento\Framework\App\PageCache\Version`: a new value on every POST, for ten years.

@@ -3,10 +3,11 @@
 
 use async_graphql::{Context, Object};
 
+use super::confirm_email::confirmation_link;
 use super::emails::{self, Kind};
-use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView};
+use super::types::{CustomerCreateInput, CustomerInput, CustomerOutput, CustomerView, null_for_guest_status};
 use super::{Required, check_email, check_gender, check_names, check_required};
-use crate::accounts::{AccountError, NewCustomer, Profile};
+use crate::accounts::{AccountError, Customer, NewCustomer, Profile};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::password_policy::{PasswordPolicy, check_different_from_email};
@@ -16,6 +17,9 @@ use crate::magento::schema::answer;
 use crate::magento::scripted::Refusals;
 use crate::mail::Mailbox;
 use crate::scenarios::State;
+
+/// `Math\Random::getRandomString(32)`'s length, as the recorded keys have.
+const CONFIRMATION_KEY_LENGTH: usize = 32;
 
 #[derive(Default)]
 pub struct CreateCustomerMutation;
@@ -28,7 +32,9 @@ impl CreateCustomerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "An input object that defines the customer to be created.")] input: CustomerInput,
     ) -> Option<CustomerOutput> {
-        answer(ctx, |request, field| created(request, field.key, create_customer(request, input, field.scripted)))
+        let output =
+            answer(ctx, |request, field| created(request, field.key, create_customer(request, input, field.scripted)));
+        null_for_guest_status(ctx, output)
     }
 
     /// Create a customer account.
@@ -37,9 +43,10 @@ impl CreateCustomerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "An input object that defines the customer to be created.")] input: CustomerCreateInput,
     ) -> Option<CustomerOutput> {
-        answer(ctx, |request, field| {
+        let output = answer(ctx, |request, field| {
             created(request, field.key, create_customer(request, input.into(), field.scripted))
-        })
+        });
+        null_for_guest_status(ctx, output)
     }
 }
 
@@ -125,6 +132,8 @@ pub fn check_sign_up(input: CustomerInput, policy: PasswordPolicy, required: Req
             gender: input.gender.filter(|g| *g != 0),
             is_subscribed: input.is_subscribed.unwrap_or(false),
             created_at: None,
+            store: None,
+            confirmation: None,
         },
     })
 }
@@ -163,29 +172,50 @@ pub fn create_customer(
         Err(AccountError::Duplicate(_)) => return Err(MagentoError::EmailTakenOnCreate),
     };
     sign_up.profile.created_at = Some(now);
+    sign_up.profile.store = Some(ctx.services.store().code.clone());
+    if ctx.confirmation_required() {
+        // The key the confirmation email carries; until it comes back, sign-in is refused.
+        let key = ctx.services.random().alphanumeric(CONFIRMATION_KEY_LENGTH).map_err(|_| MagentoError::Internal)?;
+        sign_up.profile.confirmation = Some(key);
+    }
     let profile = sign_up.profile;
     accounts.update(id, |customer| customer.profile = profile);
     let customer = accounts.by_id(id).cloned().ok_or(MagentoError::Internal)?;
-    let output = CustomerOutput { customer: CustomerView::of(&customer) };
+    let output = CustomerOutput { customer: CustomerView::for_guest(&customer) };
     if scripted.is_some_and(State::fails_mail) {
         // Magento logs a failed transport and still answers the account.
         return Ok(Created { output, message_id: None });
+    }
+    let link_base = ctx.services.storefront_url();
+    let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+    // With a password, a store that requires confirmation sends the link instead of the welcome
+    // (`AccountManagement::sendEmailConfirmation`); without one, the welcome still.
+    if let (Some(key), true) = (&customer.profile.confirmation, has_password) {
+        drop(accounts);
+        let kind = Kind::Confirmation { confirm_link: confirmation_link(link_base, id, key) };
+        let message_id = emails::send(ctx, kind, recipient)?;
+        newsletter(ctx, &customer)?;
+        return Ok(Created { output, message_id: Some(message_id) });
     }
     // The welcome email's link carries a fresh reset token: "Forgot your account password?", or
     // the way to set a first one.
     let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
     accounts.store_reset_token(&customer.email, token.clone(), now);
     drop(accounts);
-    let link_base = ctx.services.storefront_url();
     let reset_link = reset_link(link_base, ctx.settings.magento_version.reset_link(), id, &customer.email, &token);
     let kind = if has_password { Kind::Welcome { reset_link } } else { Kind::WelcomeNoPassword { reset_link } };
-    let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
     let message_id = emails::send(ctx, kind, recipient)?;
+    newsletter(ctx, &customer)?;
+    Ok(Created { output, message_id: Some(message_id) })
+}
+
+/// The newsletter's success email, to a subscriber's bare address.
+fn newsletter(ctx: &RequestContext, customer: &Customer) -> Result<(), MagentoError> {
     if customer.profile.is_subscribed {
-        let recipient = Mailbox { name: String::new(), address: customer.email };
+        let recipient = Mailbox { name: String::new(), address: customer.email.clone() };
         emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
     }
-    Ok(Created { output, message_id: Some(message_id) })
+    Ok(())
 }
 
 #[cfg(test)]

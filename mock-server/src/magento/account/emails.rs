@@ -1,6 +1,7 @@
 //! The emails the account area makes Magento send, as a real 2.4.7-p3 store with the Luma theme
 //! sent them (`fixtures/real-store/2.4.7-p3-*-email.eml`): the welcome email (with or without a
-//! password), "password has been changed", and the newsletter's subscription success. They share
+//! password), "password has been changed", the newsletter's subscription success, and in a store
+//! that requires confirmation the confirmation email and the welcome once confirmed. They share
 //! the store's email layout (`emails/layout.html`); each has its own content. They reach the inbox
 //! as mail from outside does, as RFC 5322 bytes, so every inbox route shows them as Mailpit would.
 
@@ -33,6 +34,10 @@ pub enum Kind {
     PasswordChanged,
     /// `newsletter_subscription_success_email_template`.
     NewsletterSuccess,
+    /// `customer_create_account_email_confirmation_template`: the link confirms the account.
+    Confirmation { confirm_link: String },
+    /// `customer_create_account_email_confirmed_template`, once confirmed: with the reset link.
+    Confirmed { reset_link: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -51,7 +56,10 @@ pub struct AccountEmail {
 impl AccountEmail {
     pub fn subject(&self) -> String {
         match self.kind {
-            Kind::Welcome { .. } | Kind::WelcomeNoPassword { .. } => format!("Welcome to {}", self.store_name),
+            Kind::Welcome { .. } | Kind::WelcomeNoPassword { .. } | Kind::Confirmed { .. } => {
+                format!("Welcome to {}", self.store_name)
+            }
+            Kind::Confirmation { .. } => format!("Please confirm your {} account", self.store_name),
             Kind::PasswordChanged => format!("Your {} password has been changed", self.store_name),
             Kind::NewsletterSuccess => "Newsletter subscription success".to_owned(),
         }
@@ -74,6 +82,8 @@ impl AccountEmail {
             }
             Kind::PasswordChanged => (include_str!("emails/password_changed.html"), ""),
             Kind::NewsletterSuccess => (include_str!("emails/newsletter_success.html"), ""),
+            Kind::Confirmation { confirm_link } => (include_str!("emails/confirmation.html"), confirm_link.as_str()),
+            Kind::Confirmed { reset_link } => (include_str!("emails/confirmed.html"), reset_link.as_str()),
         };
         let fields = Fields {
             link_base: &self.link_base,
@@ -148,6 +158,10 @@ mod tests {
         format!("http://127.0.0.1:8080/index.php/customer/account/createPassword/?id={id}&token=T0KEN")
     }
 
+    fn confirm_link(id: &str, key: &str) -> String {
+        format!("http://127.0.0.1:8080/index.php/customer/account/confirm/?back_url=&id={id}&key={key}")
+    }
+
     #[test]
     fn each_email_is_the_real_stores_byte_for_byte() {
         let cases = [
@@ -171,9 +185,21 @@ mod tests {
                 "2.4.7-p3-newsletter-success-email.eml",
                 "Newsletter subscription success",
             ),
+            (
+                email(Kind::Confirmation { confirm_link: confirm_link("5", "K3Y") }, "Con Firm", "cf-N-a@example.com"),
+                "2.4.7-p3-confirmation-email.eml",
+                "Please confirm your Main Website Store account",
+            ),
+            (
+                email(Kind::Confirmed { reset_link: link(5) }, "Con Firm", "cf-N-a@example.com"),
+                "2.4.7-p3-confirmed-welcome-email.eml",
+                "Welcome to Main Website Store",
+            ),
         ];
         for (email, file, subject) in cases {
-            assert_eq!(email.html(), recorded(file, "T0KEN"), "{file}");
+            // The confirmation recordings write the customer's id and key as placeholders.
+            let expected = recorded(file, "T0KEN").replace("<ID>", "5").replace("<KEY>", "K3Y");
+            assert_eq!(email.html(), expected, "{file}");
             assert_eq!(email.subject(), subject);
         }
     }

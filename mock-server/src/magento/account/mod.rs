@@ -4,6 +4,7 @@
 //! plain functions over narrow inputs.
 
 pub mod change_password;
+pub mod confirm_email;
 pub mod create_customer;
 pub mod customer;
 pub mod emails;

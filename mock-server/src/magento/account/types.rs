@@ -1,13 +1,19 @@
 //! The GraphQL types of the account area, with Magento 2.4.7's names, nullability and
 //! descriptions (`module-customer-graph-ql/etc/schema.graphqls`, `module-newsletter-graph-ql`).
 
-use async_graphql::{Enum, InputObject, SimpleObject};
+use std::sync::Arc;
+
+use async_graphql::parser::Positioned;
+use async_graphql::parser::types::{Field, Selection, SelectionSet};
+use async_graphql::{ComplexObject, Context, Enum, InputObject, PathSegment, ServerError, SimpleObject};
 
 use crate::accounts;
+use crate::magento::context::RequestContext;
+use crate::magento::errors::MagentoError;
 
 /// Defines the customer name, addresses, and other details.
 #[derive(SimpleObject, Clone, Debug)]
-#[graphql(name = "Customer", rename_fields = "snake_case")]
+#[graphql(name = "Customer", rename_fields = "snake_case", complex)]
 pub struct CustomerView {
     /// Timestamp indicating when the account was created.
     pub created_at: Option<String>,
@@ -47,8 +53,22 @@ pub struct CustomerView {
     pub addresses: Option<Vec<Option<CustomerAddress>>>,
     /// The customer's gender (Male - 1, Female - 2).
     pub gender: Option<i32>,
+    /// Answered to a guest (sign-up, `confirmEmail`): `confirmation_status` then asks Magento
+    /// about customer id 0.
+    #[graphql(skip)]
+    pub for_guest: bool,
+    /// The account still waits for its confirmation.
+    #[graphql(skip)]
+    pub unconfirmed: bool,
+}
+
+#[ComplexObject(rename_fields = "snake_case")]
+impl CustomerView {
     /// The customer's confirmation status.
-    pub confirmation_status: ConfirmationStatusEnum,
+    async fn confirmation_status(&self, ctx: &Context<'_>) -> async_graphql::Result<ConfirmationStatusEnum> {
+        let required = ctx.data::<Arc<RequestContext>>().map(|request| request.confirmation_required())?;
+        Ok(self.status(required)?)
+    }
 }
 
 impl CustomerView {
@@ -77,9 +97,63 @@ impl CustomerView {
             is_subscribed: Some(profile.is_subscribed),
             addresses: Some(Vec::new()),
             gender: profile.gender,
-            confirmation_status: ConfirmationStatusEnum::AccountConfirmationNotRequired,
+            for_guest: false,
+            unconfirmed: profile.confirmation.is_some(),
         }
     }
+
+    /// The same, answered to a guest.
+    pub fn for_guest(customer: &accounts::Customer) -> Self {
+        Self { for_guest: true, ..Self::of(customer) }
+    }
+
+    /// `AccountManagement::getConfirmationStatus` of the request's customer, in a store that
+    /// requires confirmation or not. An account still waiting would be `account_confirmation_required`,
+    /// a value 2.4.7's enum lacks: the answer cannot be serialized.
+    pub fn status(&self, required: bool) -> Result<ConfirmationStatusEnum, MagentoError> {
+        match (self.for_guest, required, self.unconfirmed) {
+            (true, _, _) => Err(MagentoError::NoSuchCustomerIdZero),
+            (false, false, _) => Ok(ConfirmationStatusEnum::AccountConfirmationNotRequired),
+            (false, true, false) => Ok(ConfirmationStatusEnum::AccountConfirmed),
+            (false, true, true) => Err(MagentoError::Internal),
+        }
+    }
+}
+
+/// The error a guest's `customer { confirmation_status }` gets, where the field's `CustomerOutput`
+/// selects it (directly or in an inline fragment): the non-null field's failure nulls the whole
+/// output up to the root field, as webonyx does (async-graphql would only leave the field out).
+pub fn guest_status_error(ctx: &Context<'_>) -> Option<ServerError> {
+    let customer = find_field(&ctx.item.node.selection_set.node, "customer")?;
+    let status = find_field(&customer.node.selection_set.node, "confirmation_status")?;
+    let mut error = async_graphql::Error::from(MagentoError::NoSuchCustomerIdZero).into_server_error(status.pos);
+    error.path = [&ctx.item.node, &customer.node, &status.node]
+        .into_iter()
+        .map(|field| PathSegment::Field(field.response_key().node.to_string()))
+        .collect();
+    Some(error)
+}
+
+/// The account is made (and mailed); a selected `confirmation_status` then fails and nulls the
+/// answer.
+pub fn null_for_guest_status(ctx: &Context<'_>, output: Option<CustomerOutput>) -> Option<CustomerOutput> {
+    let error = output.as_ref().and_then(|_| guest_status_error(ctx));
+    match error {
+        Some(error) => {
+            ctx.add_error(error);
+            None
+        }
+        None => output,
+    }
+}
+
+/// The first field `name` among `set`'s fields and inline fragments.
+fn find_field<'a>(set: &'a SelectionSet, name: &str) -> Option<&'a Positioned<Field>> {
+    set.items.iter().find_map(|selection| match &selection.node {
+        Selection::Field(field) if field.node.name.node == name => Some(field),
+        Selection::InlineFragment(fragment) => find_field(&fragment.node.selection_set.node, name),
+        Selection::Field(_) | Selection::FragmentSpread(_) => None,
+    })
 }
 
 /// List of account confirmation statuses.

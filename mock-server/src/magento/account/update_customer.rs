@@ -28,7 +28,7 @@ impl UpdateCustomerMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "An input object that defines the customer characteristics to update.")] input: CustomerInput,
     ) -> Option<CustomerOutput> {
-        answer(ctx, |request, field| update_customer(request, input, field.scripted))
+        answer(ctx, |request, field| update_customer(request, field.key, input, field.scripted))
     }
 
     /// Update the customer's personal information.
@@ -38,12 +38,14 @@ impl UpdateCustomerMutation {
         #[graphql(desc = "An input object that defines the customer characteristics to update.")]
         input: CustomerUpdateInput,
     ) -> Option<CustomerOutput> {
-        answer(ctx, |request, field| update_customer(request, input.into(), field.scripted))
+        answer(ctx, |request, field| update_customer(request, field.key, input.into(), field.scripted))
     }
 }
 
+/// `key` is the field's response key: its journal entry links the newsletter email, if any.
 pub fn update_customer(
     ctx: &RequestContext,
+    key: &str,
     input: CustomerInput,
     scripted: Option<State>,
 ) -> Result<CustomerOutput, MagentoError> {
@@ -62,7 +64,8 @@ pub fn update_customer(
     // Subscribing mails the newsletter's confirmation; staying subscribed mails nothing.
     if updated.profile.is_subscribed && !customer.profile.is_subscribed && !scripted.is_some_and(State::fails_mail) {
         let recipient = Mailbox { name: String::new(), address: updated.email.clone() };
-        emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
+        let message_id = emails::send(ctx, Kind::NewsletterSuccess, recipient)?;
+        ctx.note_captured(key, message_id);
     }
     Ok(CustomerOutput { customer: CustomerView::of(&updated) })
 }

@@ -1,13 +1,18 @@
 //! `requestPasswordResetEmail` and `resetPassword`: Magento's checks, in Magento's order
 //! (`magento-behaviour.md` sections 2 and 3).
 
-use super::settings::Enumeration;
+use std::net::IpAddr;
+
+use super::release::MagentoVersion;
+use super::settings::{Enumeration, Settings};
+use super::store;
+use crate::accounts::Customer;
 use crate::magento::reset_link::reset_link;
 use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
 use crate::scenarios::State;
 
-use super::context::RequestContext;
+use super::context::{RequestContext, Services};
 use super::email_address::is_valid_email;
 use super::errors::MagentoError;
 use super::php;
@@ -59,8 +64,9 @@ pub fn request_reset_email(
         ) => {}
     }
     let now = ctx.services.now();
-    let (recipient, customer_id, token) = {
+    let (recipient, customer_id, token, origin) = {
         let mut accounts = ctx.services.accounts();
+        let origin = accounts.find(email).map(Origin::of);
         let (recipient, customer_id) = match (accounts.find(email), scripted) {
             (Some(customer), Some(State::Ok)) => {
                 (Mailbox { name: customer.name(), address: customer.email.clone() }, customer.id)
@@ -87,19 +93,85 @@ pub fn request_reset_email(
         };
         let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
         accounts.store_reset_token(email, token.clone(), now);
-        (recipient, customer_id, token)
+        (recipient, customer_id, token, origin)
     };
     if scripted.is_some_and(State::fails_mail) {
         // Magento logs the transport's exception and answers false, with no error.
         return Ok(ResetRequested { sent: false, message_id: None });
     }
-    let link_base = ctx.services.storefront_url();
-    let style = ctx.settings.magento_version.reset_link();
-    let link = reset_link(link_base, style, customer_id, &recipient.address, &token);
-    let store = ctx.services.store();
-    let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
-    let message_id = ctx.services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)?;
+    let version = ctx.settings.magento_version;
+    let message_id = mail_reset_link(&ctx.services, version, origin.as_ref(), recipient, customer_id, &token)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
+}
+
+/// Where an account was made: its website and store view (none for fixture accounts).
+struct Origin {
+    website: String,
+    store: Option<String>,
+}
+
+impl Origin {
+    fn of(customer: &Customer) -> Self {
+        Self { website: customer.website.clone(), store: customer.profile.store.clone() }
+    }
+}
+
+/// `EmailNotification::passwordResetConfirmation`: the reset email with its link, captured;
+/// answers the message's id. It comes from the customer's store view (`origin`), not the
+/// request's: a scripted success for an address with no account uses the request's.
+fn mail_reset_link(
+    services: &dyn Services,
+    version: MagentoVersion,
+    origin: Option<&Origin>,
+    recipient: Mailbox,
+    customer_id: u32,
+    token: &str,
+) -> Result<String, MagentoError> {
+    let store = match origin {
+        Some(origin) => store::of_customer(services.stores(), &origin.website, origin.store.as_deref()),
+        None => services.store(),
+    };
+    let link_base = store.storefront_url.as_deref().unwrap_or_else(|| services.default_storefront_url());
+    let link = reset_link(link_base, version.reset_link(), customer_id, &recipient.address, token);
+    let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
+    services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)
+}
+
+/// What the storefront's forgot-password form got from `initiatePasswordReset`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum WebResetRequested {
+    /// Magento_Security's throttle refused (10 minutes apart, 5 an hour, by IP or email).
+    Throttled,
+    /// Mailed (the message's id), or not, for an address with no account: the form says the same.
+    Done(Option<String>),
+}
+
+/// `AccountManagement::initiatePasswordReset` as the storefront's `forgotpasswordpost/` calls it:
+/// Magento_Security's throttle first (its plugin runs in the web area, for any address), then
+/// the customer; a locked account is mailed too (only GraphQL's resolver checks the lock).
+pub fn request_reset_from_web_form(
+    services: &dyn Services,
+    settings: &Settings,
+    email: &str,
+    client_ip: IpAddr,
+) -> Result<WebResetRequested, MagentoError> {
+    let now = services.now();
+    let (recipient, customer_id, token, origin) = {
+        let mut accounts = services.accounts();
+        if settings.throttle.throttles_web_forms() && !accounts.admit_reset_request(email, client_ip, now) {
+            return Ok(WebResetRequested::Throttled);
+        }
+        let Some(customer) = accounts.find(email) else { return Ok(WebResetRequested::Done(None)) };
+        let origin = Origin::of(customer);
+        let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+        let customer_id = customer.id;
+        let token = services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
+        accounts.store_reset_token(email, token.clone(), now);
+        (recipient, customer_id, token, origin)
+    };
+    let version = settings.magento_version;
+    let message_id = mail_reset_link(services, version, Some(&origin), recipient, customer_id, &token)?;
+    Ok(WebResetRequested::Done(Some(message_id)))
 }
 
 /// `resetPassword(email, resetPasswordToken, newPassword)`, with `scripted` replacing the

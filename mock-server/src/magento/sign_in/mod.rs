@@ -50,6 +50,9 @@ pub fn generate_customer_token(
             accounts.record_authentication_failure(email, now);
             Err(())
         }
+        // `Authenticate`: after the password, an account still waiting for its confirmation (while
+        // the store requires one) is refused with the same message.
+        Some(customer) if customer.profile.confirmation.is_some() && ctx.confirmation_required() => Err(()),
         Some(customer) => Ok(customer.id),
     };
     let Ok(customer_id) = outcome else {

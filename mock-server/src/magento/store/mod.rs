@@ -15,6 +15,16 @@ impl StoreId {
     pub const DEFAULT: Self = Self(0);
 }
 
+/// The store view a customer's emails come from (`EmailNotification::passwordResetConfirmation`):
+/// the one the account was made in, else its website's first (`getWebsiteStoreId`), whatever
+/// store view the request named.
+pub fn of_customer<'f>(fixtures: &'f Fixtures, website: &str, made_in: Option<&str>) -> &'f Store {
+    let mut of_website = fixtures.stores().filter(|store| store.website == website);
+    let made_in =
+        made_in.and_then(|code| fixtures.stores().find(|store| store.website == website && store.code == code));
+    made_in.or_else(|| of_website.next()).unwrap_or(&fixtures.store)
+}
+
 /// The store view the `Store` header names, as `StoreValidator` (`module-store-graph-ql`,
 /// `Controller/HttpRequestValidator`) decides it: no header (or an empty one) is the default
 /// store; `default` in any case too; any other code must be a store view's code, compared

@@ -37,12 +37,13 @@ impl StoreConfigQuery {
 pub fn store_config(ctx: &RequestContext, scripted: Option<State>) -> Result<StoreConfig, MagentoError> {
     Refusals::NONE.check(scripted)?;
     let store = ctx.services.store();
-    Ok(StoreConfig::fresh_install(
+    let config = StoreConfig::fresh_install(
         store,
         ctx.services.stores(),
         &media_url(ctx.services.storefront_url()),
         token_hours(ctx),
-    ))
+    );
+    Ok(config.with_settings(ctx))
 }
 
 /// The store views of the selected one's website (or store group), in the fixtures' order.
@@ -59,7 +60,7 @@ pub fn available_stores(
         .into_iter()
         .map(|store| {
             let links = store.storefront_url.as_deref().unwrap_or_else(|| ctx.services.default_storefront_url());
-            Some(StoreConfig::fresh_install(store, stores, &media_url(links), hours))
+            Some(StoreConfig::fresh_install(store, stores, &media_url(links), hours).with_settings(ctx))
         })
         .collect())
 }
@@ -204,6 +205,14 @@ pub struct StoreConfig {
 }
 
 impl StoreConfig {
+    /// What `PATCH /__admin/settings` set for every store view over the fixtures' values.
+    fn with_settings(mut self, ctx: &RequestContext) -> Self {
+        if let Some(required) = ctx.settings.create_account_confirmation {
+            self.create_account_confirmation = Some(required);
+        }
+        self
+    }
+
     /// A fresh install's configuration (installed with `--timezone=UTC`, as the recorded store
     /// was), with the fixtures' store names, codes, locale and password rules. A view is the
     /// default of its group, and a group of its website, when it is the first in the fixtures.
@@ -225,7 +234,7 @@ impl StoreConfig {
             cms_no_route: text("no-route"),
             configurable_thumbnail_source: text("parent"),
             copyright: text("Copyright © 2013-present Magento, Inc. All rights reserved."),
-            create_account_confirmation: Some(false),
+            create_account_confirmation: Some(store.create_account_confirmation),
             customer_access_token_lifetime: Some(token_lifetime_hours),
             default_description: None,
             default_display_currency_code: text("USD"),
