@@ -21,17 +21,6 @@ const RECORDINGS: &str = include_str!("../../../fixtures/real-store/2.4.7-p3-acc
 /// The base URL the recording's store had (URL rewrites off, so with `index.php/`).
 const STORE_BASE: &str = "http://127.0.0.1:8080/index.php/";
 
-/// Recordings the mock does not answer byte for byte yet, each with the reason. The test fails
-/// when one of them starts to match, so the list only shrinks.
-const NOT_YET: &[(&str, &str)] = &[
-    ("create-v2-missing-firstname", INPUT_OBJECT_VARIABLE),
-    ("create-v2-unknown-field", INPUT_OBJECT_VARIABLE),
-    ("update-v2-email-field", INPUT_OBJECT_LITERAL),
-];
-
-const INPUT_OBJECT_VARIABLE: &str = "webonyx coerces an input object variable field by field (`Variable \"$input\" got invalid value ...; Field \"firstname\" of required type \"String!\" was not provided.`); validation/variables.rs does not look inside input objects yet";
-const INPUT_OBJECT_LITERAL: &str = "an unknown field in an input object literal is a validation error (`Field \"email\" is not defined by type \"CustomerUpdateInput\".`); validation does not check input object literals' fields yet";
-
 fn recordings() -> Vec<Recording> {
     recordings::parse(RECORDINGS)
 }
@@ -115,28 +104,19 @@ async fn the_mock_answers_the_storefront_account_area_as_the_real_2_4_7_p3_store
         .in_namespace("account-area");
     let mut bindings = Bindings::default();
     let mut differences = Vec::new();
-    let mut matched = Vec::new();
     let recordings = recordings();
     for recording in &recordings {
         let problems = replay(&app, recording, &mut bindings).await;
-        if problems.is_empty() {
-            matched.push(recording.name.as_str());
-        } else {
-            differences.push((recording.name.as_str(), problems));
+        if !problems.is_empty() {
+            differences.push(format!("{}:\n  {}", recording.name, problems.join("\n  ")));
         }
     }
-    let unexpected: Vec<String> = differences
-        .iter()
-        .filter(|(name, _)| !NOT_YET.iter().any(|(known, _)| known == name))
-        .map(|(name, problems)| format!("{name}:\n  {}", problems.join("\n  ")))
-        .collect();
-    let now_matching: Vec<&str> = NOT_YET.iter().map(|(name, _)| *name).filter(|name| matched.contains(name)).collect();
     assert!(
-        unexpected.is_empty() && now_matching.is_empty(),
-        "{} of {} recordings differ from the real store:\n{}\n\nnow matching, remove from NOT_YET: {now_matching:?}",
-        unexpected.len(),
+        differences.is_empty(),
+        "{} of {} recordings differ from the real store:\n{}",
+        differences.len(),
         recordings.len(),
-        unexpected.join("\n")
+        differences.join("\n")
     );
 }
 

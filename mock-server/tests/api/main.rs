@@ -40,5 +40,6 @@ mod stubs;
 mod time_rules;
 mod validation_rules;
 mod webhook;
+mod webonyx_input_objects;
 mod webonyx_syntax;
 mod webonyx_validation;

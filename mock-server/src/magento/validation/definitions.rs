@@ -310,7 +310,7 @@ impl Collector<'_> {
             Value::Variable(name) => usages.push(Usage { name: name.to_string(), pos: value.pos, expected }),
             Value::List(_) | Value::Object(_) => {
                 if let Some(literal) = literal::read(self.source, value.pos) {
-                    nested_usages(&literal, expected, usages);
+                    nested_usages(&literal, expected, self.schema, usages);
                 }
             }
             _ => {}
@@ -318,7 +318,7 @@ impl Collector<'_> {
     }
 }
 
-fn nested_usages(literal: &literal::At, expected: Option<Type>, usages: &mut Vec<Usage>) {
+fn nested_usages(literal: &literal::At, expected: Option<Type>, schema: &SchemaIndex, usages: &mut Vec<Usage>) {
     match &literal.value {
         Literal::Variable(name) => usages.push(Usage { name: name.clone(), pos: literal.pos, expected }),
         Literal::List(items) => {
@@ -327,12 +327,17 @@ fn nested_usages(literal: &literal::At, expected: Option<Type>, usages: &mut Vec
                 named => Type { base: named, nullable: true },
             });
             for value in items {
-                nested_usages(value, item.clone(), usages);
+                nested_usages(value, item.clone(), schema, usages);
             }
         }
         Literal::Object(fields) => {
-            for (_, _, value) in fields {
-                nested_usages(value, None, usages);
+            // A known input field's variable is expected to have the field's type.
+            let input_fields = expected.as_ref().and_then(|t| schema.input_fields(named_type(t)));
+            for (name, _, value) in fields {
+                let field_type = input_fields
+                    .and_then(|f| f.iter().find(|(field, _)| field == name))
+                    .map(|(_, field_type)| field_type.clone());
+                nested_usages(value, field_type, schema, usages);
             }
         }
         _ => {}

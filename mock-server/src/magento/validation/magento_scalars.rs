@@ -4,13 +4,14 @@
 //! variable's JSON value. So `email: 123` reaches the resolver as `"123"`, `true` as `"1"`,
 //! `false` as `""`. Only lists, objects and null are refused.
 
+use async_graphql::Positioned;
 use async_graphql::parser::types::{
-    DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet,
+    BaseType, DocumentOperations, ExecutableDocument, OperationDefinition, Selection, SelectionSet, Type,
 };
-use async_graphql::{Pos, Positioned};
 use async_graphql_value::Value;
 use serde_json::Value as Json;
 
+use super::literal::Literal;
 use super::schema_index::{SchemaIndex, named_type};
 
 /// Whether a variable's JSON value can fill a `String` position on Magento.
@@ -65,12 +66,11 @@ fn cast_in(set: &mut SelectionSet, parent: &str, source: &str, schema: &SchemaIn
                     continue;
                 };
                 for (name, value) in &mut field.node.arguments {
-                    let is_string = definition
-                        .arguments
-                        .iter()
-                        .any(|a| a.name == name.node.as_str() && named_type(&a.ty) == "String" && !is_list(&a.ty));
-                    if is_string && let Some(text) = literal_as_string(&value.node, value.pos, source) {
-                        value.node = Value::String(text);
+                    let Some(argument) = definition.arguments.iter().find(|a| a.name == name.node.as_str()) else {
+                        continue;
+                    };
+                    if let Some(literal) = super::literal::read(source, value.pos) {
+                        cast_value(&mut value.node, &literal.value, &argument.ty, schema);
                     }
                 }
                 let child = named_type(&definition.ty).to_owned();
@@ -89,27 +89,40 @@ fn cast_in(set: &mut SelectionSet, parent: &str, source: &str, schema: &SchemaIn
     }
 }
 
-fn is_list(ty: &async_graphql::parser::types::Type) -> bool {
-    matches!(ty.base, async_graphql::parser::types::BaseType::List(_))
-}
-
-fn literal_as_string(value: &Value, pos: Pos, source: &str) -> Option<String> {
-    match value {
-        Value::Boolean(true) => Some("1".into()),
-        Value::Boolean(false) => Some(String::new()),
-        Value::Enum(name) => Some(name.to_string()),
-        Value::Number(number) => Some(number_text_at(source, pos).unwrap_or_else(|| number.to_string())),
-        _ => None,
+/// Casts the literal `value` (read again as `literal`, which keeps numbers' spelling) where it
+/// fills a `String`: directly, as a list's items, or in an input object's fields, at any depth.
+fn cast_value(value: &mut Value, literal: &Literal, ty: &Type, schema: &SchemaIndex) {
+    match (&ty.base, value, literal) {
+        (BaseType::List(inner), Value::List(items), Literal::List(literals)) => {
+            for (item, literal) in items.iter_mut().zip(literals) {
+                cast_value(item, &literal.value, inner, schema);
+            }
+        }
+        // A single value in a list's place is a list of one.
+        (BaseType::List(inner), value, literal) => cast_value(value, literal, inner, schema),
+        (BaseType::Named(name), Value::Object(map), Literal::Object(fields)) => {
+            let Some(input_fields) = schema.input_fields(name) else { return };
+            for (field, _, literal) in fields {
+                let field_type = input_fields.iter().find(|(f, _)| f == field).map(|(_, t)| t);
+                if let (Some(field_type), Some(value)) = (field_type, map.get_mut(field.as_str())) {
+                    cast_value(value, &literal.value, field_type, schema);
+                }
+            }
+        }
+        (BaseType::Named(name), value, literal) if name == "String" => {
+            let text = match literal {
+                Literal::Int(text) | Literal::Float(text) | Literal::Enum(text) => Some(text.clone()),
+                Literal::Boolean(true) => Some("1".into()),
+                Literal::Boolean(false) => Some(String::new()),
+                _ => None,
+            };
+            if let Some(text) = text.filter(|_| matches!(value, Value::Number(_) | Value::Boolean(_) | Value::Enum(_)))
+            {
+                *value = Value::String(text);
+            }
+        }
+        _ => {}
     }
-}
-
-/// The number literal's own spelling at `pos` (line and column count characters, from 1).
-fn number_text_at(source: &str, pos: Pos) -> Option<String> {
-    let line = source.split_inclusive(['\n']).nth(pos.line.checked_sub(1)?)?;
-    let rest: String = line.chars().skip(pos.column.checked_sub(1)?).collect();
-    let text: String =
-        rest.chars().take_while(|c| c.is_ascii_digit() || matches!(c, '-' | '+' | '.' | 'e' | 'E')).collect();
-    (!text.is_empty()).then_some(text)
 }
 
 #[cfg(test)]

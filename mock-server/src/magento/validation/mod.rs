@@ -171,7 +171,7 @@ pub fn check<'a>(
         Ok(operation) => operation,
         Err(error) => return Verdict::Invalid(vec![error]),
     };
-    let coerced = match coerce_variables(&operation.node, source, variables, version) {
+    let coerced = match coerce_variables(&operation.node, source, variables, schema, version) {
         Ok(coerced) => coerced,
         // QueryComplexity coerces the variables itself when a field carries a directive, and
         // throws their messages joined, without locations.

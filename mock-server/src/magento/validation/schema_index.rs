@@ -1,8 +1,9 @@
 //! What validation needs to know of the schema, read from the SDL async-graphql exports, so it
 //! cannot drift from the types the executor serves; and what it needs to know of the real
-//! store's schema beyond that (`real_types.txt`: every type's name and kind, and every field name
-//! of the types served), because Magento's answers depend on it: a type name the store does not
-//! know is an exception (`Internal server error`), and "Did you mean" lists real field names.
+//! store's schema beyond that (`real_types.txt`: every type's name and kind, the field names of
+//! object types and the typed fields of input object types), because Magento's answers depend on
+//! it: a type name the store does not know is an exception (`Internal server error`), "Did you
+//! mean" lists real field names, and input objects are checked field by field in Magento's order.
 
 use std::collections::HashMap;
 
@@ -17,12 +18,13 @@ pub struct SchemaIndex {
     real: HashMap<&'static str, RealType>,
 }
 
-/// A type of the real store's schema: its kind and, for the types the mock serves, the names of
-/// all its fields (sorted).
+/// A type of the real store's schema: its kind, the names of an object type's fields (sorted),
+/// and an input object type's fields with their types (in Magento's order).
 #[derive(Debug)]
 struct RealType {
     kind: Kind,
     fields: Vec<&'static str>,
+    input_fields: Vec<(&'static str, Type)>,
 }
 
 /// Made from Magento Open Source 2.4.7-p3's `etc/schema.graphqls` files (see the file's header).
@@ -42,9 +44,19 @@ fn real_types() -> HashMap<&'static str, RealType> {
                 _ => Kind::Other,
             };
             let name = words.next()?;
-            Some((name, RealType { kind, fields: words.collect() }))
+            let (fields, input_fields) = if kind == Kind::InputObject {
+                let typed = words.filter_map(|w| w.split_once(':')).filter_map(|(f, t)| Some((f, Type::new(t)?)));
+                (Vec::new(), typed.collect())
+            } else {
+                (words.collect(), Vec::new())
+            };
+            Some((name, RealType { kind, fields, input_fields }))
         })
-        .chain(INTROSPECTION_TYPES.iter().map(|(name, kind)| (*name, RealType { kind: *kind, fields: Vec::new() })))
+        .chain(
+            INTROSPECTION_TYPES
+                .iter()
+                .map(|(name, kind)| (*name, RealType { kind: *kind, fields: Vec::new(), input_fields: Vec::new() })),
+        )
         .collect()
 }
 
@@ -186,6 +198,11 @@ impl SchemaIndex {
                 fields
             }
         }
+    }
+
+    /// The fields of the real input object type `name` with their types, in Magento's order.
+    pub fn input_fields(&self, name: &str) -> Option<&[(&'static str, Type)]> {
+        self.real.get(name).filter(|t| t.kind == Kind::InputObject).map(|t| t.input_fields.as_slice())
     }
 
     pub fn get(&self, name: &str) -> Option<&TypeInfo> {

@@ -8,6 +8,7 @@ use async_graphql::parser::types::{BaseType, Type};
 use super::ValidationError;
 use super::literal::{self, At, Literal, print};
 use super::schema_index::{Kind, SchemaIndex, named_type};
+use super::suggestions;
 use crate::magento::ErrorShape;
 
 pub struct ValueCheck<'a> {
@@ -83,8 +84,29 @@ fn visit(
             {
                 report(problem, at.pos, errors);
             }
+            // ValuesOfCorrectType on entering the object: the required fields it lacks, in the
+            // type's order; then, field by field, an unknown field before a repeated one.
+            let input_fields = expected
+                .filter(|_| typed && input_object)
+                .and_then(|t| check.schema.input_fields(named_type(t)).map(|f| (named_type(t), f)));
+            if let Some((type_name, input_fields)) = input_fields {
+                for (field, field_type) in input_fields {
+                    if !field_type.nullable && !fields.iter().any(|(name, _, _)| name == field) {
+                        let message =
+                            format!("Field {type_name}.{field} of required type {field_type} was not provided.");
+                        errors.push(ValidationError::new(message, vec![at.pos]));
+                    }
+                }
+            }
             let mut seen: Vec<(&str, Pos)> = Vec::new();
             for (name, name_pos, value) in fields {
+                let field_type = input_fields.and_then(|(_, f)| f.iter().find(|(field, _)| field == name));
+                if let (Some((type_name, input_fields)), None) = (input_fields, field_type) {
+                    let names = input_fields.iter().map(|(field, _)| *field);
+                    let did_you_mean = suggestions::did_you_mean(&suggestions::suggestion_list(name, names));
+                    let message = format!("Field \"{name}\" is not defined by type \"{type_name}\".{did_you_mean}");
+                    errors.push(ValidationError::new(message, vec![*name_pos]));
+                }
                 if let Some((_, first)) = seen.iter().find(|(n, _)| n == name) {
                     errors.push(ValidationError::new(
                         format!("There can be only one input field named \"{name}\"."),
@@ -93,7 +115,10 @@ fn visit(
                 } else {
                     seen.push((name, *name_pos));
                 }
-                visit(check, value, None, false, place, errors);
+                match field_type {
+                    Some((_, field_type)) => visit(check, value, Some(field_type), true, place, errors),
+                    None => visit(check, value, None, false, place, errors),
+                }
             }
         }
         _ => {
@@ -136,10 +161,9 @@ fn leaf_problem(check: &ValueCheck<'_>, value: &Literal, expected: Option<&Type>
                 Literal::Int(t) | Literal::Float(t) | Literal::String(t, _) => t.trim().parse::<f64>().ok(),
                 _ => None,
             };
+            // webonyx's `IntType::parseLiteral` calls every refused literal "non-integer", an
+            // out-of-range Int literal too.
             match (value, as_number) {
-                (Literal::Int(_), Some(n)) if n > f64::from(i32::MAX) || n < f64::from(i32::MIN) => {
-                    Some(format!("Int cannot represent non 32-bit signed integer value: {printed}"))
-                }
                 (_, Some(n)) if n.fract() == 0.0 && n <= f64::from(i32::MAX) && n >= f64::from(i32::MIN) => None,
                 _ => Some(format!("Int cannot represent non-integer value: {printed}")),
             }

@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+"""Every type of a Magento 2.4.x GraphQL schema, one line each, for the mock's validation.
+
+Writes `mock-server/src/magento/validation/real_types.txt`: the kind and name of every type the
+enabled modules' `etc/schema.graphqls` define (merged as `tools/extract_served_schema.py` merges
+them, whose reader this script shares), then
+- for object and interface types, the names of the fields the files give them (sorted; the
+  fields an object type copies from its interfaces are left out);
+- for input object types, every input field as `name:Type`, sorted by name: the order webonyx
+  checks them in, since Magento's `GraphQl\Config::getConfigElement` ksorts every type's fields
+  (a real 2.4.7-p3 store reports a missing `email` before a missing `firstname`); a list's items
+  lose their `!` (`[AttributeValueInput!]` is `[AttributeValueInput]`), since Magento's
+  `WrappedTypeProcessor` keeps required items only for arguments (the store runs
+  `custom_attributes: [null]`).
+
+    python3 tools/extract_real_types.py --mirror /work/.mirror/AbdelhamidYousef+vanilla-magento/repo \\
+        > mock-server/src/magento/validation/real_types.txt
+"""
+
+import argparse
+import re
+import sys
+
+from graphql import parse
+from graphql.language import ast
+
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from extract_served_schema import Tree, merge, modern_sdl, module_files, read_definition  # noqa: E402
+
+HEADER = """\
+# The types of Magento Open Source 2.4.7-p3's GraphQL schema (every enabled module's
+# etc/schema.graphqls, merged): kind and name; for object and interface types the names of
+# their fields (sorted), for input object types their fields with their types (name:Type,
+# sorted, as Magento builds them: list items never required). Made by tools/extract_real_types.py (see fixtures/README.md).
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--vendor-tree", help="a Magento install: the directory holding app/ and vendor/")
+    source.add_argument("--mirror", help="a bare git mirror of a Magento install (its HEAD is read)")
+    args = parser.parse_args()
+    tree = Tree(root=args.vendor_tree, mirror=args.mirror)
+    modules, _skipped = module_files(tree)
+    types = {}
+    for _module, path in modules:
+        for node in parse(modern_sdl(tree.read(path)), no_location=True).definitions:
+            if isinstance(node, (ast.ScalarTypeDefinitionNode, ast.ScalarTypeExtensionNode)):
+                types.setdefault(node.name.value, {"kind": "SCALAR"})
+                continue
+            definition = read_definition(node)
+            if definition is None:
+                continue
+            name = node.name.value
+            types[name] = merge(types[name], definition) if name in types else definition
+    sys.stdout.write(HEADER)
+    for name in sorted(types):
+        t = types[name]
+        words = [t["kind"], name]
+        if t["kind"] in ("OBJECT", "INTERFACE"):
+            words += sorted(t["fields"])
+        elif t["kind"] == "INPUT_OBJECT":
+            words += [f"{field}:{entry['type'].replace('!]', ']')}" for field, entry in sorted(t["fields"].items())]
+        sys.stdout.write(" ".join(words) + "\n")
+
+
+if __name__ == "__main__":
+    main()
