@@ -77,7 +77,7 @@ pub async fn record(ctx: &Context, dir: &Path, provenance: &Provenance) -> Resul
     std::fs::create_dir_all(dir).map_err(|source| SetupError::CreateDir { path: dir.to_owned(), source })?;
     let date = today();
     let mut recorded = Recorded::default();
-    for case in CASES {
+    for case in CASES.iter().chain(crate::checks::account_golden::CASES) {
         let session = ctx.session(&format!("record-{case}")).map_err(|_| SetupError::Session((*case).to_owned()))?;
         let answer = produce(&session, case).await;
         let mut accounts = Vec::new();

@@ -17,6 +17,7 @@ pub fn all() -> Vec<Check> {
         corpus::checks(),
         account::checks(),
         cart::checks(),
+        stores::checks(),
     ] {
         checks.extend(more);
     }
@@ -25,6 +26,7 @@ pub fn all() -> Vec<Check> {
 }
 
 pub mod account;
+pub mod account_golden;
 pub mod cart;
 pub mod corpus;
 pub mod email;
@@ -32,6 +34,7 @@ pub mod lifecycle;
 pub mod request;
 pub mod reset;
 pub mod stateful;
+pub mod stores;
 pub mod transport;
 
 use crate::check::{CheckResult, Stop};
