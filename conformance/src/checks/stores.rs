@@ -217,8 +217,10 @@ async fn other_website(s: &Session) -> Result<String, Stop> {
         if config["website_code"] == default["website_code"] {
             continue;
         }
+        // Before 2.4.7 no query says which forms are guarded: --recaptcha-store does.
+        let named = s.ctx.inner().recaptcha_store.as_ref() == Some(code);
         let forms = recaptcha_forms(s, Some(code)).await?.unwrap_or_default();
-        if forms.iter().any(|f| f == "CUSTOMER_LOGIN" || f == "CUSTOMER_CREATE") {
+        if named || forms.iter().any(|f| f == "CUSTOMER_LOGIN" || f == "CUSTOMER_CREATE") {
             guarded.push(code.clone());
             continue;
         }
