@@ -499,7 +499,7 @@ async fn record(args: Box<RecordArgs>) -> Result<bool, CannotRun> {
     println!(
         "recorded {} of {} documented cases into {} ({} requests)",
         recorded.written.len(),
-        conformance::golden::CASES.len() + conformance::checks::account_golden::CASES.len(),
+        conformance::golden::CASES.len() + conformance::golden::ACCOUNT_CASES.len(),
         args.out.display(),
         ctx.inner().endpoint.traffic.requests_sent()
     );

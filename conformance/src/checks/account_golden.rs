@@ -8,33 +8,36 @@
 use serde_json::{Value, json};
 
 use super::account::{CUSTOMER, SIGN_UP, fresh_email, signed_up_and_in};
-use crate::check::Stop;
+use super::snapshots::{compare, expected};
+use crate::check::{Area, Check, Stop};
 use crate::context::Session;
+use crate::golden::ACCOUNT_CASES;
 use crate::sign_up::SignUp;
 use crate::target::Answer;
 
-/// The account cases, in report order. A release directory holds the ones recorded for it.
-pub const CASES: &[&str] = &[
-    "account-available-stores",
-    "account-change-password",
-    "account-change-password-wrong-current",
-    "account-create-empty-cart-guest",
-    "account-customer",
-    "account-customer-cart-guest",
-    "account-customer-guest",
-    "account-recaptcha-v3-config",
-    "account-revoke-token",
-    "account-sign-in",
-    "account-sign-up",
-    "account-sign-up-duplicate",
-    "account-sign-up-invalid-email",
-    "account-sign-up-invalid-gender",
-    "account-sign-up-password-too-short",
-    "account-sign-up-required-fields",
-    "account-store-config",
-    "account-update-customer",
-    "account-update-customer-email-wrong-password",
-];
+/// One check per account case, compared with its golden file as the documented cases are.
+pub fn checks() -> Vec<Check> {
+    ACCOUNT_CASES
+        .iter()
+        .map(|case| {
+            let case: &'static str = case;
+            Check::new(
+                format!("snapshot/{case}"),
+                Area::Snapshots,
+                format!("golden file {case}"),
+                move |ctx| async move {
+                    expected(&ctx, case)?;
+                    ctx.clone()
+                        .with_session(&format!("snapshot-{case}"), |s| async move {
+                            let answer = produce(&s, case).await?;
+                            compare(&s.ctx, case, &answer)
+                        })
+                        .await
+                },
+            )
+        })
+        .collect()
+}
 
 /// Where a fresh account's address stands in the golden files.
 pub const NEW_EMAIL: &str = "new@example.com";

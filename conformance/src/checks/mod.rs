@@ -8,6 +8,7 @@ use crate::check::Check;
 pub fn all() -> Vec<Check> {
     let mut checks = snapshots::checks();
     for more in [
+        account_golden::checks(),
         request::checks(),
         reset::checks(),
         transport::checks(),

@@ -72,7 +72,6 @@ pub async fn golden_answer(ctx: &Context, case: &str) -> Result<String, Stop> {
 pub fn checks() -> Vec<Check> {
     golden::CASES
         .iter()
-        .chain(super::account_golden::CASES)
         .map(|case| {
             let case: &'static str = case;
             Check::new(
@@ -101,9 +100,6 @@ fn scenario(s: &Session, state: &str) -> Result<Endpoint, Stop> {
 
 /// Sends the request(s) of `case`; answers the one the golden file holds.
 pub async fn produce(s: &Session, case: &str) -> Result<Answer, Stop> {
-    if case.starts_with("account-") {
-        return super::account_golden::produce(s, case).await;
-    }
     let t = &s.target;
     let var_doc = "mutation reset($e: String!) {\n  requestPasswordResetEmail(email: $e)\n}";
     Ok(match case {

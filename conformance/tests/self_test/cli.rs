@@ -216,7 +216,7 @@ async fn recorded_golden_files_read_back_and_say_where_they_were_recorded() {
     .await
     .unwrap();
     assert_eq!(code, 0, "{stdout}{stderr}");
-    let cases = conformance::golden::CASES.len() + conformance::checks::account_golden::CASES.len();
+    let cases = conformance::golden::CASES.len() + conformance::golden::ACCOUNT_CASES.len();
     assert!(stdout.contains(&format!("recorded {cases} of {cases} documented cases")), "{stdout}");
     let file = std::fs::read_to_string(dir.join("reset-token-used.snap")).unwrap();
     assert!(file.contains("origin: \"mock\"") && file.contains(&format!("target: \"{target}\"")), "{file}");

@@ -125,7 +125,7 @@ async fn account_golden_files_of_2_4_7_match() {
     let outcomes = run_checks(&ctx, conformance::checks::all(), options.filter.as_deref(), 8).await;
     let report = conformance::report::human(&outcomes, true);
     let counts = conformance::report::counts(&outcomes);
-    assert_eq!(counts.passed, conformance::checks::account_golden::CASES.len(), "{report}");
+    assert_eq!(counts.passed, conformance::golden::ACCOUNT_CASES.len(), "{report}");
 }
 
 /// The email validator against the public verdict corpus.
