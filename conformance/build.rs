@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../snapshots");
+    // Read at run time: `env!` would bake in the directory the build script was compiled in, and a
+    // target directory copied from another checkout would then read that checkout's files.
+    let manifest = std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR");
+    let root = Path::new(&manifest).join("../snapshots");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut families: Vec<(String, Vec<(String, String)>)> = Vec::new();
     if let Ok(entries) = std::fs::read_dir(&root) {

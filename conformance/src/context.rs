@@ -81,6 +81,10 @@ pub struct Inner {
     pub counter: AtomicU64,
     /// Against a plain throttling target, one successful reset request per run.
     pub request_budget: AtomicUsize,
+    /// Store views of other websites (`--store`); the built-in mock's when it is the target.
+    pub stores: Vec<String>,
+    /// `--recaptcha-store` (the built-in mock's `second_view` when it is the target).
+    pub recaptcha_store: Option<String>,
 }
 
 impl Context {

@@ -55,6 +55,7 @@ pub enum Area {
     Corpus,
     Account,
     Cart,
+    Stores,
 }
 
 impl Area {
@@ -70,6 +71,7 @@ impl Area {
             Area::Corpus => "corpus",
             Area::Account => "account",
             Area::Cart => "cart",
+            Area::Stores => "stores",
         }
     }
 }

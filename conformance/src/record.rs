@@ -9,7 +9,7 @@ use crate::check::Stop;
 use crate::checks::snapshots::{flip_case, produce};
 use crate::context::Context;
 use crate::error::SetupError;
-use crate::golden::{CASES, normalise};
+use crate::golden::{ACCOUNT_CASES, CASES, normalise};
 
 /// Where the recording comes from, written into each file.
 #[derive(Clone, Debug)]
@@ -77,9 +77,13 @@ pub async fn record(ctx: &Context, dir: &Path, provenance: &Provenance) -> Resul
     std::fs::create_dir_all(dir).map_err(|source| SetupError::CreateDir { path: dir.to_owned(), source })?;
     let date = today();
     let mut recorded = Recorded::default();
-    for case in CASES {
+    for case in CASES.iter().chain(ACCOUNT_CASES) {
         let session = ctx.session(&format!("record-{case}")).map_err(|_| SetupError::Session((*case).to_owned()))?;
-        let answer = produce(&session, case).await;
+        let answer = if ACCOUNT_CASES.contains(case) {
+            crate::checks::account_golden::produce(&session, case).await
+        } else {
+            produce(&session, case).await
+        };
         let mut accounts = Vec::new();
         if let Some(account) = session.known_account() {
             accounts.push((account.email, "active@example.com"));

@@ -62,6 +62,12 @@ pub struct Options {
     /// The target's Magento mode (`default`, `production`, `developer`); `None`: the mock's setting
     /// with `--admin`, else `default` (a fresh install's).
     pub magento_mode: Option<String>,
+    /// Store views of other websites (`--store CODE`): `availableStores` lists only the current
+    /// website's, so the multi-store checks learn the others from the user.
+    pub stores: Vec<String>,
+    /// The store view whose reCAPTCHA the reCAPTCHA checks test (`--recaptcha-store CODE`); `None`:
+    /// the first of the default and `--store` views whose `recaptchaV3Config` lists forms.
+    pub recaptcha_store: Option<String>,
 }
 
 impl Default for Options {
@@ -87,6 +93,8 @@ impl Default for Options {
             concurrency: 16,
             timeout: crate::target::REQUEST_TIMEOUT,
             magento_mode: None,
+            stores: Vec::new(),
+            recaptcha_store: None,
         }
     }
 }
@@ -98,11 +106,44 @@ pub struct Builtin {
     pub address: std::net::SocketAddr,
 }
 
-/// Starts the mock in-process (the library's `MockServer`), imitating `release`, throttling or not.
+/// The store views the built-in mock adds to its fixtures' default one, as the recorded real store
+/// had them: `second_view` on a second website with reCAPTCHA v3 on the four customer forms, and
+/// `third_view` on a third website without it (so that the accounts' website can be tested with
+/// reCAPTCHA on elsewhere).
+pub const BUILTIN_STORES: &[&str] = &["second_view", "third_view"];
+/// The built-in mock's store view with reCAPTCHA on.
+pub const BUILTIN_RECAPTCHA_STORE: &str = "second_view";
+
+const BUILTIN_STORE_VIEWS: &str = r#"
+[[store_view]]
+code = "second_view"
+view_name = "Second Store View"
+name = "Second Store"
+group_code = "second_store"
+website = "second"
+website_name = "Second Website"
+locale = "en_GB"
+
+[store_view.recaptcha]
+forms = ["customer_login", "customer_forgot_password", "customer_create", "customer_edit"]
+
+[[store_view]]
+code = "third_view"
+view_name = "Third Store View"
+name = "Third Store"
+group_code = "third_store"
+website = "third"
+website_name = "Third Website"
+"#;
+
+/// Starts the mock in-process (the library's `MockServer`), imitating `release`, throttling or not,
+/// with the repository's fixtures and [`BUILTIN_STORES`].
 pub async fn start_builtin(release: Release, throttle: bool) -> Result<Builtin, SetupError> {
     use mock_server::config::Throttle;
+    let fixtures = format!("{}\n{BUILTIN_STORE_VIEWS}", include_str!("../../fixtures/customers.toml"));
     let server = mock_server::MockServer::builder()
         .magento_version(release.to_string())
+        .fixtures_toml(fixtures)
         .throttle(if throttle { Throttle::WebForms } else { Throttle::Magento })
         .start()
         .await
@@ -157,6 +198,13 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), Se
         }
     };
     let mut mode = mode;
+    let (mut stores, mut recaptcha_store) = (options.stores.clone(), options.recaptcha_store.clone());
+    if builtin.is_some() {
+        if stores.is_empty() {
+            stores = BUILTIN_STORES.iter().map(|s| (*s).to_owned()).collect();
+        }
+        recaptcha_store.get_or_insert_with(|| BUILTIN_RECAPTCHA_STORE.to_owned());
+    }
     if let Some(text) = &options.admin {
         let url = parse_url("--admin", text)?;
         if inbox.is_none() {
@@ -252,6 +300,8 @@ pub async fn prepare(options: &Options) -> Result<(Context, Option<Builtin>), Se
         run_id,
         counter: AtomicU64::new(0),
         request_budget: AtomicUsize::new(1),
+        stores,
+        recaptcha_store,
     });
     Ok((ctx, builtin))
 }

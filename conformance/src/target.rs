@@ -129,6 +129,9 @@ pub struct Endpoint {
     pub graphql: Url,
     pub headers: HeaderMap,
     pub traffic: Arc<Traffic>,
+    /// Whether a reCAPTCHA refusal is what this endpoint's requests test (the reCAPTCHA checks),
+    /// so that it does not stop the run.
+    pub recaptcha_expected: bool,
 }
 
 impl Endpoint {
@@ -145,7 +148,7 @@ impl Endpoint {
         traffic: Arc<Traffic>,
     ) -> Result<Self, SetupError> {
         let client = Client::builder().timeout(timeout).build().map_err(SetupError::HttpClient)?;
-        Ok(Self { client, graphql, headers, traffic })
+        Ok(Self { client, graphql, headers, traffic, recaptcha_expected: false })
     }
 
     /// The same endpoint with one more header on every request.
@@ -153,7 +156,13 @@ impl Endpoint {
         let mut headers = self.headers.clone();
         let value = HeaderValue::from_str(value).map_err(|e| Stop::error(format!("bad header value: {e}")))?;
         headers.insert(HeaderName::from_static(name), value);
-        Ok(Self { client: self.client.clone(), graphql: self.graphql.clone(), headers, traffic: self.traffic.clone() })
+        Ok(Self { headers, ..self.clone() })
+    }
+
+    /// The same endpoint whose reCAPTCHA refusals are expected answers, not a reason to stop the run.
+    #[must_use]
+    pub fn expecting_recaptcha(&self) -> Self {
+        Self { recaptcha_expected: true, ..self.clone() }
     }
 
     pub fn request(&self, method: Method, url: Url) -> RequestBuilder {
@@ -182,7 +191,7 @@ impl Endpoint {
         let content_type =
             response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
         let body = response.text().await.map_err(|e| Stop::transport(&description, &e))?;
-        if to_target && body.contains(RECAPTCHA_FAILED) {
+        if to_target && !self.recaptcha_expected && body.contains(RECAPTCHA_FAILED) {
             let mut seen = self.traffic.recaptcha.lock().unwrap_or_else(PoisonError::into_inner);
             seen.get_or_insert_with(|| description.clone());
         }

@@ -88,6 +88,14 @@ struct CommonArgs {
     /// store_group_name, Magento's default frontend name).
     #[arg(long)]
     store_name: Option<String>,
+    /// A store view of another website, for the multi-store checks (repeatable; availableStores lists
+    /// the current website's views only). builtin: its second_view and third_view.
+    #[arg(long = "store", value_name = "CODE")]
+    stores: Vec<String>,
+    /// The store view whose reCAPTCHA the reCAPTCHA checks test (default: the first of the default
+    /// and --store views whose recaptchaV3Config lists forms; builtin: second_view).
+    #[arg(long, value_name = "CODE")]
+    recaptcha_store: Option<String>,
     /// The target's Magento mode: default, production or developer (only developer mode answers every error).
     #[arg(long, value_parser = ["default", "production", "developer"])]
     magento_mode: Option<String>,
@@ -261,6 +269,8 @@ fn options(target: &str, t: &TargetArgs, c: &CommonArgs) -> Result<Options, Stri
         timeout: Duration::from_secs_f64(c.timeout),
         mail_timeout: Duration::from_secs_f64(c.mail_timeout),
         magento_mode: c.magento_mode.clone(),
+        stores: c.stores.clone(),
+        recaptcha_store: c.recaptcha_store.clone(),
         ..Options::default()
     })
 }
@@ -489,7 +499,7 @@ async fn record(args: Box<RecordArgs>) -> Result<bool, CannotRun> {
     println!(
         "recorded {} of {} documented cases into {} ({} requests)",
         recorded.written.len(),
-        conformance::golden::CASES.len(),
+        conformance::golden::CASES.len() + conformance::golden::ACCOUNT_CASES.len(),
         args.out.display(),
         ctx.inner().endpoint.traffic.requests_sent()
     );

@@ -8,6 +8,7 @@ use crate::check::Check;
 pub fn all() -> Vec<Check> {
     let mut checks = snapshots::checks();
     for more in [
+        account_golden::checks(),
         request::checks(),
         reset::checks(),
         transport::checks(),
@@ -17,6 +18,7 @@ pub fn all() -> Vec<Check> {
         corpus::checks(),
         account::checks(),
         cart::checks(),
+        stores::checks(),
     ] {
         checks.extend(more);
     }
@@ -25,6 +27,7 @@ pub fn all() -> Vec<Check> {
 }
 
 pub mod account;
+pub mod account_golden;
 pub mod cart;
 pub mod corpus;
 pub mod email;
@@ -32,6 +35,7 @@ pub mod lifecycle;
 pub mod request;
 pub mod reset;
 pub mod stateful;
+pub mod stores;
 pub mod transport;
 
 use crate::check::{CheckResult, Stop};

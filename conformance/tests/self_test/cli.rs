@@ -35,6 +35,8 @@ async fn builtin_conforms_and_the_junit_report_has_one_passing_testcase_per_chec
         conformance(
             &[
                 &["run", "--target", "builtin", "--throttle", "magento"][..],
+                // The account area's golden files exist for 2.4.7 only (recorded from a real store).
+                &["--exclude", "snapshot/account-"],
                 &store,
                 &["--junit", junit.to_str().unwrap()],
             ]
@@ -214,7 +216,8 @@ async fn recorded_golden_files_read_back_and_say_where_they_were_recorded() {
     .await
     .unwrap();
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(stdout.contains("recorded 43 of 43 documented cases"), "{stdout}");
+    let cases = conformance::golden::CASES.len() + conformance::golden::ACCOUNT_CASES.len();
+    assert!(stdout.contains(&format!("recorded {cases} of {cases} documented cases")), "{stdout}");
     let file = std::fs::read_to_string(dir.join("reset-token-used.snap")).unwrap();
     assert!(file.contains("origin: \"mock\"") && file.contains(&format!("target: \"{target}\"")), "{file}");
     assert!(!file.contains("conformance."), "account emails are redacted: {file}");
@@ -226,5 +229,5 @@ async fn recorded_golden_files_read_back_and_say_where_they_were_recorded() {
     .unwrap();
     assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(stdout.contains(&shown), "the run names the golden files it compares with: {stdout}");
-    assert_eq!(stdout.lines().last(), Some("43 passed, 0 failed"));
+    assert_eq!(stdout.lines().last(), Some(format!("{cases} passed, 0 failed").as_str()));
 }

@@ -8,6 +8,7 @@ mod clients;
 mod more_mutations;
 mod mutations;
 mod proxy;
+mod stores;
 mod vacuous;
 
 use std::sync::Arc;
@@ -45,6 +46,8 @@ pub fn options_expecting(base: &str, release: &str) -> Options {
         seed: 1,
         // The frontend name, given as a flag: the mock does not answer storeConfig.store_group_name yet.
         store_name: Some(MAIN_WEBSITE_STORE.into()),
+        // The views the in-process mock adds to its default one (run::BUILTIN_STORES).
+        stores: conformance::run::BUILTIN_STORES.iter().map(|s| (*s).to_owned()).collect(),
         ..Options::default()
     }
 }
@@ -74,8 +77,18 @@ async fn the_reference_mock_behind_a_faithful_proxy_passes_with_no_deviation() {
     let outcomes = outcomes(&base, "2.4.8").await;
     let report = conformance::report::human(&outcomes, true);
     let counts = conformance::report::counts(&outcomes);
-    assert_eq!((counts.failed, counts.skipped), (0, 0), "{report}");
-    assert_eq!(counts.passed, conformance::checks::all().len());
+    assert_eq!(counts.failed, 0, "{report}");
+    // The account area's golden files were recorded from a real 2.4.7-p3 only (snapshots/2.4.7).
+    let unrecorded = |id: &str| {
+        let built_in = conformance::golden::Set::built_in("2.4.8");
+        id.strip_prefix("snapshot/account-")
+            .is_some_and(|case| built_in.is_none_or(|set| !set.files.contains_key(&format!("account-{case}"))))
+    };
+    let skipped: Vec<_> =
+        outcomes.iter().filter(|o| matches!(o.verdict, Verdict::Skipped(_)) && !unrecorded(&o.id)).collect();
+    assert!(skipped.is_empty(), "{report}");
+    let unrecorded = outcomes.iter().filter(|o| unrecorded(&o.id)).count();
+    assert_eq!(counts.passed + unrecorded, conformance::checks::all().len());
 }
 
 /// The mock imitating 2.4.7 as the real 2.4.7-p3 store answers passes every check that does not

@@ -19,6 +19,8 @@ pub struct Req {
     pub path: String,
     pub query: String,
     pub accept: String,
+    /// The `Store` header, empty when absent.
+    pub store: String,
     pub body: String,
 }
 
@@ -162,6 +164,7 @@ async fn forward(State(proxy): State<Arc<Proxy>>, request: Request) -> Response 
         path: parts.uri.path().to_owned(),
         query: parts.uri.query().unwrap_or_default().to_owned(),
         accept: parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
+        store: parts.headers.get("store").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned(),
         body: String::from_utf8_lossy(&bytes).into_owned(),
     };
     let mut resp = Resp { status, content_type, body };
