@@ -89,13 +89,25 @@ impl OperationLine<'_> {
     /// tracing-subscriber's full format without colours, for this one event (no spans are ever
     /// entered): `{time}  INFO graphql: graphql operation name=value ...`.
     fn write_plain(&self, out: &mut String, now: SystemTime) -> fmt::Result {
-        write_time(out, now)?;
+        write_time_cached(out, now)?;
         out.push_str("  INFO graphql: graphql operation namespace=");
         out.push_str(self.namespace);
         out.push_str(" operation=");
         out.push_str(self.operation);
-        write!(out, " fields={} scenario={:?} status={}", Joined(self.fields, ","), self.scenario, self.status)?;
-        writeln!(out, " errors={} elapsed_us={}", Joined(self.errors, " | "), self.elapsed.as_micros() as u64)
+        out.push_str(" fields=");
+        push_joined(out, self.fields, ",");
+        write!(out, " scenario={:?} status={} errors=", self.scenario, self.status)?;
+        push_joined(out, self.errors, " | ");
+        writeln!(out, " elapsed_us={}", self.elapsed.as_micros() as u64)
+    }
+}
+
+fn push_joined(out: &mut String, items: &[&str], separator: &str) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(item);
     }
 }
 
@@ -135,6 +147,32 @@ fn write_time(out: &mut String, now: SystemTime) -> fmt::Result {
         time.second(),
         time.microsecond()
     )
+}
+
+/// [`write_time`], with the text up to the second formatted once per second and thread.
+fn write_time_cached(out: &mut String, now: SystemTime) -> fmt::Result {
+    thread_local! {
+        static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
+    }
+    let Ok(since) = now.duration_since(SystemTime::UNIX_EPOCH) else { return write_time(out, now) };
+    SECOND.with_borrow_mut(|(second, prefix)| {
+        if *second != since.as_secs() {
+            prefix.clear();
+            write_time(prefix, SystemTime::UNIX_EPOCH + Duration::from_secs(since.as_secs()))?;
+            if prefix.strip_suffix("000000Z").is_none() {
+                return write_time(out, now);
+            }
+            prefix.truncate(prefix.len() - "000000Z".len());
+            *second = since.as_secs();
+        }
+        out.push_str(prefix);
+        let micros = since.subsec_micros();
+        for divisor in [100_000, 10_000, 1_000, 100, 10, 1] {
+            out.push(char::from(b'0' + (micros / divisor % 10) as u8));
+        }
+        out.push('Z');
+        Ok(())
+    })
 }
 
 #[cfg(test)]
@@ -201,6 +239,13 @@ mod tests {
         out.clear();
         write_time(&mut out, SystemTime::UNIX_EPOCH + Duration::from_secs(951_782_400)).unwrap();
         assert_eq!(out, "2000-02-29T00:00:00.000000Z");
+        // The per-second cache gives the same text, within a second and across seconds.
+        for at in [at, at + Duration::from_micros(7), at + Duration::from_millis(1500), SystemTime::now()] {
+            let (mut cached, mut plain) = (String::new(), String::new());
+            write_time_cached(&mut cached, at).unwrap();
+            write_time(&mut plain, at).unwrap();
+            assert_eq!(cached, plain);
+        }
     }
 
     proptest! {

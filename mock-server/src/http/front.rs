@@ -9,6 +9,7 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::{Request, State};
@@ -43,14 +44,15 @@ impl<S: Clone> Layer<S> for FrontLayer {
     type Service = Front<S>;
 
     fn layer(&self, inner: S) -> Front<S> {
-        Front { cors: self.cors.layer(inner.clone()), inner, state: self.state.clone() }
+        Front { cors: Arc::new(self.cors.layer(inner.clone())), inner, state: self.state.clone() }
     }
 }
 
 #[derive(Clone)]
 pub(super) struct Front<S> {
     inner: S,
-    cors: Cors<S>,
+    // Shared: axum clones the route's service for every request, and only browsers need this one.
+    cors: Arc<Cors<S>>,
     state: AppState,
 }
 
@@ -58,7 +60,7 @@ type Boxed = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 impl<S> Service<Request> for Front<S>
 where
-    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
+    S: Service<Request, Response = Response, Error = Infallible> + Clone + Send + Sync + 'static,
     S::Future: Send + Unpin + 'static,
 {
     type Response = Response;
@@ -78,7 +80,7 @@ where
                 return FrontFuture::Boxed(Box::pin(async move { Ok(graphql::options(State(app), request).await) }));
             }
             // Magento answers `OPTIONS` with 204; the CORS layer answers preflights with 200.
-            let cors = self.cors.clone();
+            let cors = Cors::clone(&self.cors);
             return FrontFuture::Boxed(Box::pin(async move {
                 let mut response = cors.oneshot(request).await?;
                 if response.status() == StatusCode::OK {
@@ -88,7 +90,7 @@ where
             }));
         }
         if request.headers().contains_key(ORIGIN) {
-            return FrontFuture::Boxed(Box::pin(self.cors.clone().oneshot(request)));
+            return FrontFuture::Boxed(Box::pin(Cors::clone(&self.cors).oneshot(request)));
         }
         FrontFuture::WithoutOrigin(self.inner.call(request))
     }
