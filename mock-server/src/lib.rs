@@ -72,6 +72,7 @@ mod fixtures;
 pub mod http;
 mod journal;
 mod library;
+pub mod logging;
 pub mod magento;
 mod mail;
 mod persist;

@@ -5,7 +5,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use mock_server::config::{Cli, Command, Config, ServeArgs};
 use mock_server::{Application, magento::schema::build_schema};
-use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -23,11 +22,7 @@ async fn main() -> ExitCode {
 
 async fn serve(args: ServeArgs) -> ExitCode {
     // Logs go to stderr, coloured only on a terminal; stdout has the banner.
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .init();
+    mock_server::logging::init();
     let config = match Config::from_args(&args) {
         Ok(config) => config,
         Err(error) => {

@@ -7,7 +7,7 @@
 
 use std::sync::{Mutex, PoisonError};
 
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -15,6 +15,9 @@ use time::format_description::well_known::Rfc2822;
 
 use super::request_headers::RequestHeaders;
 use crate::magento::{CacheIdRule, MagentoVersion};
+
+static X_MAGENTO_CACHE_ID: HeaderName = HeaderName::from_static("x-magento-cache-id");
+static X_MAGENTO_TAGS: HeaderName = HeaderName::from_static("x-magento-tags");
 
 /// Marks an answer the full-page cache would store: the GraphQL handler sets it, [`CacheContext`]
 /// reads it.
@@ -48,18 +51,20 @@ impl CacheContext {
         let status = response.status();
         let stored =
             self.is_get && status == StatusCode::OK && response.extensions().get::<FullPageCacheable>().is_some();
+        // Names as `HeaderName`s, not `&str`: a `&str` name is parsed again on every insert.
         let headers = response.headers_mut();
-        headers.insert("pragma", HeaderValue::from_static("no-cache"));
-        headers.insert("expires", expires_now());
+        headers.reserve(8);
+        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+        headers.insert(header::EXPIRES, expires_now());
         if let Some(id) = &self.cache_id {
-            headers.insert("x-magento-cache-id", id.clone());
+            headers.insert(X_MAGENTO_CACHE_ID.clone(), id.clone());
         }
         if self.page_cache && !stored {
-            headers.insert("x-magento-tags", HeaderValue::from_static("FPC"));
+            headers.insert(X_MAGENTO_TAGS.clone(), HeaderValue::from_static("FPC"));
         }
-        headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-        headers.insert("x-xss-protection", HeaderValue::from_static("1; mode=block"));
-        headers.insert("x-frame-options", HeaderValue::from_static("SAMEORIGIN"));
+        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        headers.insert(header::X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
         response
     }
 }

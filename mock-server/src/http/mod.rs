@@ -6,6 +6,7 @@ mod answer;
 mod cache_headers;
 pub(crate) mod connection;
 mod error_page;
+mod front;
 mod graphql;
 mod mailpit;
 mod openapi;
@@ -16,10 +17,8 @@ mod services;
 mod storefront;
 mod web;
 
-use axum::http::{Method, StatusCode};
-use axum::response::Response;
+use axum::Router;
 use axum::routing::{get, post};
-use axum::{Router, middleware};
 use tower_http::cors::CorsLayer;
 
 use crate::state::AppState;
@@ -51,26 +50,8 @@ pub fn router(state: AppState) -> Router {
         .merge(storefront::router())
         .route("/livez", get(|| async { "ok" }))
         .route("/readyz", get(|| async { "ok" }))
-        .layer(cors(&state))
-        .layer(middleware::map_response(options_answer_no_content))
-        .layer(middleware::from_fn_with_state(state.clone(), plain_options_reach_magento))
+        .layer(front::FrontLayer::new(cors(&state), state.clone()))
         .with_state(state)
-}
-
-/// The CORS layer takes every `OPTIONS` for a preflight; one without `Access-Control-Request-Method`
-/// is a plain request, which Magento's GraphQl controller answers itself.
-async fn plain_options_reach_magento(
-    axum::extract::State(app): axum::extract::State<AppState>,
-    request: axum::extract::Request,
-    next: middleware::Next,
-) -> Response {
-    let plain_options = request.method() == Method::OPTIONS
-        && request.uri().path() == "/graphql"
-        && !request.headers().contains_key(axum::http::header::ACCESS_CONTROL_REQUEST_METHOD);
-    if plain_options {
-        return graphql::options(axum::extract::State(app), request).await;
-    }
-    next.run(request).await
 }
 
 /// Open to every origin (credentials included) unless `--cors-origin` names some.
@@ -79,12 +60,4 @@ fn cors(state: &AppState) -> CorsLayer {
         [] => CorsLayer::very_permissive(),
         origins => CorsLayer::very_permissive().allow_origin(origins.to_vec()),
     }
-}
-
-/// Magento answers `OPTIONS` with 204; the CORS layer answers preflights itself with 200.
-async fn options_answer_no_content(method: Method, mut response: Response) -> Response {
-    if method == Method::OPTIONS && response.status() == StatusCode::OK {
-        *response.status_mut() = StatusCode::NO_CONTENT;
-    }
-    response
 }

@@ -1,6 +1,6 @@
 //! The headers the mock reads on every request: namespace, scripted state, bearer token.
 
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 
@@ -8,6 +8,13 @@ use crate::scenarios::{State, UnknownState};
 
 pub const NAMESPACE_HEADER: &str = "x-mock-namespace";
 pub const SCENARIO_HEADER: &str = "x-mock-scenario";
+
+// Parsed once: a `&str` name is parsed again on every lookup.
+static NAMESPACE: HeaderName = HeaderName::from_static(NAMESPACE_HEADER);
+static SCENARIO: HeaderName = HeaderName::from_static(SCENARIO_HEADER);
+static STORE: HeaderName = HeaderName::from_static("store");
+static CONTENT_CURRENCY: HeaderName = HeaderName::from_static("content-currency");
+static RECAPTCHA: HeaderName = HeaderName::from_static("x-recaptcha");
 
 #[derive(Debug, Default)]
 pub struct RequestHeaders {
@@ -38,23 +45,23 @@ impl RequestHeaders {
     pub fn read(headers: &HeaderMap) -> Result<Self, HeaderError> {
         Ok(Self {
             namespace: namespace(headers)?,
-            scenario: match text(headers, SCENARIO_HEADER)? {
+            scenario: match text(headers, &SCENARIO)? {
                 Some(state) => Some(state.trim().parse::<State>()?),
                 None => None,
             },
-            bearer_token: text(headers, header::AUTHORIZATION.as_str())?
+            bearer_token: text(headers, &header::AUTHORIZATION)?
                 .and_then(|value| value.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
                 .filter(|token| !token.is_empty()),
-            store: text(headers, "store")?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
-            currency: text(headers, "content-currency")?.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
-            recaptcha: text(headers, "x-recaptcha")?.filter(|t| !t.is_empty()).map(str::to_owned),
+            store: text(headers, &STORE)?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
+            currency: text(headers, &CONTENT_CURRENCY)?.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
+            recaptcha: text(headers, &RECAPTCHA)?.filter(|t| !t.is_empty()).map(str::to_owned),
         })
     }
 }
 
 /// The `X-Mock-Namespace` header.
 pub fn namespace(headers: &HeaderMap) -> Result<String, HeaderError> {
-    match text(headers, NAMESPACE_HEADER)? {
+    match text(headers, &NAMESPACE)? {
         Some(name) => valid_namespace(name).map(str::to_owned),
         None => Ok(String::new()),
     }
@@ -66,8 +73,9 @@ pub fn valid_namespace(name: &str) -> Result<&str, HeaderError> {
     if valid { Ok(name) } else { Err(HeaderError::BadNamespace(name.to_owned())) }
 }
 
-fn text<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, HeaderError> {
-    headers.get(name).map(|value| value.to_str().map_err(|_| HeaderError::NotVisibleAscii(name.to_owned()))).transpose()
+fn text<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<Option<&'a str>, HeaderError> {
+    let not_ascii = || HeaderError::NotVisibleAscii(name.as_str().to_owned());
+    headers.get(name).map(|value| value.to_str().map_err(|_| not_ascii())).transpose()
 }
 
 /// Our own headers are wrong: say so plainly (this is not a Magento answer).

@@ -132,6 +132,44 @@ async fn cors_is_open_for_local_frontends() {
     assert_eq!(preflight.headers()["access-control-allow-origin"], "http://localhost:3000");
 }
 
+/// Every answer carries what the CORS layer adds, whether the request names an origin or not:
+/// a request without `Origin` takes a shorter path through the server, with the same headers.
+#[tokio::test]
+async fn cors_headers_are_the_same_with_or_without_an_origin() {
+    let app = spawn_app("2.4.8").await;
+    let names = |response: &reqwest::Response| -> Vec<String> {
+        response.headers().keys().map(|name| name.as_str().to_owned()).filter(|name| name != "date").collect()
+    };
+    let query = serde_json::json!({ "query": "{ storeConfig { store_name } }" });
+    let plain = app.post("/graphql").json(&query).send().await.unwrap();
+    let with_origin = app.post("/graphql").header("Origin", "http://localhost:3000").json(&query).send().await.unwrap();
+    for response in [&plain, &with_origin] {
+        assert_eq!(response.headers()["vary"], "origin, access-control-request-method, access-control-request-headers");
+        assert_eq!(response.headers()["access-control-allow-credentials"], "true");
+    }
+    assert!(plain.headers().get("access-control-allow-origin").is_none());
+    assert_eq!(with_origin.headers()["access-control-allow-origin"], "http://localhost:3000");
+    let mut expected = names(&plain);
+    let at = expected.iter().position(|name| name == "access-control-allow-credentials").unwrap() + 1;
+    expected.insert(at, "access-control-allow-origin".to_owned());
+    assert_eq!(names(&with_origin), expected);
+    assert_eq!(plain.text().await.unwrap(), with_origin.text().await.unwrap());
+
+    // Unknown paths too; a plain OPTIONS on /graphql is Magento's (2.4.8: 204 with its cache
+    // headers, no CORS ones), one elsewhere is a preflight's 204 with the CORS headers.
+    let missing = app.get("/no-such-page").send().await.unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(missing.headers()["access-control-allow-credentials"], "true");
+    let options = app.client.request(reqwest::Method::OPTIONS, format!("{}/graphql", app.base)).send().await.unwrap();
+    assert_eq!(options.status(), StatusCode::NO_CONTENT);
+    assert!(options.headers().get("access-control-allow-credentials").is_none());
+    assert_eq!(options.headers()["x-frame-options"], "SAMEORIGIN");
+    let elsewhere =
+        app.client.request(reqwest::Method::OPTIONS, format!("{}/api/v1/messages", app.base)).send().await.unwrap();
+    assert_eq!(elsewhere.status(), StatusCode::NO_CONTENT);
+    assert_eq!(elsewhere.headers()["access-control-allow-credentials"], "true");
+}
+
 /// A client that trickles its headers is cut off; one that trickles its body gets a 408.
 #[tokio::test]
 async fn slow_clients_are_timed_out() {

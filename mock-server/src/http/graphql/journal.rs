@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::plan::RootCall;
 use crate::journal::{Entry, is_secret_name, mask_secrets};
+use crate::logging::OperationLine;
 use crate::magento::context::RequestContext;
 use crate::magento::render::WireError;
 use crate::scenarios::plan::Plan;
@@ -82,17 +83,18 @@ impl JournalDraft {
 
     /// The `graphql` target's line for an executed request.
     pub(super) fn log(&self, calls: &[RootCall], plan: &Plan, status: u16, errors: &[WireError], elapsed: Duration) {
-        tracing::info!(
-            target: "graphql",
-            namespace = %self.namespace.name,
-            operation = %self.operation_type,
-            fields = %calls.iter().map(|c| c.scenario.operation.as_str()).collect::<Vec<_>>().join(","),
-            scenario = ?plan.fault.or_else(|| plan.field_states.values().next().copied()).map(|s| s.to_string()),
+        let fields: Vec<&str> = calls.iter().map(|c| c.scenario.operation.as_str()).collect();
+        let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
+        OperationLine {
+            namespace: &self.namespace.name,
+            operation: &self.operation_type,
+            fields: &fields,
+            scenario: plan.fault.or_else(|| plan.field_states.values().next().copied()).map(|s| s.to_string()),
             status,
-            errors = %errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" | "),
-            elapsed_us = elapsed.as_micros() as u64,
-            "graphql operation"
-        );
+            errors: &messages,
+            elapsed,
+        }
+        .log();
     }
 }
 
