@@ -182,23 +182,7 @@ impl Accounts {
 
     /// The whole state as JSON (borrowed: nothing is cloned).
     pub fn to_snapshot(&self) -> serde_json::Result<Vec<u8>> {
-        let customers = self
-            .customers
-            .values()
-            .map(|c| CustomerRef {
-                id: c.id,
-                email: &c.email,
-                website: &c.website,
-                firstname: &c.firstname,
-                lastname: &c.lastname,
-                password: &c.password,
-                lock_expires: c.lock_expires,
-                failures_num: c.failures_num,
-                first_failure: c.first_failure,
-                reset_token: c.reset_token.as_ref(),
-                profile: &c.profile,
-            })
-            .collect();
+        let customers = self.customers.values().map(customer_ref).collect();
         serde_json::to_vec(&SnapshotRef {
             next_id: self.next_id,
             customers,
