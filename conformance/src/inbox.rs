@@ -7,7 +7,7 @@ use reqwest::{Method, Url};
 use serde_json::Value;
 
 use crate::admin::join;
-use crate::outcome::Stop;
+use crate::outcome::{CheckResult, Stop};
 use crate::target::{Answer, Endpoint};
 
 /// How long to wait for a reset email to arrive, by default.
@@ -108,6 +108,26 @@ impl Inbox {
         let answer = self.get(&["api", "v1", "message", id], None).await?;
         let json = answer.json()?;
         Ok(Mail { answer, json })
+    }
+
+    /// Makes the inbox's SMTP server refuse the next delivery to `recipient` at the end of DATA
+    /// (554), when the inbox is a mock-server (`/__admin/smtp-faults`, docs/smtp-faults.md): the
+    /// fault's id. `None` when the inbox has no such route (Mailpit): nothing was changed.
+    pub async fn refuse_next_delivery_to(&self, recipient: &str) -> Result<Option<String>, Stop> {
+        let url = join(&self.base, &["__admin", "smtp-faults"])?;
+        let fault = serde_json::json!({ "stage": "data", "code": 554, "recipient": recipient, "times": 1 });
+        let request = self.endpoint.request(Method::POST, url).json(&fault);
+        let answer = self.endpoint.send(request, &fault.to_string()).await?;
+        if answer.status != 201 {
+            return Ok(None);
+        }
+        Ok(answer.json()?["id"].as_str().map(str::to_owned))
+    }
+
+    /// Removes a fault [`Inbox::refuse_next_delivery_to`] made, struck or not.
+    pub async fn remove_fault(&self, id: &str) -> CheckResult {
+        let url = join(&self.base, &["__admin", "smtp-faults", id])?;
+        self.endpoint.send(self.endpoint.request(Method::DELETE, url), "").await.map(drop)
     }
 
     /// Waits until more than `before` messages to `email` exist; answers the newest, and how many

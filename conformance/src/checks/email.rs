@@ -180,30 +180,56 @@ pub fn checks() -> Vec<Check> {
         Check::new(
             "email/none-when-transport-fails",
             Area::Email,
-            "the mail transport failing answers false and captures nothing (a scripted state of the mock)",
+            "the mail transport failing answers false and captures nothing (a scripted state of the mock, or a store whose inbox is a mock-server refusing the delivery)",
             |ctx| async move {
-                ctx.require_mock("a failing mail transport (X-Mock-Scenario: mail-failure)")?;
-                ctx.clone()
-                    .with_session("email-failure", |s| async move {
-                        let inbox = s.inbox("reading the inbox")?.clone();
-                        let account = s.account().await?;
-                        s.make_room_for_request().await?;
-                        let failing = s.target.with_header("x-mock-scenario", "mail-failure")?;
-                        let answer = failing.request_reset(&account.email).await?;
-                        super::expect_data(&answer, "requestPasswordResetEmail", "false")?;
-                        // Then a request that mails, awaited: the failed one must still be absent.
-                        s.make_room_for_request().await?;
-                        let answer = s.target.request_reset(&account.email).await?;
-                        super::expect_data(&answer, "requestPasswordResetEmail", "true")?;
-                        let (mail, count) = inbox.wait_for_new(&account.email, 0).await?;
-                        ensure(count == 1, &mail.answer, || {
-                            format!("{count} emails: one was captured although the transport failed")
-                        })
-                    })
-                    .await
+                if ctx.is_mock() {
+                    return ctx.clone().with_session("email-failure", scripted_mail_failure).await;
+                }
+                ctx.clone().with_session("email-failure", refused_delivery).await
             },
         ),
     ]
+}
+
+/// On the mock: the scripted state, then a request that mails, awaited: the failed one must still
+/// be absent.
+async fn scripted_mail_failure(s: Session) -> CheckResult {
+    let inbox = s.inbox("reading the inbox")?.clone();
+    let account = s.account().await?;
+    s.make_room_for_request().await?;
+    let failing = s.target.with_header("x-mock-scenario", "mail-failure")?;
+    let answer = failing.request_reset(&account.email).await?;
+    super::expect_data(&answer, "requestPasswordResetEmail", "false")?;
+    s.make_room_for_request().await?;
+    let answer = s.target.request_reset(&account.email).await?;
+    super::expect_data(&answer, "requestPasswordResetEmail", "true")?;
+    let (mail, count) = inbox.wait_for_new(&account.email, 0).await?;
+    ensure(count == 1, &mail.answer, || format!("{count} emails: one was captured although the transport failed"))
+}
+
+/// On a store whose mail goes to a mock-server: that server refuses the next delivery with 554
+/// after DATA, and Magento's `initiatePasswordReset` catches the MailException and answers false
+/// (2.4.7-p3, fixtures/real-store/2.4.7-p3-mail-failures.jsonl). Then one that mails, as above.
+async fn refused_delivery(s: Session) -> CheckResult {
+    let inbox = s.inbox("reading the inbox")?.clone();
+    let account = s.account().await?;
+    let before = inbox.count(&account.email).await?;
+    s.make_room_for_request().await?;
+    let Some(fault) = inbox.refuse_next_delivery_to(&account.email).await? else {
+        return Err(Stop::skip(
+            "a failing mail transport needs the mock's control API (--admin), or an inbox that is a mock-server (its /__admin/smtp-faults)",
+        ));
+    };
+    let answer = s.target.request_reset(&account.email).await;
+    inbox.remove_fault(&fault).await?;
+    super::expect_data(&answer?, "requestPasswordResetEmail", "false")?;
+    s.make_room_for_request().await?;
+    let answer = s.target.request_reset(&account.email).await?;
+    super::expect_data(&answer, "requestPasswordResetEmail", "true")?;
+    let (mail, count) = inbox.wait_for_new(&account.email, before).await?;
+    ensure(count == before + 1, &mail.answer, || {
+        format!("{} emails since the check began: one was captured although the transport refused it", count - before)
+    })
 }
 
 #[cfg(test)]
