@@ -15,6 +15,12 @@ them, whose reader this script shares), then
 
     python3 tools/extract_real_types.py --mirror /work/.mirror/AbdelhamidYousef+vanilla-magento/repo \\
         > mock-server/src/magento/validation/real_types.txt
+
+Another release's table names it and the commit read (the mock picks the table by release):
+
+    python3 tools/extract_real_types.py --mirror /work/.mirror/maginium+template/repo \\
+        --commit dc520e69a7e4518bf28057ceb137e31be7b12d81 --release 2.4.8-beta1 \\
+        > mock-server/src/magento/validation/real_types-2.4.8.txt
 """
 
 import argparse
@@ -34,14 +40,25 @@ HEADER = """\
 # sorted, as Magento builds them: list items never required). Made by tools/extract_real_types.py (see fixtures/README.md).
 """
 
+# For a release other than the store's: the same, naming the release and the tree read.
+OTHER_HEADER = """\
+# The types of Magento Open Source {release}'s GraphQL schema (every enabled module's
+# etc/schema.graphqls, merged; read from {source}): kind and name; for object and interface
+# types the names of their fields (sorted), for input object types their fields with their types
+# (name:Type, sorted, as Magento builds them: list items never required). Made by
+# tools/extract_real_types.py (see fixtures/README.md).
+"""
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--vendor-tree", help="a Magento install: the directory holding app/ and vendor/")
     source.add_argument("--mirror", help="a bare git mirror of a Magento install (its HEAD is read)")
+    parser.add_argument("--commit", default="HEAD", help="with --mirror: the commit to read instead of HEAD")
+    parser.add_argument("--release", help="the release read, named in the header (2.4.7-p3's header without it)")
     args = parser.parse_args()
-    tree = Tree(root=args.vendor_tree, mirror=args.mirror)
+    tree = Tree(root=args.vendor_tree, mirror=args.mirror, commit=args.commit)
     modules, _skipped = module_files(tree)
     types = {}
     for _module, path in modules:
@@ -54,7 +71,10 @@ def main():
                 continue
             name = node.name.value
             types[name] = merge(types[name], definition) if name in types else definition
-    sys.stdout.write(HEADER)
+    if args.release:
+        sys.stdout.write(OTHER_HEADER.format(release=args.release, source=tree.describe()))
+    else:
+        sys.stdout.write(HEADER)
     for name in sorted(types):
         t = types[name]
         words = [t["kind"], name]

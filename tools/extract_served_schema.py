@@ -47,28 +47,28 @@ BUILTIN = SCALARS | {"Query", "Mutation"}
 
 
 class Tree:
-    """A Magento install on disk, or the HEAD of a bare git mirror of one."""
+    """A Magento install on disk, or a commit (HEAD unless named) of a bare git mirror of one."""
 
-    def __init__(self, root=None, mirror=None):
-        self.root, self.mirror = root, mirror
+    def __init__(self, root=None, mirror=None, commit="HEAD"):
+        self.root, self.mirror, self.commit = root, mirror, commit
 
     def files(self):
         if self.mirror:
-            out = subprocess.run(["git", "--git-dir", self.mirror, "ls-tree", "-r", "--name-only", "HEAD"],
+            out = subprocess.run(["git", "--git-dir", self.mirror, "ls-tree", "-r", "--name-only", self.commit],
                                  check=True, capture_output=True, text=True).stdout
             return out.splitlines()
         return [str(p.relative_to(self.root)) for p in Path(self.root).rglob("*") if p.is_file()]
 
     def describe(self):
         if self.mirror:
-            head = subprocess.run(["git", "--git-dir", self.mirror, "rev-parse", "HEAD"],
+            head = subprocess.run(["git", "--git-dir", self.mirror, "rev-parse", self.commit],
                                   check=True, capture_output=True, text=True).stdout.strip()
             return f"{Path(self.mirror).parent.name if Path(self.mirror).name == 'repo' else self.mirror} at {head}"
         return str(self.root)
 
     def read(self, path):
         if self.mirror:
-            return subprocess.run(["git", "--git-dir", self.mirror, "show", f"HEAD:{path}"],
+            return subprocess.run(["git", "--git-dir", self.mirror, "show", f"{self.commit}:{path}"],
                                   check=True, capture_output=True, text=True).stdout
         return (Path(self.root) / path).read_text()
 

@@ -11,10 +11,11 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::fixtures::Fixtures;
 use crate::journal::{Entry, Journal};
+use crate::magento::MagentoVersion;
 use crate::magento::schema::{MagentoSchema, build_schema};
 pub use crate::magento::settings::{Enumeration, Settings};
 use crate::magento::store::recaptcha_guard::RecaptchaSettings;
-use crate::magento::validation::{DocumentCache, SchemaIndex};
+use crate::magento::validation::{DocumentCache, ReleaseIndexes, SchemaIndex};
 use crate::mail::inbox::Events;
 use crate::mail::smtp_faults::SmtpFaults;
 use crate::mail::webhook::{self, Webhook};
@@ -220,7 +221,7 @@ struct Shared {
     /// Inbox listeners by namespace name: kept apart so they survive a namespace's reset.
     events: Mutex<HashMap<String, Events>>,
     schema: MagentoSchema,
-    schema_index: SchemaIndex,
+    schema_indexes: ReleaseIndexes,
     documents: DocumentCache,
     /// `--stubs`, `--upstream`, `--record`.
     stubs: Arc<Stubs>,
@@ -267,7 +268,7 @@ impl AppState {
         let random = config.seed.map_or_else(Random::from_os, Random::seeded);
         let customer_token_key = random.hex(32).unwrap_or_default().into_bytes();
         let schema = build_schema();
-        let schema_index = SchemaIndex::from_sdl(&schema.sdl());
+        let schema_indexes = ReleaseIndexes::new(schema.sdl());
         Self {
             shared: Arc::new(Shared {
                 start: Start {
@@ -293,7 +294,7 @@ impl AppState {
                 namespaces: Mutex::new(HashMap::new()),
                 events: Mutex::new(HashMap::new()),
                 schema,
-                schema_index,
+                schema_indexes,
                 documents: DocumentCache::default(),
                 customer_token_key,
                 stubs: Arc::clone(&config.stubs),
@@ -367,8 +368,9 @@ impl AppState {
         &self.shared.documents
     }
 
-    pub fn schema_index(&self) -> &SchemaIndex {
-        &self.shared.schema_index
+    /// What validation knows of the schema of `version` (fields per release, its type table).
+    pub fn schema_index(&self, version: MagentoVersion) -> &SchemaIndex {
+        self.shared.schema_indexes.get(version)
     }
 
     pub fn stubs(&self) -> &Stubs {

@@ -15,6 +15,11 @@ impl MagentoVersion {
     pub const OLDEST: Self = Self { patch: 0 };
     pub const LATEST: Self = Self { patch: 8 };
 
+    /// The `x` of `2.4.x`.
+    pub const fn patch(self) -> u8 {
+        self.patch
+    }
+
     /// `2.4.<patch>`, when that release is one we imitate.
     pub const fn from_patch(patch: u8) -> Option<Self> {
         if patch <= Self::LATEST.patch { Some(Self { patch }) } else { None }
@@ -123,6 +128,26 @@ impl MagentoVersion {
     /// `true` by default ("Enable Guest Checkout Login" = No).
     pub const fn reveals_email_availability(self) -> bool {
         self.patch <= 6
+    }
+}
+
+/// Root fields the mock serves that came with a release: `(type, field, patch)`. On an older
+/// release they are unknown fields, as on a store of that release (validation leaves them out of
+/// its index of the schema; `docs/magento-account-area.md` sections 1.4 and 5).
+pub const INTRODUCED_FIELDS: [(&str, &str, u8); 3] = [
+    // security-package 1.1.6 (2.4.7): `ReCaptchaWebapiGraphQl/Model/Resolver/ReCaptchaV3.php`,
+    // absent in 1.1.5.
+    ("Query", "recaptchaV3Config", 7),
+    // security-package 1.1.7 (2.4.8): 2.4.8-beta1's `module-re-captcha-webapi-graph-ql/etc/schema.graphqls`.
+    ("Query", "recaptchaFormConfig", 8),
+    // 2.4.8-beta1's `module-customer-graph-ql/etc/schema.graphqls` (resolver `ResendConfirmationEmail`).
+    ("Mutation", "resendConfirmationEmail", 8),
+];
+
+impl MagentoVersion {
+    /// Whether this release has the root field `parent.field` (any field not introduced later).
+    pub fn has_field(self, parent: &str, field: &str) -> bool {
+        INTRODUCED_FIELDS.iter().all(|(t, f, patch)| *t != parent || *f != field || self.patch >= *patch)
     }
 }
 

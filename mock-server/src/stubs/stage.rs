@@ -63,7 +63,7 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
         signed_in: input.headers.bearer_token.is_some(),
     };
     let request = Identity::of(method, input.query, &parsed.document, &operation.node, input.variables, &factors);
-    let emulated = request.is_emulated(app.schema_index());
+    let emulated = request.is_emulated(app.schema_index(app.settings().magento_version));
     let key = request.key();
     let found = existing.and_then(|n| n.stubs().find(&request, &key)).or_else(|| stubs.files.find(&request, &key));
     if found.is_none() && (emulated || !stubs.active()) {

@@ -184,7 +184,7 @@ async fn execute(
         }
     }
     let (operation, variables) =
-        match validate::validate(&parsed, &params.query, &params.variables, app.schema_index(), version, mode) {
+        match validate::validate(&parsed, &params.query, &params.variables, app.schema_index(version), version, mode) {
             Ok(run) => run,
             Err(refused) => return *refused,
         };
@@ -208,7 +208,7 @@ async fn execute(
     });
     let direct = if app.direct_answers() { parsed.direct(&params.query) } else { None };
     let prepared = Prepared { document, operation, query: params.query, variables, direct };
-    let executed = execute::execute(app.schema(), app.schema_index(), prepared, &context, version, mode).await;
+    let executed = execute::execute(app.schema(), app.schema_index(version), prepared, &context, version, mode).await;
     let Executed { status, errors, data, body } = executed;
 
     let Planned { calls, plan } = &planned;

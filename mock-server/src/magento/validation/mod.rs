@@ -29,7 +29,7 @@ pub use documents::{DocumentCache, ParsedDocument};
 pub use magento_scalars::cast_string_literals;
 pub use positions::{differs as positions_differ, webonyx_pos};
 pub use rules::validate_document;
-pub use schema_index::SchemaIndex;
+pub use schema_index::{ReleaseIndexes, SchemaIndex};
 pub use skipped::{fill_skipped, merged_locations};
 pub use syntax::SyntaxError;
 pub use variables::coerce_variables;

@@ -4,11 +4,15 @@
 //! object types and the typed fields of input object types), because Magento's answers depend on
 //! it: a type name the store does not know is an exception (`Internal server error`), "Did you
 //! mean" lists real field names, and input objects are checked field by field in Magento's order.
+//! Both depend on the release: [`ReleaseIndexes`] holds one index per release, built on first use.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use async_graphql::parser::parse_schema;
 use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+
+use crate::magento::release::{INTRODUCED_FIELDS, MagentoVersion};
 
 #[derive(Debug, Default)]
 pub struct SchemaIndex {
@@ -27,11 +31,16 @@ struct RealType {
     input_fields: Vec<(&'static str, Type)>,
 }
 
-/// Made from Magento Open Source 2.4.7-p3's `etc/schema.graphqls` files (see the file's header).
+/// Made from Magento Open Source 2.4.7-p3's `etc/schema.graphqls` files (see the file's header):
+/// the table of 2.4.0 to 2.4.7, whose differences the mock serves are the root fields of
+/// [`INTRODUCED_FIELDS`].
 const REAL_TYPES: &str = include_str!("real_types.txt");
 
-fn real_types() -> HashMap<&'static str, RealType> {
-    REAL_TYPES
+/// Made from Magento Open Source 2.4.8-beta1's (see the file's header): the table of 2.4.8.
+const REAL_TYPES_2_4_8: &str = include_str!("real_types-2.4.8.txt");
+
+fn real_types(table: &'static str) -> HashMap<&'static str, RealType> {
+    table
         .lines()
         .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
@@ -128,13 +137,55 @@ pub struct ArgumentInfo {
 
 const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
 
+/// The index of each release, made from the served SDL when a request of that release first needs it.
+#[derive(Debug)]
+pub struct ReleaseIndexes {
+    sdl: String,
+    indexes: [OnceLock<SchemaIndex>; MagentoVersion::LATEST.patch() as usize + 1],
+}
+
+impl ReleaseIndexes {
+    pub fn new(sdl: String) -> Self {
+        Self { sdl, indexes: Default::default() }
+    }
+
+    pub fn get(&self, version: MagentoVersion) -> &SchemaIndex {
+        // A slot per release: the clamp only keeps the indexing obviously in bounds.
+        let slot = &self.indexes[usize::from(version.patch()).min(self.indexes.len() - 1)];
+        slot.get_or_init(|| SchemaIndex::for_release(&self.sdl, version))
+    }
+}
+
 impl SchemaIndex {
+    /// The served SDL with 2.4.7-p3's table, every served field included (unit tests).
     pub fn from_sdl(sdl: &str) -> Self {
+        Self::build(sdl, real_types(REAL_TYPES))
+    }
+
+    /// What a store of `version` has: its release's table (2.4.7-p3's up to 2.4.7, 2.4.8-beta1's
+    /// for 2.4.8), without the served fields and types that release does not have yet.
+    pub fn for_release(sdl: &str, version: MagentoVersion) -> Self {
+        let table = if version >= MagentoVersion::LATEST { REAL_TYPES_2_4_8 } else { REAL_TYPES };
+        let mut index = Self::build(sdl, real_types(table));
+        for (parent, field, _) in INTRODUCED_FIELDS.iter().filter(|(t, f, _)| !version.has_field(t, f)) {
+            if let Some(served) = index.types.get_mut(*parent) {
+                served.fields.remove(*field);
+            }
+            if let Some(real) = index.real.get_mut(*parent) {
+                real.fields.retain(|name| name != field);
+            }
+        }
+        // A type only a later release defines (`ReCaptchaConfigOutput` before 2.4.8) is unknown.
+        let real = &index.real;
+        index.types.retain(|name, _| BUILT_IN_SCALARS.contains(&name.as_str()) || real.contains_key(name.as_str()));
+        index
+    }
+
+    fn build(sdl: &str, real: HashMap<&'static str, RealType>) -> Self {
         let mut types: HashMap<String, TypeInfo> = BUILT_IN_SCALARS
             .iter()
             .map(|name| ((*name).to_owned(), TypeInfo { kind: Kind::Scalar, fields: HashMap::new() }))
             .collect();
-        let real = real_types();
         let mut meta = HashMap::new();
         let mut definitions = Vec::new();
         if let Ok(document) = parse_schema(INTROSPECTION_SDL) {
