@@ -107,6 +107,17 @@ pub enum MagentoError {
     ConfirmationKeyInvalid,
     /// `confirmation_status` asked without a signed-in customer (`getConfirmationStatus(0)`).
     NoSuchCustomerIdZero,
+    // `resendConfirmationEmail` (2.4.8-beta1 `CGQL/Model/Resolver/ResendConfirmationEmail.php`).
+    /// Its `EmailAddress` validator refuses the address.
+    ResendEmailInvalid,
+    /// `NoSuchEntityException` from `AccountManagement::resendConfirmation`.
+    ResendNoSuchCustomer,
+    /// `InvalidTransitionException`'s raw message: the account needs no confirmation.
+    ConfirmationNotNeeded,
+    /// Any other exception of `resendConfirmation`.
+    ResendFailed,
+    /// `recaptchaFormConfig`'s catch-all (2.4.8-beta1 `ReCaptchaFormConfig.php`).
+    RecaptchaConfigUnavailable,
     /// An unexpected failure: Magento hides the cause.
     Internal,
 }
@@ -189,6 +200,11 @@ impl fmt::Display for MagentoError {
             Self::AccountAlreadyActive => "The account is already active.",
             Self::ConfirmationKeyInvalid => "The confirmation token is invalid. Verify the token and try again.",
             Self::NoSuchCustomerIdZero => "No such entity with customerId = 0",
+            Self::ResendEmailInvalid => "Email address is not valid",
+            Self::ResendNoSuchCustomer => "There is no user registered with that email address.",
+            Self::ConfirmationNotNeeded => "Confirmation isn't needed.",
+            Self::ResendFailed => "There was an error when sending the confirmation email",
+            Self::RecaptchaConfigUnavailable => "Configuration for provided captcha type can not be retrieved.",
             Self::Internal => "Internal server error",
         };
         f.write_str(text)

@@ -31,6 +31,7 @@ pub struct Mutation(
     account::create_customer::CreateCustomerMutation,
     account::change_password::ChangePasswordMutation,
     account::confirm_email::ConfirmEmailMutation,
+    account::resend_confirmation::ResendConfirmationMutation,
     account::update_customer::UpdateCustomerMutation,
     account::update_customer_email::UpdateCustomerEmailMutation,
     cart::create_empty_cart::CreateEmptyCartMutation,

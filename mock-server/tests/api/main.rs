@@ -28,6 +28,7 @@ mod persistence;
 mod real_store;
 mod recaptcha;
 mod recordings;
+mod release_2_4_8;
 mod releases;
 mod robustness;
 mod scenarios;

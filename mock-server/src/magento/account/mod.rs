@@ -9,6 +9,7 @@ pub mod create_customer;
 pub mod customer;
 pub mod emails;
 pub mod types;
+pub mod resend_confirmation;
 pub mod update_customer;
 pub mod update_customer_email;
 

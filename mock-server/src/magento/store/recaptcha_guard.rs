@@ -25,15 +25,34 @@ pub enum ReCaptchaFormEnum {
     ProductReview,
     Sendfriend,
     Braintree,
+    // 2.4.8 (security-package 1.1.7, module `ReCaptchaResendConfirmationEmail`).
+    ResendConfirmationEmail,
+}
+
+// The reCAPTCHA types a form can be set to (`recaptcha_frontend/type_for/<form>`), as the
+// fixtures and the control API name them; Magento's schema spells the enum "Emum".
+#[derive(Enum, Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[graphql(name = "ReCaptchaTypeEmum", rename_items = "SCREAMING_SNAKE_CASE")]
+#[serde(rename_all = "snake_case")]
+pub enum RecaptchaType {
+    // reCAPTCHA v2 invisible.
+    Invisible,
+    // reCAPTCHA v2 "I am not a robot".
+    Recaptcha,
+    #[default]
+    RecaptchaV3,
 }
 
 /// reCAPTCHA of a store view, or of a namespace through `PATCH /__admin/settings`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RecaptchaSettings {
-    /// The forms set to reCAPTCHA v3; none is off.
+    /// The forms set to reCAPTCHA (of `type`); none is off.
     #[serde(default)]
     pub forms: Vec<ReCaptchaFormEnum>,
+    /// The type of those forms: v3 (the default) or one of v2's.
+    #[serde(default, rename = "type")]
+    pub kind: RecaptchaType,
     /// When not empty, the only tokens that pass; otherwise any non-empty token passes.
     #[serde(default)]
     pub valid_tokens: Vec<String>,
@@ -60,7 +79,9 @@ impl RecaptchaSettings {
         !listed(&self.failing_tokens) && (self.valid_tokens.is_empty() || listed(&self.valid_tokens))
     }
 
-    /// The forms in the order `recaptchaV3Config` lists them (`module-re-captcha-version-3-invisible/etc/di.xml`).
+    /// The forms set to v3 in the order `recaptchaV3Config` lists them
+    /// (`module-re-captcha-version-3-invisible/etc/di.xml`, which has no `resend_confirmation_email`
+    /// in 2.4.8-beta1 either).
     pub fn forms_in_magentos_order(&self) -> Vec<ReCaptchaFormEnum> {
         use ReCaptchaFormEnum as F;
         const ORDER: [ReCaptchaFormEnum; 10] = [
@@ -75,6 +96,9 @@ impl RecaptchaSettings {
             F::Sendfriend,
             F::Braintree,
         ];
+        if self.kind != RecaptchaType::RecaptchaV3 {
+            return Vec::new();
+        }
         ORDER.into_iter().filter(|form| self.guards(*form)).collect()
     }
 }
@@ -89,6 +113,8 @@ pub fn form_of(field: &str, version: MagentoVersion) -> Option<ReCaptchaFormEnum
             Some(ReCaptchaFormEnum::CustomerForgotPassword)
         }
         "changeCustomerPassword" => Some(ReCaptchaFormEnum::CustomerEdit),
+        // `ReCaptchaResendConfirmationEmail/Model/WebapiConfigProvider.php` (2.4.8-beta1).
+        "resendConfirmationEmail" => Some(ReCaptchaFormEnum::ResendConfirmationEmail),
         _ => None,
     }
 }

@@ -12,7 +12,7 @@ use async_graphql::parser::{Error as ParseError, parse_query};
 use super::syntax::{SyntaxError, check_nesting, describe_parse_error};
 use super::webonyx_syntax::{self, Rejection};
 use super::{ValidationError, reordered};
-use crate::magento::ErrorShape;
+use crate::magento::MagentoVersion;
 use crate::magento::direct::DirectCall;
 
 /// Distinct documents remembered; when full, the cache starts over (bounded, and simple).
@@ -24,17 +24,20 @@ const MAX_CACHED_LENGTH: usize = 8 * 1024;
 /// since the messages differ).
 pub struct ParsedDocument {
     pub document: ExecutableDocument,
-    validation: [OnceLock<Vec<ValidationError>>; 2],
+    /// Per release: the error shape and the schema (its fields and type table) both vary.
+    validation: [OnceLock<Vec<ValidationError>>; MagentoVersion::LATEST.patch() as usize + 1],
     direct: OnceLock<Option<DirectCall>>,
 }
 
 impl ParsedDocument {
-    /// The validation errors for `shape`, from `validate` the first time.
-    pub fn validation(&self, shape: ErrorShape, validate: impl FnOnce() -> Vec<ValidationError>) -> &[ValidationError] {
-        let slot = match shape {
-            ErrorShape::Webonyx14 => &self.validation[0],
-            ErrorShape::Webonyx15 => &self.validation[1],
-        };
+    /// The validation errors on `version`, from `validate` the first time.
+    pub fn validation(
+        &self,
+        version: MagentoVersion,
+        validate: impl FnOnce() -> Vec<ValidationError>,
+    ) -> &[ValidationError] {
+        // A slot per release: the clamp only keeps the indexing obviously in bounds.
+        let slot = &self.validation[usize::from(version.patch()).min(self.validation.len() - 1)];
         slot.get_or_init(validate)
     }
 

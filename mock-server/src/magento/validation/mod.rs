@@ -160,7 +160,7 @@ pub fn check<'a>(
     version: crate::magento::MagentoVersion,
 ) -> Verdict<'a> {
     let document = &parsed.document;
-    let errors = parsed.validation(version.shape(), || validate_document(document, source, schema, version));
+    let errors = parsed.validation(version, || validate_document(document, source, schema, version));
     if let Some((error, thrown)) = errors.iter().find_map(|e| Some((e, e.thrown?))) {
         return Verdict::Thrown(error.clone(), thrown);
     }

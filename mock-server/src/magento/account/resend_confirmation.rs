@@ -1,0 +1,77 @@
+//! `resendConfirmationEmail(email)` (2.4.8): the confirmation email again, for an account a store
+//! that requires confirmation made and that is still unconfirmed (2.4.8-beta1
+//! `CGQL/Model/Resolver/ResendConfirmationEmail.php`, then `CUS/Model/AccountManagement.php::
+//! resendConfirmation`; `docs/magento-account-area.md` section 1.5).
+
+use async_graphql::{Context, Object};
+
+use super::confirm_email::confirmation_link;
+use super::emails::{self, Kind};
+use crate::magento::context::RequestContext;
+use crate::magento::email_address::is_valid_email;
+use crate::magento::errors::MagentoError;
+use crate::magento::schema::answer;
+use crate::mail::Mailbox;
+use crate::scenarios::State;
+
+#[derive(Default)]
+pub struct ResendConfirmationMutation;
+
+#[Object]
+impl ResendConfirmationMutation {
+    /// Resends the confirmation email to a customer.
+    async fn resend_confirmation_email(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The email address to send the confirmation email to.")] email: String,
+    ) -> Option<bool> {
+        answer(ctx, |request, field| {
+            let message_id = resend_confirmation_email(request, &email, field.scripted)?;
+            if let Some(message_id) = message_id {
+                request.note_captured(field.key, message_id);
+            }
+            Ok(true)
+        })
+    }
+}
+
+/// The resolver's order: the email's validator, the account of the request's website
+/// (`customerRepository->get($email)`, no website named), `Confirmation isn't needed.` for an
+/// account without a key, then the email. A transport failure is logged and the answer is still
+/// `true` (`resendConfirmation` returns `false`, which the resolver ignores); any other exception
+/// reads as the resolver's catch-all. The id of the captured email, when one was sent.
+pub fn resend_confirmation_email(
+    ctx: &RequestContext,
+    email: &str,
+    scripted: Option<State>,
+) -> Result<Option<String>, MagentoError> {
+    match scripted {
+        // Every exception of `resendConfirmation` is caught: an internal failure is the catch-all.
+        Some(State::InternalError) => return Err(MagentoError::ResendFailed),
+        Some(State::Unknown) => return Err(MagentoError::ResendNoSuchCustomer),
+        // No lock or throttle is consulted; a mail failure is decided below.
+        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
+        // Transport faults are answered before any resolver runs.
+        Some(
+            State::Delay(_)
+            | State::Http500
+            | State::Http502
+            | State::Http503
+            | State::ConnectionReset
+            | State::MalformedJson,
+        ) => {}
+    }
+    if !is_valid_email(email) {
+        return Err(MagentoError::ResendEmailInvalid);
+    }
+    let accounts = ctx.services.accounts();
+    let customer = accounts.find(email).cloned().ok_or(MagentoError::ResendNoSuchCustomer)?;
+    drop(accounts);
+    let key = customer.profile.confirmation.as_deref().ok_or(MagentoError::ConfirmationNotNeeded)?;
+    if scripted.is_some_and(State::fails_mail) {
+        return Ok(None);
+    }
+    let confirm_link = confirmation_link(ctx.services.storefront_url(), customer.id, key);
+    let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
+    emails::send(ctx, Kind::Confirmation { confirm_link }, recipient).map(Some)
+}
