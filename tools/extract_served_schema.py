@@ -233,12 +233,13 @@ def main():
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--vendor-tree", help="a Magento install: the directory holding app/ and vendor/")
     source.add_argument("--mirror", help="a bare git mirror of a Magento install (its HEAD is read)")
+    parser.add_argument("--commit", default="HEAD", help="with --mirror: the commit to read instead of HEAD")
     parser.add_argument("--release", required=True, help="the Magento release the tree holds, e.g. 2.4.7-p3")
     parser.add_argument("--served", required=True, help="the mock's SDL (`mock-server schema`, or its snapshot)")
     parser.add_argument("--date", default=datetime.date.today().isoformat())
     args = parser.parse_args()
 
-    tree = Tree(root=args.vendor_tree, mirror=args.mirror)
+    tree = Tree(root=args.vendor_tree, mirror=args.mirror, commit=args.commit)
     types, modules, skipped = read_schema(tree)
     served = served_names(Path(args.served).read_text())
     out = {
