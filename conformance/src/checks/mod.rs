@@ -19,6 +19,7 @@ pub fn all() -> Vec<Check> {
         account::checks(),
         cart::checks(),
         stores::checks(),
+        release_2_4_8::checks(),
     ] {
         checks.extend(more);
     }
@@ -32,6 +33,7 @@ pub mod cart;
 pub mod corpus;
 pub mod email;
 pub mod lifecycle;
+pub mod release_2_4_8;
 pub mod request;
 pub mod reset;
 pub mod stateful;

@@ -220,6 +220,22 @@ fn wrong_backends() -> Vec<Wrong> {
             on("cart(cart_id", "\\\"cart_id\\\" is missing", "\\\"cart_id\\\" is missing."),
         ),
         Wrong {
+            name: "resendConfirmationEmail mails an account that needs no confirmation",
+            release: "2.4.8",
+            check: "account/resend-confirmation-email",
+            rewrite: Arc::new(|req, resp, _| {
+                if req.is_graphql() && resp.body.contains("Confirmation isn't needed.") {
+                    resp.body = r#"{"data":{"resendConfirmationEmail":true}}"#.into();
+                }
+            }),
+        },
+        Wrong {
+            name: "resendConfirmationEmail's unknown account as a period-less message",
+            release: "2.4.8",
+            check: "account/resend-confirmation-email",
+            rewrite: Arc::new(on("resendConfirmationEmail", "with that email address.", "with that email address")),
+        },
+        Wrong {
             name: "2.4.8 answers a guest's customer query with 200",
             release: "2.4.8",
             check: "account/customer-needs-a-customer",
@@ -252,7 +268,9 @@ async fn the_account_and_cart_checks_pass_against_the_faithful_mock_as_a_plain_t
             let report = conformance::report::human(&outcomes, true);
             let counts = conformance::report::counts(&outcomes);
             assert!(counts.passed >= 5, "{report}");
-            assert_eq!((counts.failed, counts.skipped), (0, 0), "{release}: {report}");
+            // account/resend-confirmation-email is 2.4.8's, skipped (saying so) before.
+            let skipped = usize::from(release == "2.4.7" && area == "account/");
+            assert_eq!((counts.failed, counts.skipped), (0, skipped), "{release}: {report}");
         }
     }
 }

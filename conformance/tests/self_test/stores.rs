@@ -91,6 +91,31 @@ fn wrong_backends() -> Vec<Wrong> {
                 resp.replace("please try again\"", "please try again.\"");
             }
         }),
+        Wrong {
+            name: "recaptchaFormConfig calls a v3 form the v2 checkbox",
+            release: "2.4.8",
+            check: "recaptcha/form-config",
+            rewrite: Arc::new(|req, resp, _| {
+                if req.document().contains("recaptchaFormConfig") {
+                    resp.replace("\"RECAPTCHA_V3\"", "\"RECAPTCHA\"");
+                }
+            }),
+        },
+        Wrong {
+            name: "recaptchaFormConfig answers RESEND_CONFIRMATION_EMAIL as off",
+            release: "2.4.8",
+            check: "recaptcha/form-config",
+            rewrite: Arc::new(|req, resp, _| {
+                if req.document().contains("recaptchaFormConfig") && resp.body.contains("can not be retrieved") {
+                    resp.body = r#"{"data":{"recaptchaFormConfig":{"is_enabled":false,"configurations":null}}}"#.into();
+                }
+            }),
+        },
+        wrong("recaptchaFormConfig served on 2.4.7", "release/later-fields-unknown", |req, resp, _| {
+            if req.document().contains("recaptchaFormConfig") {
+                resp.body = r#"{"data":{"recaptchaFormConfig":{"is_enabled":false}}}"#.into();
+            }
+        }),
         wrong("sign-up's required labels reordered", "snapshot/account-sign-up-required-fields", |_, resp, _| {
             resp.replace("First Name, Last Name, Email", "Email, First Name, Last Name");
         }),
@@ -129,12 +154,13 @@ async fn the_store_and_recaptcha_checks_pass_against_the_faithful_mock_as_a_plai
         let (ctx, _server) = prepare(&options).await.unwrap();
         let checks = conformance::checks::all()
             .into_iter()
-            .filter(|c| c.id.starts_with("store/") || c.id.starts_with("recaptcha/"))
+            .filter(|c| c.id.starts_with("store/") || c.id.starts_with("recaptcha/") || c.id.starts_with("release/"))
             .collect();
         let outcomes = run_options(&ctx, checks, &options).await;
         let report = conformance::report::human(&outcomes, true);
         let counts = conformance::report::counts(&outcomes);
-        assert_eq!((counts.passed, counts.failed, counts.skipped), (6, 0, 0), "{release}: {report}");
+        // recaptcha/form-config runs on 2.4.8 only, release/later-fields-unknown before it.
+        assert_eq!((counts.passed, counts.failed, counts.skipped), (7, 0, 1), "{release}: {report}");
     }
 }
 
@@ -154,7 +180,7 @@ async fn every_store_recaptcha_and_account_golden_check_reports_its_wrong_backen
     let ours: Vec<String> = conformance::checks::all()
         .into_iter()
         .map(|c| c.id)
-        .filter(|id| id.starts_with("store/") || id.starts_with("recaptcha/"))
+        .filter(|id| id.starts_with("store/") || id.starts_with("recaptcha/") || id.starts_with("release/"))
         .filter(|id| !covered.contains(id.as_str()))
         .collect();
     assert!(ours.is_empty(), "checks with no wrong backend: {ours:?}");
