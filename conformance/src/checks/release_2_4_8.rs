@@ -1,7 +1,8 @@
 //! What 2.4.8 adds to the account area (magento-account-area.md sections 1.6 and 5):
 //! `resendConfirmationEmail(email)` and `recaptchaFormConfig(formType:)`, checked on a 2.4.8
-//! target; on an older one (webonyx 15, 2.4.6 and 2.4.7) that neither field exists. There is no
-//! real 2.4.8 store to record: the expected answers are 2.4.8-beta1's source, read.
+//! target; on an older one (webonyx 15: 2.4.6 and 2.4.7) each check makes sure instead that its
+//! field does not exist. There is no real 2.4.8 store to record: the expected answers on 2.4.8 are
+//! 2.4.8-beta1's source, read.
 
 use serde_json::{Value, json};
 
@@ -47,34 +48,40 @@ pub fn checks() -> Vec<Check> {
         check(
             "account/resend-confirmation-email",
             Area::Account,
-            "resendConfirmationEmail (2.4.8): its refusals in order, and an account that needs no confirmation",
+            "resendConfirmationEmail: on 2.4.8 its refusals in order and an account that needs no confirmation; before, an unknown field",
             |s| async move { resend(&s).await },
         ),
         check(
             "recaptcha/form-config",
             Area::Stores,
-            "recaptchaFormConfig (2.4.8): each form off or with its type's settings, v3 forms as recaptchaV3Config lists",
+            "recaptchaFormConfig: on 2.4.8 each form off or with its type's settings, v3 as recaptchaV3Config lists; before, an unknown field",
             |s| async move { form_config(&s).await },
-        ),
-        check(
-            "release/later-fields-unknown",
-            Area::Request,
-            "before 2.4.8, resendConfirmationEmail and recaptchaFormConfig are unknown fields",
-            |s| async move { later_fields_unknown(&s).await },
         ),
     ]
 }
 
-fn needs_2_4_8(s: &Session, what: &str) -> CheckResult {
+/// Before 2.4.8, the check's whole verdict: `field` of `parent` is webonyx 15's unknown field.
+/// `None` on 2.4.8, which has it.
+async fn absent_before_2_4_8(s: &Session, document: &str, field: &str, parent: &str) -> Option<CheckResult> {
     let release = s.ctx.release();
-    if release.patch < 8 {
-        return Err(Stop::skip(format!("{what} arrived in 2.4.8; the target is {release}")));
+    if release.patch >= 8 {
+        return None;
     }
-    Ok(())
+    if !release.new_shape() {
+        let reason = format!("{field} arrived in 2.4.8; webonyx 14's validation errors ({release}) are not documented");
+        return Some(Err(Stop::skip(reason)));
+    }
+    Some(match s.target.graphql(document).await {
+        Ok(answer) => expect_body(&answer, 200, &unknown(field, parent)),
+        Err(stop) => Err(stop),
+    })
 }
 
 async fn resend(s: &Session) -> CheckResult {
-    needs_2_4_8(s, "resendConfirmationEmail")?;
+    let before = "mutation {\n  resendConfirmationEmail(email: \"a@example.com\")\n}";
+    if let Some(verdict) = absent_before_2_4_8(s, before, "resendConfirmationEmail", "Mutation").await {
+        return verdict;
+    }
     let ctx = &s.ctx;
     let mut parts = Parts::new(ctx);
     let ask = |email: String| s.target.graphql_with(RESEND, json!({ "e": email }));
@@ -99,7 +106,10 @@ async fn resend(s: &Session) -> CheckResult {
 }
 
 async fn form_config(s: &Session) -> CheckResult {
-    needs_2_4_8(s, "recaptchaFormConfig")?;
+    let before = "{\n  recaptchaFormConfig(formType: CUSTOMER_LOGIN) {\n    is_enabled\n  }\n}";
+    if let Some(verdict) = absent_before_2_4_8(s, before, "recaptchaFormConfig", "Query").await {
+        return verdict;
+    }
     let ctx = &s.ctx;
     let mut parts = Parts::new(ctx);
     // The default store view and the views named with --store (builtin: one with v3 forms on).
@@ -171,22 +181,6 @@ fn one_form(answer: &Answer, listed_as_v3: bool) -> CheckResult {
     ensure((kind == "RECAPTCHA_V3") == listed_as_v3, answer, || {
         format!("type {kind} but recaptchaV3Config {} it", if listed_as_v3 { "lists" } else { "does not list" })
     })
-}
-
-async fn later_fields_unknown(s: &Session) -> CheckResult {
-    let release = s.ctx.release();
-    if release.patch >= 8 {
-        return Err(Stop::skip(format!("the target is {release}, which has both fields")));
-    }
-    if !release.new_shape() {
-        return Err(Stop::skip(format!("webonyx 14's validation errors ({release}) are not documented")));
-    }
-    let mut parts = Parts::new(&s.ctx);
-    let resend = s.target.graphql("mutation {\n  resendConfirmationEmail(email: \"a@example.com\")\n}").await?;
-    parts.check("resendConfirmationEmail", expect_body(&resend, 200, &unknown("resendConfirmationEmail", "Mutation")));
-    let form = s.target.graphql("{\n  recaptchaFormConfig(formType: CUSTOMER_LOGIN) {\n    is_enabled\n  }\n}").await?;
-    parts.check("recaptchaFormConfig", expect_body(&form, 200, &unknown("recaptchaFormConfig", "Query")));
-    parts.finish()
 }
 
 /// webonyx 15's `FieldsOnCorrectType` error for a root field on line 2, column 3 (no suggestion:

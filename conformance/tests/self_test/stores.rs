@@ -111,7 +111,7 @@ fn wrong_backends() -> Vec<Wrong> {
                 }
             }),
         },
-        wrong("recaptchaFormConfig served on 2.4.7", "release/later-fields-unknown", |req, resp, _| {
+        wrong("recaptchaFormConfig served on 2.4.7", "recaptcha/form-config", |req, resp, _| {
             if req.document().contains("recaptchaFormConfig") {
                 resp.body = r#"{"data":{"recaptchaFormConfig":{"is_enabled":false}}}"#.into();
             }
@@ -154,13 +154,12 @@ async fn the_store_and_recaptcha_checks_pass_against_the_faithful_mock_as_a_plai
         let (ctx, _server) = prepare(&options).await.unwrap();
         let checks = conformance::checks::all()
             .into_iter()
-            .filter(|c| c.id.starts_with("store/") || c.id.starts_with("recaptcha/") || c.id.starts_with("release/"))
+            .filter(|c| c.id.starts_with("store/") || c.id.starts_with("recaptcha/"))
             .collect();
         let outcomes = run_options(&ctx, checks, &options).await;
         let report = conformance::report::human(&outcomes, true);
         let counts = conformance::report::counts(&outcomes);
-        // recaptcha/form-config runs on 2.4.8 only, release/later-fields-unknown before it.
-        assert_eq!((counts.passed, counts.failed, counts.skipped), (7, 0, 1), "{release}: {report}");
+        assert_eq!((counts.passed, counts.failed, counts.skipped), (7, 0, 0), "{release}: {report}");
     }
 }
 
@@ -180,7 +179,7 @@ async fn every_store_recaptcha_and_account_golden_check_reports_its_wrong_backen
     let ours: Vec<String> = conformance::checks::all()
         .into_iter()
         .map(|c| c.id)
-        .filter(|id| id.starts_with("store/") || id.starts_with("recaptcha/") || id.starts_with("release/"))
+        .filter(|id| id.starts_with("store/") || id.starts_with("recaptcha/"))
         .filter(|id| !covered.contains(id.as_str()))
         .collect();
     assert!(ours.is_empty(), "checks with no wrong backend: {ours:?}");

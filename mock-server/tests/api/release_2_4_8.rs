@@ -20,8 +20,13 @@ async fn graphql(app: &TestApp, query: &str, variables: Value) -> Value {
 }
 
 async fn patch_settings(app: &TestApp, change: Value) {
-    let answer = TestApp::send(app.client.patch(format!("{}/__admin/settings", app.base)).json(&change)
-        .header("X-Mock-Namespace", &app.namespace)).await;
+    let answer = TestApp::send(
+        app.client
+            .patch(format!("{}/__admin/settings", app.base))
+            .json(&change)
+            .header("X-Mock-Namespace", &app.namespace),
+    )
+    .await;
     assert!(answer.status.is_success(), "{}", answer.body);
 }
 
@@ -99,22 +104,26 @@ async fn recaptcha_form_config_answers_off_v3_and_v2_as_the_settings_say() {
     let other = graphql(&app, FORM, json!({ "f": "CUSTOMER_CREATE" })).await;
     assert_eq!(other["data"]["recaptchaFormConfig"]["is_enabled"], false, "{other}");
 
-    let settings = |kind| json!({ "recaptcha": { "forms": ["customer_login"], "type": kind, "website_key": "site-key" } });
+    let settings =
+        |kind| json!({ "recaptcha": { "forms": ["customer_login"], "type": kind, "website_key": "site-key" } });
     patch_settings(&app, settings("recaptcha")).await;
     assert_eq!(graphql(&app, FORM, json!({ "f": "CUSTOMER_LOGIN" })).await, expected("RECAPTCHA", Value::Null, ""));
     // A v2 form is not v3's: recaptchaV3Config lists none.
     let v3_config = graphql(&app, "{ recaptchaV3Config { is_enabled forms } }", json!({})).await;
     assert_eq!(v3_config["data"]["recaptchaV3Config"], json!({ "is_enabled": false, "forms": [] }));
     patch_settings(&app, settings("invisible")).await;
-    assert_eq!(graphql(&app, FORM, json!({ "f": "CUSTOMER_LOGIN" })).await, expected("INVISIBLE", Value::Null, "inline"));
+    assert_eq!(
+        graphql(&app, FORM, json!({ "f": "CUSTOMER_LOGIN" })).await,
+        expected("INVISIBLE", Value::Null, "inline")
+    );
 }
 
 /// 2.4.8-beta1's enum has `RESEND_CONFIRMATION_EMAIL`, its resolver's map of forms does not.
 #[tokio::test]
 async fn the_resend_form_reads_as_the_resolvers_catch_all() {
     let app = spawn_app("2.4.8").await;
-    let answer = graphql(&app, "{ recaptchaFormConfig(formType: RESEND_CONFIRMATION_EMAIL) { is_enabled } }", json!({}))
-        .await;
+    let answer =
+        graphql(&app, "{ recaptchaFormConfig(formType: RESEND_CONFIRMATION_EMAIL) { is_enabled } }", json!({})).await;
     assert_eq!(
         answer,
         json!({ "errors": [{ "message": "Configuration for provided captcha type can not be retrieved.",

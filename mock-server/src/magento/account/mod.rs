@@ -8,8 +8,8 @@ pub mod confirm_email;
 pub mod create_customer;
 pub mod customer;
 pub mod emails;
-pub mod types;
 pub mod resend_confirmation;
+pub mod types;
 pub mod update_customer;
 pub mod update_customer_email;
 

@@ -75,3 +75,48 @@ pub fn resend_confirmation_email(
     let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
     emails::send(ctx, Kind::Confirmation { confirm_link }, recipient).map(Some)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::magento::context::Services;
+    use crate::magento::errors::MagentoError::*;
+    use crate::magento::testing::{Fake, defaults, request};
+
+    const JANE: &str = "jane.doe@example.com";
+
+    /// The fixtures, with Jane still waiting for confirmation when `unconfirmed`.
+    fn given(unconfirmed: bool) -> RequestContext<Fake> {
+        let ctx = request(defaults(), Fake::with_fixtures());
+        if unconfirmed {
+            let mut accounts = ctx.services.accounts();
+            let id = accounts.find(JANE).map(|c| c.id).unwrap();
+            accounts.update(id, |c| c.profile.confirmation = Some("K3Y".into()));
+        }
+        ctx
+    }
+
+    #[test]
+    fn a_resend_answers_the_first_check_that_fails_and_mails_only_on_success() {
+        type Row = (&'static str, bool, &'static str, Option<State>, Result<bool, MagentoError>, usize);
+        #[rustfmt::skip]
+        let rows: [Row; 10] = [
+            ("not an email", true, "plainaddress", None, Err(ResendEmailInvalid), 0),
+            ("no such account", true, "nobody@example.com", None, Err(ResendNoSuchCustomer), 0),
+            ("an account with no key", false, JANE, None, Err(ConfirmationNotNeeded), 0),
+            ("an unconfirmed account", true, JANE, None, Ok(true), 1),
+            ("its email in another case", true, "Jane.Doe@Example.com", None, Ok(true), 1),
+            ("scripted internal error: the resolver's catch-all", true, JANE, Some(State::InternalError), Err(ResendFailed), 0),
+            ("scripted unknown", true, JANE, Some(State::Unknown), Err(ResendNoSuchCustomer), 0),
+            ("scripted mail failure: still true, nothing sent", true, JANE, Some(State::MailFailure), Ok(false), 0),
+            ("scripted locked: no lock is consulted", true, JANE, Some(State::Locked), Ok(true), 1),
+            ("scripted mail failure on a confirmed account", false, JANE, Some(State::MailFailure), Err(ConfirmationNotNeeded), 0),
+        ];
+        for (situation, unconfirmed, email, scripted, expected, mails) in rows {
+            let ctx = given(unconfirmed);
+            let mailed = resend_confirmation_email(&ctx, email, scripted).map(|id| id.is_some());
+            assert_eq!(mailed, expected, "{situation}");
+            assert_eq!(ctx.services.mails(), mails, "{situation}");
+        }
+    }
+}

@@ -6,8 +6,8 @@
 
 use async_graphql::{Context, Object, SimpleObject};
 
-pub use super::recaptcha_guard::{ReCaptchaFormEnum, RecaptchaType};
 use super::recaptcha_guard::{DEFAULT_WEBSITE_KEY, RecaptchaSettings};
+pub use super::recaptcha_guard::{ReCaptchaFormEnum, RecaptchaType};
 use crate::magento::context::RequestContext;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
@@ -183,7 +183,10 @@ mod tests {
             let c = form_configuration(&settings(kind, &[form]), form).unwrap().configurations.unwrap();
             (c.re_captcha_type, c.minimum_score, c.badge_position.unwrap(), c.theme)
         };
-        assert_eq!(shown(RecaptchaType::RecaptchaV3), (RecaptchaType::RecaptchaV3, Some(0.5), "inline".into(), "light".into()));
+        assert_eq!(
+            shown(RecaptchaType::RecaptchaV3),
+            (RecaptchaType::RecaptchaV3, Some(0.5), "inline".into(), "light".into())
+        );
         assert_eq!(shown(RecaptchaType::Invisible), (RecaptchaType::Invisible, None, "inline".into(), "light".into()));
         assert_eq!(shown(RecaptchaType::Recaptcha), (RecaptchaType::Recaptcha, None, String::new(), "light".into()));
     }

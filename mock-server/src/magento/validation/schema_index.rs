@@ -272,3 +272,46 @@ pub fn named_type(ty: &Type) -> &str {
         BaseType::List(inner) => named_type(inner),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::magento::schema::build_schema;
+
+    fn index(patch: u8) -> SchemaIndex {
+        SchemaIndex::for_release(&build_schema().sdl(), MagentoVersion::from_patch(patch).unwrap())
+    }
+
+    #[test]
+    fn each_release_has_the_fields_and_types_of_its_store() {
+        let (v6, v7, v8) = (index(6), index(7), index(8));
+        assert!(v6.field("Query", "recaptchaV3Config").is_none());
+        assert!(v7.field("Query", "recaptchaV3Config").is_some());
+        for old in [&v6, &v7] {
+            assert!(old.field("Query", "recaptchaFormConfig").is_none());
+            assert!(old.field("Mutation", "resendConfirmationEmail").is_none());
+            assert!(!old.real_fields("Mutation").contains(&"resendConfirmationEmail"));
+            assert_eq!(old.real_kind("ReCaptchaConfigOutput"), None);
+            assert!(old.field("Mutation", "confirmEmail").is_some());
+        }
+        assert!(!v6.real_fields("Query").contains(&"recaptchaV3Config"));
+        assert!(v8.field("Query", "recaptchaFormConfig").is_some());
+        assert!(v8.field("Mutation", "resendConfirmationEmail").is_some());
+        assert_eq!(v8.real_kind("ReCaptchaConfigOutput"), Some(Kind::Object));
+    }
+
+    #[test]
+    fn the_2_4_8_table_is_2_4_8_beta1s() {
+        // `CartPrices.grand_total_excluding_tax` is 2.4.8's; the mock does not serve it.
+        assert!(index(8).real_fields("CartPrices").contains(&"grand_total_excluding_tax"));
+        assert!(!index(7).real_fields("CartPrices").contains(&"grand_total_excluding_tax"));
+    }
+
+    #[test]
+    fn release_indexes_answer_each_release_with_its_own() {
+        let indexes = ReleaseIndexes::new(build_schema().sdl());
+        let v7 = MagentoVersion::from_patch(7).unwrap();
+        assert!(indexes.get(v7).field("Query", "recaptchaFormConfig").is_none());
+        assert!(indexes.get(MagentoVersion::LATEST).field("Query", "recaptchaFormConfig").is_some());
+    }
+}
