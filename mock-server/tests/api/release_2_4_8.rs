@@ -6,7 +6,12 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::account_area::{Bindings, replay};
+use crate::helpers::{TestApp, spawn_app, spawn_configured};
+use crate::recordings;
+
+/// What the real 2.4.7-p3 store answered for the two fields (`tools/record_later_fields.py`).
+const RECORDED: &str = include_str!("../../../fixtures/real-store/2.4.7-p3-later-fields.jsonl");
 
 const RESEND: &str = "mutation ($e: String!) { resendConfirmationEmail(email: $e) }";
 const CREATE: &str = "mutation ($e: String!) { createCustomerV2(input: {firstname: \"Re\", lastname: \"Send\", \
@@ -39,6 +44,26 @@ async fn subjects(app: &TestApp, email: &str) -> Vec<String> {
 fn unknown(field: &str, parent: &str, column: u64) -> Value {
     json!({ "errors": [{ "message": format!("Cannot query field \"{field}\" on type \"{parent}\"."),
         "locations": [{ "line": 1, "column": column }] }] })
+}
+
+/// Replayed against the mock at 2.4.7 with the recorded store's two websites: byte for byte.
+#[tokio::test]
+async fn the_mock_at_2_4_7_refuses_them_as_the_real_2_4_7_p3_store_did() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/two-websites.toml");
+    let app = spawn_configured("2.4.7", |config| config.load_fixtures(fixtures.as_ref()).expect("the fixtures load"))
+        .await
+        .in_namespace("later-fields");
+    let mut bindings = Bindings::default();
+    let recordings = recordings::parse(RECORDED);
+    assert_eq!(recordings.len(), 8);
+    let mut differences = Vec::new();
+    for recording in &recordings {
+        let problems = replay(&app, recording, &mut bindings).await;
+        if !problems.is_empty() {
+            differences.push(format!("{}:\n  {}", recording.name, problems.join("\n  ")));
+        }
+    }
+    assert!(differences.is_empty(), "{} differ from the real store:\n{}", differences.len(), differences.join("\n"));
 }
 
 #[tokio::test]
