@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Records what a real Magento 2.4.7-p3 store answers for the fields 2.4.8 adds.
 
-`resendConfirmationEmail` and `recaptchaFormConfig` arrived in 2.4.8 (docs/magento-account-area.md
+`resendConfirmationEmail`, `recaptchaFormConfig` and `recaptchaV3Config.theme` arrived in 2.4.8 (docs/magento-account-area.md
 sections 1.6 and 5): a 2.4.7-p3 store answers them as unknown fields, with webonyx's "Did you mean"
 drawn from the fields the document itself names. Nothing is created or changed on the store.
 Writes fixtures/real-store/2.4.7-p3-later-fields.jsonl (format of 2.4.7-p3-account-area.jsonl).
@@ -30,6 +30,8 @@ def record(r):
     r.post("form-config-typo", "{\n  recaptchaFormConfi {\n    is_enabled\n  }\n  recaptchaFormConfig(formType: CONTACT) {\n    is_enabled\n  }\n}",
            store="default", note="neither name is a 2.4.7 field: no suggestion, the first error only")
     r.post("form-config-second", FORM, {"f": "CUSTOMER_LOGIN"}, note="the website with reCAPTCHA v3 on")
+    r.post("v3-config-theme", "{\n  recaptchaV3Config {\n    is_enabled\n    theme\n  }\n}", store="default",
+           note="a field ReCaptchaConfigurationV3 gains in 2.4.8 GA")
     r.post("resend", RESEND, {"e": "active1@example.com"}, store="default")
     r.post("resend-beside-confirm", "mutation ($e: String!) {\n  confirmEmail(input: {email: $e, confirmation_key: \"x\"}) {\n    customer {\n      email\n    }\n  }\n  resendConfirmationEmail(email: $e)\n}",
            {"e": "active1@example.com"}, store="default", note="validation fails first: confirmEmail does not run")

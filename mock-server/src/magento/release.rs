@@ -131,10 +131,10 @@ impl MagentoVersion {
     }
 }
 
-/// Root fields the mock serves that came with a release: `(type, field, patch)`. On an older
-/// release they are unknown fields, as on a store of that release (validation leaves them out of
-/// its index of the schema; `docs/magento-account-area.md` sections 1.4 and 5).
-pub const INTRODUCED_FIELDS: [(&str, &str, u8); 3] = [
+/// Fields the mock serves that came with a release: `(type, field, patch)`. On an older release
+/// they are unknown fields, as on a store of that release (validation leaves them out of its index
+/// of the schema; `docs/magento-account-area.md` sections 1.6 and 5).
+pub const INTRODUCED_FIELDS: [(&str, &str, u8); 4] = [
     // security-package 1.1.6 (2.4.7): `ReCaptchaWebapiGraphQl/Model/Resolver/ReCaptchaV3.php`,
     // absent in 1.1.5.
     ("Query", "recaptchaV3Config", 7),
@@ -142,10 +142,13 @@ pub const INTRODUCED_FIELDS: [(&str, &str, u8); 3] = [
     ("Query", "recaptchaFormConfig", 8),
     // 2.4.8-beta1's `module-customer-graph-ql/etc/schema.graphqls` (resolver `ResendConfirmationEmail`).
     ("Mutation", "resendConfirmationEmail", 8),
+    // 2.4.8 GA's `module-re-captcha-webapi-graph-ql` 1.0.4 (not yet in 2.4.8-beta1; security-package
+    // commit 4e54bc07, LYNX-522).
+    ("ReCaptchaConfigurationV3", "theme", 8),
 ];
 
 impl MagentoVersion {
-    /// Whether this release has the root field `parent.field` (any field not introduced later).
+    /// Whether this release has the field `parent.field` (any field not introduced later).
     pub fn has_field(self, parent: &str, field: &str) -> bool {
         INTRODUCED_FIELDS.iter().all(|(t, f, patch)| *t != parent || *f != field || self.patch >= *patch)
     }

@@ -55,7 +55,7 @@ async fn the_mock_at_2_4_7_refuses_them_as_the_real_2_4_7_p3_store_did() {
         .in_namespace("later-fields");
     let mut bindings = Bindings::default();
     let recordings = recordings::parse(RECORDED);
-    assert_eq!(recordings.len(), 8);
+    assert_eq!(recordings.len(), 9);
     let mut differences = Vec::new();
     for recording in &recordings {
         let problems = replay(&app, recording, &mut bindings).await;
@@ -97,6 +97,16 @@ async fn the_suggestions_are_the_releases_own_fields() {
 async fn recaptcha_v3_config_is_unknown_before_2_4_7() {
     let answer = spawn_app("2.4.6").await.graphql("{ recaptchaV3Config { is_enabled } }").await;
     assert_eq!(answer.json(), unknown("recaptchaV3Config", "Query", 3), "{}", answer.body);
+}
+
+/// 2.4.8 GA's `recaptchaV3Config` has a `theme` (the default `light`); 2.4.7-p3's had none.
+#[tokio::test]
+async fn recaptcha_v3_config_has_a_theme_from_2_4_8() {
+    let document = "{ recaptchaV3Config { theme } }";
+    let new = spawn_app("2.4.8").await.graphql(document).await.json();
+    assert_eq!(new, json!({ "data": { "recaptchaV3Config": { "theme": "light" } } }));
+    let old = spawn_app("2.4.7").await.graphql(document).await.json();
+    assert_eq!(old, unknown("theme", "ReCaptchaConfigurationV3", 23), "{old}");
 }
 
 /// The version switched at run time switches the schema with it.

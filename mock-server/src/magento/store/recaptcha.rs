@@ -131,6 +131,8 @@ pub struct ReCaptchaConfigurationV3 {
     pub failure_message: String,
     /// A list of forms on the storefront that have been configured to use reCAPTCHA V3.
     pub forms: Vec<ReCaptchaFormEnum>,
+    /// Theme to be used to render reCaptcha.
+    pub theme: String,
 }
 
 pub fn recaptcha_v3_config(
@@ -157,6 +159,8 @@ pub fn configuration(settings: &RecaptchaSettings) -> ReCaptchaConfigurationV3 {
         language_code: Some(String::new()),
         failure_message: VALIDATION_FAILURE_MESSAGE.into(),
         forms,
+        // `recaptcha_frontend/type_recaptcha_v3/theme`'s default; 2.4.8 only (`INTRODUCED_FIELDS`).
+        theme: "light".into(),
     }
 }
 
