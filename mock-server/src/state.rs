@@ -269,6 +269,8 @@ impl AppState {
         let customer_token_key = random.hex(32).unwrap_or_default().into_bytes();
         let schema = build_schema();
         let schema_indexes = ReleaseIndexes::new(schema.sdl());
+        // Built now for the configured release, so its first request does not pay for it.
+        schema_indexes.get(config.magento_version);
         Self {
             shared: Arc::new(Shared {
                 start: Start {
