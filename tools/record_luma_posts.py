@@ -46,6 +46,8 @@ class Browser:
         self.last_html = ""
         # Whether each hop notes the CAPTCHA forms its page shows (`record_luma_session.py`).
         self.note_captcha = False
+        # The words read off the session, written `<captcha>`; any other typed word is kept.
+        self.words = set()
 
     def norm(self, text):
         if text is None:
@@ -58,6 +60,7 @@ class Browser:
         path = os.path.join(self.session_dir, "sess_" + self.jar["PHPSESSID"])
         data = open(path, encoding="utf-8", errors="replace").read()
         found = re.search(form_id + r'_word";a:\d+:\{s:4:"data";s:\d+:"([^"]+)"', data)
+        self.words.add(found.group(1))
         return found.group(1)
 
     def request(self, name, method, target, form=None):
@@ -101,7 +104,7 @@ class Browser:
                 "method": method,
                 "target": self.norm(target),
                 # The CAPTCHA's word and input are left out, as in the pages' summary.
-                "form": [[k, "<form_key>" if k == "form_key" else "<captcha>" if k.startswith("captcha[")
+                "form": [[k, "<form_key>" if k == "form_key" else "<captcha>" if k.startswith("captcha[") and v in self.words
                           else self.norm(v)] for k, v in form or []],
                 "status": response.status,
                 "location": self.norm(location),

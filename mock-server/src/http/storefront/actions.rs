@@ -105,7 +105,12 @@ pub fn login(visit: &mut Visit) -> Response {
         return visit.redirect("customer/account/");
     }
     let username = visit.session.username.take().unwrap_or_default();
-    let content = pages::login(&visit.base_url, &visit.session.form_key, &username);
+    let captcha = super::sign_in::login_captcha_required(visit, None).then(|| {
+        let word = visit.captcha_word();
+        visit.session.login_captcha_word = Some(word.clone());
+        word
+    });
+    let content = pages::login(&visit.base_url, &visit.session.form_key, &username, captcha.as_deref());
     let mut page = visit.page(StatusCode::OK, "Customer Login", "customer-account-login", content);
     page.headers_mut().insert("login-required", axum::http::HeaderValue::from_static("true"));
     page

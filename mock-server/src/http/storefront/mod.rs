@@ -7,6 +7,7 @@
 //! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
 
 mod actions;
+mod captcha;
 mod confirm;
 mod form;
 mod html;
@@ -14,6 +15,7 @@ mod pages;
 mod reset;
 mod session;
 mod sign_in;
+mod sign_out;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -30,6 +32,7 @@ use crate::state::{AppState, Namespace, TooManyNamespaces};
 
 use super::connection::Peer;
 use super::request_headers::{HeaderError, NAMESPACE_HEADER, namespace as namespace_header, valid_namespace};
+use captcha::AttemptLog;
 use session::{Message, Session, Sessions};
 
 /// No scripts at all; the styles are inline; forms post only to the mock.
@@ -37,7 +40,7 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'
     base-uri 'none'; frame-ancestors 'self'";
 
 pub fn router() -> Router<AppState> {
-    let sessions = Arc::new(Sessions::default());
+    let kept = Kept::default();
     let mut router = Router::new();
     for prefix in ["", "/index.php"] {
         router = router
@@ -45,13 +48,20 @@ pub fn router() -> Router<AppState> {
             .route(&format!("{prefix}/customer/account/"), any(account))
             .route(&format!("{prefix}/customer/account/{{*rest}}"), any(account));
     }
-    router.layer(Extension(sessions))
+    router.layer(Extension(kept))
+}
+
+/// What the pages keep between requests: the sessions and Magento_Captcha's attempt log.
+#[derive(Clone, Default)]
+struct Kept {
+    sessions: Arc<Sessions>,
+    attempts: Arc<AttemptLog>,
 }
 
 /// One request to `customer/account/<action>/...`.
 async fn account(
     State(app): State<AppState>,
-    Extension(sessions): Extension<Arc<Sessions>>,
+    Extension(Kept { sessions, attempts }): Extension<Kept>,
     peer: Option<Extension<ConnectInfo<Peer>>>,
     method: Method,
     uri: Uri,
@@ -60,7 +70,7 @@ async fn account(
 ) -> Response {
     let request = Request::read(&method, &uri, &headers, &body);
     let client_ip = peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |Extension(ConnectInfo(peer))| peer.address.ip());
-    let mut visit = match Visit::start(app, sessions, &headers, &request, client_ip) {
+    let mut visit = match Visit::start(app, sessions, attempts, &headers, &request, client_ip) {
         Ok(visit) => visit,
         Err(message) => return (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response(),
     };
@@ -73,6 +83,8 @@ async fn account(
         ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
         ("forgotpasswordpost", _, true) => sign_in::forgot_password_post(&mut visit, &request, &headers),
         ("index", true, _) => sign_in::dashboard(&mut visit),
+        ("logout", true, _) | ("logout", _, true) => sign_out::logout(&mut visit, &request, &headers),
+        ("logoutsuccess", true, _) => sign_out::logout_success(&mut visit, &headers),
         ("confirm", true, _) => confirm::confirm(&mut visit, &request),
         _ => actions::not_found(&mut visit),
     }
@@ -140,6 +152,8 @@ impl Request {
 pub(crate) struct Visit {
     app: AppState,
     sessions: Arc<Sessions>,
+    /// Magento_Captcha's sign-in attempts.
+    attempts: Arc<AttemptLog>,
     /// Where redirects and links point: this server, as the browser addressed it.
     base_url: String,
     /// This page's sign-in link: `login/referer/<this URL, encoded>/`.
@@ -160,19 +174,23 @@ pub(crate) struct Visit {
     change: SessionChange,
 }
 
-/// Magento regenerates the session's id on sign-in and destroys it after a reset request; the
-/// answer's cookies come in the order the real store sent them then (recorded).
+/// Magento regenerates the session's id on sign-in and sign-out and destroys it after a reset
+/// request; the answer's cookies come in the order the real store sent them then (recorded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SessionChange {
     Kept,
     SignedIn,
+    SignedOut,
     Destroyed,
+    /// The page after signing out refreshes no session cookie and drops `X-Magento-Vary` (recorded).
+    VaryDropped,
 }
 
 impl Visit {
     fn start(
         app: AppState,
         sessions: Arc<Sessions>,
+        attempts: Arc<AttemptLog>,
         headers: &HeaderMap,
         request: &Request,
         client_ip: IpAddr,
@@ -203,6 +221,7 @@ impl Visit {
         Ok(Self {
             app,
             sessions,
+            attempts,
             base_url,
             sign_in_url,
             form_key_cookie,
@@ -227,6 +246,13 @@ impl Visit {
     /// A new word for the forgot-password CAPTCHA (`customer/captcha`: 4 to 5 of its symbols),
     /// kept in the session; the page shows it as text where the store shows it as an image.
     fn new_captcha_word(&mut self) -> String {
+        let word = self.captcha_word();
+        self.session.captcha_word = Some(word.clone());
+        word
+    }
+
+    /// A CAPTCHA word (`customer/captcha`: 4 to 5 of its symbols).
+    fn captcha_word(&self) -> String {
         const SYMBOLS: &[u8] = b"ABCDEFGHJKMnpqrstuvwxyz23456789";
         let picks = self.app.random().hex(6).unwrap_or_default();
         let bytes: Vec<u8> = picks
@@ -235,19 +261,17 @@ impl Visit {
             .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
             .collect();
         let length = 4 + usize::from(bytes.first().copied().unwrap_or_default() % 2);
-        let word: String =
-            bytes.iter().skip(1).take(length).map(|b| char::from(SYMBOLS[usize::from(*b) % SYMBOLS.len()])).collect();
-        self.session.captcha_word = Some(word.clone());
-        word
+        bytes.iter().skip(1).take(length).map(|b| char::from(SYMBOLS[usize::from(*b) % SYMBOLS.len()])).collect()
     }
 
-    /// A new session id (`regenerateId` on sign-in, `destroy` after a reset request); the old id
-    /// is left with an empty session. On `Destroyed` the data goes too, but the namespace stays.
+    /// A new session id (`regenerateId` on sign-in and sign-out, `destroy` after a reset request);
+    /// the old id is left with an empty session. On `Destroyed` and `SignedOut` the data goes
+    /// too, but the namespace stays.
     fn renew_session(&mut self, change: SessionChange) -> Result<(), RandomError> {
         let id = self.app.random().alphanumeric(26)?.to_ascii_lowercase();
         self.sessions.put(&self.session_id, Session::default());
         self.session_id = id;
-        if change == SessionChange::Destroyed {
+        if matches!(change, SessionChange::Destroyed | SessionChange::SignedOut) {
             let form_key = self.app.random().alphanumeric(16)?;
             let namespace = self.session.namespace.take();
             self.session = Session { form_key, namespace, ..Session::default() };
@@ -283,10 +307,23 @@ impl Visit {
 
     /// A page of the store's, showing the waiting and added messages (then clearing the cookie).
     fn page(&mut self, status: StatusCode, title: &str, body_class: &str, content: String) -> Response {
+        self.page_titled(status, title, title, body_class, content)
+    }
+
+    /// A page whose `<title>` is not its heading (the sign-out page's is empty).
+    fn page_titled(
+        &mut self,
+        status: StatusCode,
+        head_title: &str,
+        title: &str,
+        body_class: &str,
+        content: String,
+    ) -> Response {
         let mut messages = std::mem::take(&mut self.waiting);
         messages.append(&mut self.session.pending);
         messages.append(&mut self.added);
         let html = pages::Page {
+            head_title,
             title,
             body_class,
             base_url: &self.base_url,
@@ -315,6 +352,10 @@ impl Visit {
         if self.change == SessionChange::Kept {
             cookies.push(session.clone());
         }
+        if self.change == SessionChange::VaryDropped {
+            cookies.push(session::deleted_cookie(session::VARY_COOKIE));
+            return cookies;
+        }
         if self.is_post {
             let version = self.app.random().hex(16).unwrap_or_default();
             cookies.push(session::private_content_version_cookie(&version));
@@ -323,8 +364,16 @@ impl Visit {
         let had_form_key = form_key.is_some();
         cookies.extend(form_key);
         match self.change {
-            SessionChange::Kept => {}
+            SessionChange::Kept | SessionChange::VaryDropped => {}
             SessionChange::Destroyed => cookies.push(session),
+            // The old form key goes with the signed-in session; the context left is a guest's.
+            SessionChange::SignedOut => {
+                if had_form_key {
+                    cookies.push(session::deleted_cookie("form_key"));
+                }
+                cookies.push(session);
+                cookies.push(session::vary_cookie_signed_out());
+            }
             // Magento_Persistent drops its cookie (no "Remember Me") before and after the new
             // id, and the old form key goes with the old session.
             SessionChange::SignedIn => {
