@@ -476,6 +476,9 @@ async fn signing_out_ends_the_session_and_shows_you_are_signed_out() {
 
     let signed_in = sign_in_on_the_page(&mut browser, jane, "Password123!").await;
     assert_eq!(signed_in.location, format!("{}/customer/account/", app.base));
+    let dashboard = browser.open(&signed_in.location).await;
+    let sign_out = format!("<a href=\"{}/customer/account/logout/\"        >Sign Out</a>", app.base);
+    assert!(dashboard.body.contains(&sign_out), "the header's link signs out");
     let session = browser.cookies["PHPSESSID"].clone();
     let out = browser.get("/customer/account/logout/").await;
     assert_eq!(out.location, format!("{}/customer/account/logoutSuccess/", app.base));
@@ -485,6 +488,7 @@ async fn signing_out_ends_the_session_and_shows_you_are_signed_out() {
     assert!(page.body.contains("<title></title>"));
     assert!(page.body.contains(">You are signed out</span>"));
     assert!(page.body.contains("<p>You have signed out and will go to our homepage in 5 seconds.</p>"));
+    assert!(page.body.contains(">Sign In</a>") && !page.body.contains("Sign Out"));
     assert!(!browser.cookies.contains_key("X-Magento-Vary"), "the signed-in context is gone");
     let dashboard = browser.open("/customer/account/").await;
     assert!(dashboard.body.contains("<title>Customer Login</title>"), "a guest again");

@@ -322,12 +322,18 @@ impl Visit {
         let mut messages = std::mem::take(&mut self.waiting);
         messages.append(&mut self.session.pending);
         messages.append(&mut self.added);
+        // `Magento_Customer::account/link/authorization.phtml`.
+        let (authorization_url, authorization_label) = match self.customer_id() {
+            Some(_) => (format!("{}customer/account/logout/", self.base_url), "Sign Out"),
+            None => (self.sign_in_url.clone(), "Sign In"),
+        };
         let html = pages::Page {
             head_title,
             title,
             body_class,
             base_url: &self.base_url,
-            sign_in_url: &self.sign_in_url,
+            authorization_url: &authorization_url,
+            authorization_label,
             form_key: &self.session.form_key,
             store_name: &self.app.fixtures().store.name,
             messages: &messages,

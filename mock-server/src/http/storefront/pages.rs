@@ -22,8 +22,11 @@ pub struct Page<'a> {
     /// The layout handle as a class, e.g. `customer-account-createpassword`.
     pub body_class: &'a str,
     pub base_url: &'a str,
-    /// `customer/account/login/referer/<this page, encoded>/`.
-    pub sign_in_url: &'a str,
+    /// The header's authorization link: `customer/account/login/referer/<this page, encoded>/`
+    /// for a guest, `customer/account/logout/` when signed in.
+    pub authorization_url: &'a str,
+    /// "Sign In" or "Sign Out".
+    pub authorization_label: &'a str,
     pub form_key: &'a str,
     pub store_name: &'a str,
     pub messages: &'a [Message],
@@ -41,7 +44,8 @@ impl Page<'_> {
                 ("css", CSS),
                 ("body_class", &escape_html(self.body_class)),
                 ("base_url", &escape_html(self.base_url)),
-                ("sign_in_url", &escape_html(self.sign_in_url)),
+                ("authorization_url", &escape_html(self.authorization_url)),
+                ("authorization_label", &escape_html(self.authorization_label)),
                 ("form_key", &escape_html(self.form_key)),
                 ("store_name", &escape_html(self.store_name)),
                 ("messages", &messages_html(self.messages, self.base_url)),
@@ -207,7 +211,8 @@ mod tests {
             title: "Set a New Password",
             body_class: "customer-account-createpassword",
             base_url: "http://127.0.0.1:4000/",
-            sign_in_url: "http://127.0.0.1:4000/customer/account/login/",
+            authorization_url: "http://127.0.0.1:4000/customer/account/login/",
+            authorization_label: "Sign In",
             form_key: "K",
             store_name: "Main Website Store",
             messages: &[
