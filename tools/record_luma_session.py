@@ -22,6 +22,7 @@ import base64
 import os
 import sys
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from record_luma_posts import PASSWORD, Browser, graphql  # noqa: E402
@@ -31,6 +32,9 @@ LOGIN = "/index.php/customer/account/login/"
 LOGIN_POST = "/index.php/customer/account/loginPost/"
 LOGOUT = "/index.php/customer/account/logout/"
 DASHBOARD = "/index.php/customer/account/"
+CONFIRMATION = "/index.php/customer/account/confirmation/"
+# An account of the store's that needs no confirmation (see its README).
+CONFIRMED = "active1@example.com"
 
 
 def referer(base, path):
@@ -57,7 +61,7 @@ def main():
                      f"<referer:index.php/customer/account/{page}/>") for page in ("index", "logout")]
     placeholders += [(email.replace("@", "%40"), f"<email-url:{role}>") for role, email in emails.items()]
     placeholders += [(email, f"<email:{role}>") for role, email in emails.items()]
-    placeholders += [(args.base, "<base>")]
+    placeholders += [(f"nobody-{run}@example.com", "<email:nobody>"), (args.base, "<base>")]
     out = sys.stdout
 
     def browser(jar):
@@ -77,6 +81,17 @@ def main():
         b.request("11a-login-page", "GET", LOGIN)
         post(b, "11b-loginPost-unconfirmed", emails["confirm"], PASSWORD)
         post(b, "11c-loginPost-unconfirmed-wrong-password", emails["confirm"], WRONG)
+        # The message's link: the resend form (`confirmation/`), then its posts.
+        target = f"{CONFIRMATION}?email={urllib.parse.quote_plus(emails['confirm'])}"
+        b.request("11d-confirmation-page", "GET", target)
+        b.request("11e-confirmation-post-unconfirmed", "POST", target,
+                  [("form_key", b.form_key()), ("email", emails["confirm"])])
+        b.request("11f-confirmation-post-unknown", "POST", CONFIRMATION,
+                  [("form_key", b.form_key()), ("email", f"nobody-{run}@example.com")])
+        b.request("11g-confirmation-post-confirmed", "POST", CONFIRMATION,
+                  [("form_key", b.form_key()), ("email", CONFIRMED)])
+        b.request("11h-confirmation-post-empty", "POST", CONFIRMATION, [("form_key", b.form_key()), ("email", "")])
+        b.request("11i-confirmation-post-no-form-key", "POST", CONFIRMATION, [("email", emails["confirm"])])
         return
 
     # Sign in, then out (GET, as Luma's "Sign Out" link does), then the pages a guest gets.

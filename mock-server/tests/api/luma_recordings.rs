@@ -34,7 +34,17 @@ const SESSION_DIFFERENT: &[(&str, &str, &str)] = &[
     ("08f-loginPost-wrong-captcha.hop2", "messages", CAPTCHA_MESSAGE),
     ("10b-loginPost-no-captcha.hop2", "cookies set", CAPTCHA_MESSAGE),
     ("10b-loginPost-no-captcha.hop2", "messages", CAPTCHA_MESSAGE),
+    ("11d-confirmation-page.hop1", "form fields", NEWSLETTER_FILTER),
+    ("11f-confirmation-post-unknown.hop1", "form fields", NEWSLETTER_FILTER),
+    ("11f-confirmation-post-unknown.hop1", "cookies set", PAGE_MESSAGE),
+    ("11f-confirmation-post-unknown.hop1", "messages", PAGE_MESSAGE),
+    ("11h-confirmation-post-empty.hop1", "form fields", NEWSLETTER_FILTER),
+    ("11i-confirmation-post-no-form-key.hop2", "hop", "the store's home page, which the mock does not serve"),
 ];
+const NEWSLETTER_FILTER: &str = "the recorder leaves out an `email` input on pages with the footer's newsletter form \
+    (the mock has none), so this form's own `email` is missing from the recording";
+const PAGE_MESSAGE: &str =
+    "the store's page puts its own message in the cookie for its script; the mock's page draws it";
 const SIDEBAR: &str = "the dashboard's sidebar (Recently Ordered: a script's template) is not drawn";
 const CAPTCHA_MESSAGE: &str = "the store's next page puts the CAPTCHA's message in the cookie for its script; \
     the mock's page draws it";
@@ -120,7 +130,7 @@ async fn every_recorded_hop_of_sign_out_the_sign_in_captcha_and_an_unconfirmed_s
             let encoded = url_encoder(&format!("{base}index.php/customer/account/{page}/"));
             text = text.replace(&format!("<referer:index.php/customer/account/{page}/>"), &encoded);
         }
-        for role in ["out", "captcha", "other", "confirm"] {
+        for role in ["out", "captcha", "other", "confirm", "nobody"] {
             let address = email(role);
             text = text
                 .replace(&format!("<email:{role}>"), &address)
@@ -130,7 +140,10 @@ async fn every_recorded_hop_of_sign_out_the_sign_in_captcha_and_an_unconfirmed_s
     };
     let (signed_out, unconfirmed): (Vec<&str>, Vec<&str>) =
         SESSION.lines().partition(|line| !line.starts_with("{\"name\": \"11"));
-    assert_eq!((signed_out.len(), unconfirmed.len()), (41, 5));
+    assert_eq!((signed_out.len(), unconfirmed.len()), (41, 16));
+    // An account of the store's that needed no confirmation.
+    let confirmed = json!({ "email": "active1@example.com", "password": "Roni-Cost3!x" });
+    TestApp::send(app.post("/__admin/customers").json(&confirmed)).await;
     let mut differences = replay(&app, &signed_out.join("\n"), fill, SESSION_DIFFERENT).await;
 
     // The store required confirmation for the last steps only.
@@ -140,8 +153,13 @@ async fn every_recorded_hop_of_sign_out_the_sign_in_captcha_and_an_unconfirmed_s
         password: \"Luma-Passw0rd!13\"}) { customer { email } } }";
     let created = app.graphql_with(create, json!({ "e": email("confirm") })).await.json();
     assert_eq!(created["data"]["createCustomerV2"]["customer"]["email"], email("confirm"), "{created}");
-    differences.extend(replay(&app, &unconfirmed.join("\n"), fill, &[]).await);
+    differences.extend(replay(&app, &unconfirmed.join("\n"), fill, SESSION_DIFFERENT).await);
     assert!(differences.is_empty(), "{} differences:\n{}", differences.len(), differences.join("\n"));
+    // The resend form mailed the confirmation link again: the sign-up's email and this one.
+    let messages = app.messages().await;
+    let to_confirm =
+        messages["messages"].as_array().unwrap().iter().filter(|m| m["To"][0]["Address"] == email("confirm"));
+    assert_eq!(to_confirm.count(), 2, "{messages}");
 }
 
 /// Replays `recording`'s hops, each browser with its own jar; answers what differed, except on
@@ -159,6 +177,10 @@ async fn replay(
     for line in recording.lines() {
         let hop: Value = serde_json::from_str(line).unwrap();
         let name = hop["name"].as_str().unwrap();
+        // A page the mock does not serve is not asked for.
+        if different.iter().any(|(listed, what, _)| *listed == name && *what == "hop") {
+            continue;
+        }
         let jar = jars.entry(hop["jar"].as_str().unwrap().to_owned()).or_default();
         let url = format!("{}{}", app.base, fill(hop["target"].as_str().unwrap()));
         let mut request = if hop["method"] == "POST" {

@@ -84,7 +84,8 @@ async fn account(
         ("forgotpasswordpost", _, true) => sign_in::forgot_password_post(&mut visit, &request, &headers),
         ("index", true, _) => sign_in::dashboard(&mut visit),
         ("logout", true, _) | ("logout", _, true) => sign_out::logout(&mut visit, &request, &headers),
-        ("logoutsuccess", true, _) => sign_out::logout_success(&mut visit, &headers),
+        ("logoutsuccess", true, _) => sign_out::logout_success(&mut visit),
+        ("confirmation", true, _) | ("confirmation", _, true) => confirm::confirmation(&mut visit, &request, &headers),
         ("confirm", true, _) => confirm::confirm(&mut visit, &request),
         _ => actions::not_found(&mut visit),
     }
@@ -172,6 +173,11 @@ pub(crate) struct Visit {
     client_ip: IpAddr,
     /// What this request did to the session, which decides the cookies of the answer.
     change: SessionChange,
+    /// The browser sent `X-Magento-Vary` (a signed-in context).
+    vary_cookie_sent: bool,
+    /// `X-Magento-Tags`: `FPC` on uncacheable answers; a cacheable page's own when it is not
+    /// cached (a POST), none when it is (recorded).
+    tags: Option<&'static str>,
 }
 
 /// Magento regenerates the session's id on sign-in and sign-out and destroys it after a reset
@@ -182,8 +188,9 @@ enum SessionChange {
     SignedIn,
     SignedOut,
     Destroyed,
-    /// The page after signing out refreshes no session cookie and drops `X-Magento-Vary` (recorded).
-    VaryDropped,
+    /// A cacheable page (after signing out, the confirmation form): Magento's page cache sends
+    /// it without the session's cookies, and drops `X-Magento-Vary` when the browser has one (recorded).
+    Cacheable,
 }
 
 impl Visit {
@@ -234,6 +241,8 @@ impl Visit {
             added: Vec::new(),
             client_ip,
             change: SessionChange::Kept,
+            vary_cookie_sent: session::cookie(headers, session::VARY_COOKIE).is_some(),
+            tags: Some("FPC"),
         })
     }
 
@@ -358,8 +367,10 @@ impl Visit {
         if self.change == SessionChange::Kept {
             cookies.push(session.clone());
         }
-        if self.change == SessionChange::VaryDropped {
-            cookies.push(session::deleted_cookie(session::VARY_COOKIE));
+        if self.change == SessionChange::Cacheable {
+            if self.vary_cookie_sent {
+                cookies.push(session::deleted_cookie(session::VARY_COOKIE));
+            }
             return cookies;
         }
         if self.is_post {
@@ -370,7 +381,7 @@ impl Visit {
         let had_form_key = form_key.is_some();
         cookies.extend(form_key);
         match self.change {
-            SessionChange::Kept | SessionChange::VaryDropped => {}
+            SessionChange::Kept | SessionChange::Cacheable => {}
             SessionChange::Destroyed => cookies.push(session),
             // The old form key goes with the signed-in session; the context left is a guest's.
             SessionChange::SignedOut => {
@@ -404,13 +415,15 @@ impl Visit {
         for (name, value) in [
             (header::PRAGMA, "no-cache"),
             (header::CACHE_CONTROL, "max-age=0, must-revalidate, no-cache, no-store"),
-            (header::HeaderName::from_static("x-magento-tags"), "FPC"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::X_XSS_PROTECTION, "1; mode=block"),
             (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
             (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
         ] {
             headers.insert(name, HeaderValue::from_static(value));
+        }
+        if let Some(tags) = self.tags.filter(|_| self.change != SessionChange::Cacheable) {
+            headers.insert(header::HeaderName::from_static("x-magento-tags"), HeaderValue::from_static(tags));
         }
         if let Ok(expires) = HeaderValue::from_str(&session::http_date(-365 * 24 * 3600)) {
             headers.insert(header::EXPIRES, expires);

@@ -13,6 +13,7 @@ const LOGIN: &str = include_str!("../../../assets/magento/luma/login.html");
 const FORGOT_PASSWORD: &str = include_str!("../../../assets/magento/luma/forgot-password.html");
 const DASHBOARD: &str = include_str!("../../../assets/magento/luma/dashboard.html");
 const CAPTCHA: &str = include_str!("../../../assets/magento/luma/captcha.html");
+const CONFIRMATION: &str = include_str!("../../../assets/magento/luma/confirmation.html");
 
 /// The page around the content, as `1column` pages render.
 pub struct Page<'a> {
@@ -81,6 +82,15 @@ pub fn login(base_url: &str, form_key: &str, username: &str, captcha: Option<&st
             ("username", &escape_html(username)),
             ("captcha", &captcha),
         ],
+    )
+}
+
+/// `form/confirmation.phtml`: the email field, posting to the page's own URL (`action=""`); the
+/// form key written in, as `mage/common.js` adds it on submit.
+pub fn confirmation(form_key: &str, email: &str, login_url: &str) -> String {
+    fill(
+        CONFIRMATION,
+        &[("form_key", &escape_html(form_key)), ("email", &escape_html(email)), ("login_url", &escape_html(login_url))],
     )
 }
 

@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::actions::{form_key_valid, referer_or_base};
-use super::session::{self, Message};
+use super::session::Message;
 use super::{Request, SessionChange, Visit, reset};
 
 /// `Logout` (GET, or POST with the form key): a guest is sent to sign in, as for any page that
@@ -32,9 +32,9 @@ pub fn logout(visit: &mut Visit, request: &Request, headers: &HeaderMap) -> Resp
 /// `LogoutSuccess`: "You are signed out", with an empty `<title>`. The store's script then goes to
 /// the home page after 5 seconds; the mock has none, so the page stays. After a sign-out the
 /// answer only drops `X-Magento-Vary` (recorded).
-pub fn logout_success(visit: &mut Visit, headers: &HeaderMap) -> Response {
-    if session::cookie(headers, session::VARY_COOKIE).is_some() {
-        visit.change = SessionChange::VaryDropped;
+pub fn logout_success(visit: &mut Visit) -> Response {
+    if visit.vary_cookie_sent {
+        visit.change = SessionChange::Cacheable;
     }
     let content = super::pages::logout_success();
     visit.page_titled(StatusCode::OK, "", "You are signed out", "customer-account-logoutsuccess", content)
