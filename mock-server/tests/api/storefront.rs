@@ -592,3 +592,40 @@ async fn the_forgot_password_form_checks_its_captcha_mails_the_link_and_the_new_
         ]
     );
 }
+
+#[tokio::test]
+async fn an_unconfirmed_account_is_told_so_and_the_message_s_link_resends_the_confirmation_email() {
+    let app = spawn_app("2.4.7").await;
+    let on = serde_json::json!({ "create_account_confirmation": true });
+    let patched = app.client.patch(format!("{}/__admin/settings", app.base)).json(&on).send().await.unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+    let email = "waiting@example.com";
+    let create = "mutation($e: String!) { createCustomerV2(input: {email: $e, firstname: \"Wait\", lastname: \"Ing\", \
+        password: \"Wait-Passw0rd!\"}) { customer { email } } }";
+    let created = app.graphql_with(create, serde_json::json!({ "e": email })).await.json();
+    assert_eq!(created["data"]["createCustomerV2"]["customer"]["email"], email, "{created}");
+
+    let mut browser = Browser::new(&app);
+    let refused = sign_in_on_the_page(&mut browser, email, "Wait-Passw0rd!").await;
+    let page = browser.open(&refused.location).await;
+    let link = format!("{}/customer/account/confirmation/?email=waiting%40example.com", app.base);
+    let message =
+        format!("This account is not confirmed. <a href=\"{link}\">Click here</a> to resend confirmation email.");
+    assert_eq!(messages(&page), [format!("error: {message}")]);
+
+    let form = browser.open(&link).await;
+    assert!(form.body.contains("<title>Send confirmation link</title>") && form.body.contains("<form action=\"\""));
+    let form_key = attribute(&form.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let sent = browser.post(&link, &[("form_key", &form_key), ("email", email)]).await;
+    assert_eq!(sent.location, format!("{}/customer/account/index/", app.base));
+    let page = browser.open(&sent.location).await;
+    assert_eq!(messages(&page), ["success: Please check your email for confirmation key."]);
+    let inbox = app.messages().await;
+    let to_her = inbox["messages"].as_array().unwrap().iter().filter(|m| m["To"][0]["Address"] == email).count();
+    assert_eq!(to_her, 2, "the sign-up's confirmation email and the resent one: {inbox}");
+
+    let unknown = browser.post(&link, &[("form_key", &form_key), ("email", "nobody@example.com")]).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert_eq!(messages(&unknown), ["error: Wrong email."]);
+    assert!(unknown.body.contains("value=\"nobody@example.com\""), "the form keeps the address");
+}
