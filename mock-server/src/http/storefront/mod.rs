@@ -78,7 +78,7 @@ async fn account(
     match (request.action.as_str(), reading, method == Method::POST) {
         ("createpassword", true, _) => actions::create_password(&mut visit, &request),
         ("resetpasswordpost", _, true) => actions::reset_password_post(&mut visit, &request, &headers),
-        ("login", true, _) => actions::login(&mut visit),
+        ("login", true, _) => sign_in::login(&mut visit),
         ("loginpost", _, true) => sign_in::login_post(&mut visit, &request, &headers),
         ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
         ("forgotpasswordpost", _, true) => sign_in::forgot_password_post(&mut visit, &request, &headers),

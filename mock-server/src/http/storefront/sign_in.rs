@@ -2,7 +2,7 @@
 //! Magento_Customer's `LoginPost`, `ForgotPasswordPost` and `Index` do them (2.4.7-p3), on the
 //! namespace's accounts. Recorded on a real store: fixtures/real-store/2.4.7-p3-luma-posts.jsonl.
 
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 
 use crate::http::request_headers::RequestHeaders;
@@ -29,6 +29,25 @@ const TOO_MANY_RESETS: &str =
     "We received too many requests for password resets. Please wait and try again later or contact hello@example.com.";
 const INCORRECT_CAPTCHA: &str = "Incorrect CAPTCHA";
 const RESET_MAIL_FAILED: &str = "We're unable to send the password reset email.";
+
+/// `login/`: the sign-in form beside "New Customers".
+/// A signed-in shopper is sent to the dashboard; after a refused sign-in the form shows the
+/// username once.
+pub fn login(visit: &mut Visit) -> Response {
+    if visit.customer_id().is_some() {
+        return visit.redirect("customer/account/");
+    }
+    let username = visit.session.username.take().unwrap_or_default();
+    let captcha = login_captcha_required(visit, None).then(|| {
+        let word = visit.captcha_word();
+        visit.session.login_captcha_word = Some(word.clone());
+        word
+    });
+    let content = pages::login(&visit.base_url, &visit.session.form_key, &username, captcha.as_deref());
+    let mut page = visit.page(StatusCode::OK, "Customer Login", "customer-account-login", content);
+    page.headers_mut().insert("login-required", HeaderValue::from_static("true"));
+    page
+}
 
 /// `LoginPost`: a signed-in shopper or a missing form key goes to the dashboard; then
 /// Magento_Captcha's check; then both fields are required; then
