@@ -1,9 +1,10 @@
 //! The storefront pages a reset link leads to, as Luma renders them on 2.4.7-p3, so that a
 //! tester can go inbox → link → new password → sign-in page with nothing else running:
 //! `customer/account/createPassword/` and its `resetpasswordpost/`, the two pages they
-//! redirect to, `login/` and `forgotpassword/`, their forms' `loginPost/` and
-//! `forgotpasswordpost/`, and the account dashboard a sign-in ends on (Magento_Customer's
-//! controllers of those names; docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
+//! redirect to, `login/` and `forgotpassword/`, their forms' `loginPost/` (with its CAPTCHA after
+//! failures) and `forgotpasswordpost/`, the account dashboard a sign-in ends on, `logout/` and
+//! `logoutSuccess/`, and the confirmation email's `confirm/` and the resend form `confirmation/`
+//! (Magento_Customer's controllers of those names; docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
 //! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
 
 mod actions;

@@ -1,6 +1,7 @@
-//! The sign-in and forgot-password forms' targets and the dashboard a sign-in ends on, as
-//! Magento_Customer's `LoginPost`, `ForgotPasswordPost` and `Index` do them (2.4.7-p3), on the
-//! namespace's accounts. Recorded on a real store: fixtures/real-store/2.4.7-p3-luma-posts.jsonl.
+//! The sign-in page and its form's target (with Magento_Captcha's check), the forgot-password
+//! form's target and the dashboard a sign-in ends on, as Magento_Customer's `Login`, `LoginPost`,
+//! `ForgotPasswordPost` and `Index` do them (2.4.7-p3), on the namespace's accounts. Recorded on a
+//! real store: fixtures/real-store/2.4.7-p3-luma-posts.jsonl and 2.4.7-p3-luma-session.jsonl.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
