@@ -629,3 +629,34 @@ async fn an_unconfirmed_account_is_told_so_and_the_message_s_link_resends_the_co
     assert_eq!(messages(&unknown), ["error: Wrong email."]);
     assert!(unknown.body.contains("value=\"nobody@example.com\""), "the form keeps the address");
 }
+
+/// `customer/captcha/timeout`: a word shown 7 minutes ago is no longer good, on either form.
+#[tokio::test]
+async fn a_captcha_word_runs_out_after_seven_minutes() {
+    let app = spawn_app("2.4.7").await;
+    let jane = "jane.doe@example.com";
+    let mut browser = Browser::new(&app);
+    let page = browser.open("/customer/account/login/").await;
+    for _ in 0..3 {
+        post_sign_in(&mut browser, &page, jane, "Wrong-Passw0rd!", "").await;
+    }
+    let page = browser.open("/customer/account/login/").await;
+    let word = captcha_word(&page).unwrap();
+    app.advance_clock(7 * 60 + 1).await;
+    let late = post_sign_in(&mut browser, &page, jane, "Password123!", &word).await;
+    assert_eq!(messages(&browser.open(&late.location).await), ["error: Incorrect CAPTCHA"]);
+    let page = browser.open("/customer/account/login/").await;
+    let word = captcha_word(&page).unwrap();
+    app.advance_clock(6 * 60).await;
+    let in_time = post_sign_in(&mut browser, &page, jane, "Password123!", &word).await;
+    assert_eq!(in_time.location, format!("{}/customer/account/", app.base), "within 7 minutes");
+
+    let mut other = Browser::new(&app);
+    let page = other.open("/customer/account/forgotpassword/").await;
+    let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let word = attribute(&page.body, "data-captcha-word=\"");
+    app.advance_clock(7 * 60 + 1).await;
+    let form = [("form_key", form_key.as_str()), ("email", jane), ("captcha[user_forgotpassword]", word.as_str())];
+    let late = other.post("/customer/account/forgotpasswordpost/", &form).await;
+    assert_eq!(messages(&other.open(&late.location).await), ["error: Incorrect CAPTCHA"]);
+}

@@ -11,6 +11,8 @@ use std::sync::{Mutex, PoisonError};
 const ATTEMPTS_PER_LOGIN: u32 = 3;
 /// `customer/captcha/failed_attempts_ip`.
 const ATTEMPTS_PER_IP: u32 = 1000;
+/// `customer/captcha/timeout`: a word is good for this long.
+pub const WORD_MINUTES: i64 = 7;
 /// Rows kept at once; the oldest is forgotten first.
 const MAX_ROWS: usize = 10_000;
 

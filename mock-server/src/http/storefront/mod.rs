@@ -257,8 +257,22 @@ impl Visit {
     /// kept in the session; the page shows it as text where the store shows it as an image.
     fn new_captcha_word(&mut self) -> String {
         let word = self.captcha_word();
-        self.session.captcha_word = Some(word.clone());
+        self.session.captcha_word = Some(self.keep_word(&word));
         word
+    }
+
+    /// The word as the session keeps it, for `customer/captcha/timeout` (7 minutes) of the
+    /// namespace's clock.
+    fn keep_word(&self, word: &str) -> session::CaptchaWord {
+        let expires = self.namespace.clock.now() + time::Duration::minutes(captcha::WORD_MINUTES);
+        session::CaptchaWord { text: word.to_owned(), expires }
+    }
+
+    /// `isCorrect` on a kept word: used up, and wrong once expired.
+    fn check_word(&self, kept: Option<session::CaptchaWord>, typed: &str) -> bool {
+        let now = self.namespace.clock.now();
+        let live = kept.filter(|word| now < word.expires);
+        captcha::word_matches(live.as_ref().map(|word| word.text.as_str()), typed)
     }
 
     /// A CAPTCHA word (`customer/captcha`: 4 to 5 of its symbols).

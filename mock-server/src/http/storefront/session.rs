@@ -32,13 +32,20 @@ pub struct Session {
     /// The username of a refused sign-in, which the login form shows once (`getUsername(true)`).
     pub username: Option<String>,
     /// The forgot-password form's CAPTCHA word (`user_forgotpassword_word`), used up by a check.
-    pub captcha_word: Option<String>,
+    pub captcha_word: Option<CaptchaWord>,
     /// The sign-in form's CAPTCHA word (`user_login_word`), used up by a check.
-    pub login_captcha_word: Option<String>,
+    pub login_captcha_word: Option<CaptchaWord>,
     /// `user_login_show_captcha`: set once a username of this browser's went over the limit.
     pub login_captcha_shown: bool,
     /// Messages added outside `MessagePlugin` (Magento_Captcha's observer): the next page shows them.
     pub pending: Vec<Message>,
+}
+
+/// A CAPTCHA word as `DefaultModel::setWord` keeps it: with its end (`customer/captcha/timeout`).
+#[derive(Clone, Debug)]
+pub struct CaptchaWord {
+    pub text: String,
+    pub expires: time::OffsetDateTime,
 }
 
 /// The sessions of every browser, by id.

@@ -13,7 +13,6 @@ use crate::magento::password_reset::{WebResetRequested, request_reset_from_web_f
 use crate::magento::php;
 
 use super::actions::{form_key_valid, referer_or_base};
-use super::captcha::word_matches;
 use super::pages::{CONFIRM_AFTER, CONFIRM_BEFORE};
 use super::session::Message;
 use super::{Request, SessionChange, Visit, form, pages, reset, url_encoder};
@@ -41,7 +40,7 @@ pub fn login(visit: &mut Visit) -> Response {
     let username = visit.session.username.take().unwrap_or_default();
     let captcha = login_captcha_required(visit, None).then(|| {
         let word = visit.captcha_word();
-        visit.session.login_captcha_word = Some(word.clone());
+        visit.session.login_captcha_word = Some(visit.keep_word(&word));
         word
     });
     let content = pages::login(&visit.base_url, &visit.session.form_key, &username, captcha.as_deref());
@@ -141,8 +140,8 @@ fn login_captcha_passes(visit: &mut Visit, request: &Request, username: &str) ->
     let login = (!php::is_empty(username)).then_some(username);
     let mut passes = true;
     if login_captcha_required(visit, login) {
-        let expected = visit.session.login_captcha_word.take();
-        if !word_matches(expected.as_deref(), request.post("captcha[user_login]")) {
+        let kept = visit.session.login_captcha_word.take();
+        if !visit.check_word(kept, request.post("captcha[user_login]")) {
             passes = false;
             if let Some(login) = login {
                 let now = visit.namespace.clock.now();
@@ -177,9 +176,8 @@ pub fn forgot_password_post(visit: &mut Visit, request: &Request, headers: &Head
     }
     // `CheckForgotpasswordObserver` (the form's CAPTCHA is always required as installed): its
     // message skips `MessagePlugin` and waits in the session for the next page.
-    let expected = visit.session.captcha_word.take().unwrap_or_default();
-    let typed = request.post("captcha[user_forgotpassword]");
-    if expected.is_empty() || !typed.eq_ignore_ascii_case(&expected) {
+    let kept = visit.session.captcha_word.take();
+    if !visit.check_word(kept, request.post("captcha[user_forgotpassword]")) {
         visit.session.pending.push(Message::error(INCORRECT_CAPTCHA));
         return visit.redirect("customer/account/forgotpassword/");
     }
