@@ -1,11 +1,14 @@
 //! Magento_Captcha on the sign-in form, as installed (`customer/captcha`: enabled, forms
 //! `user_forgotpassword,user_login`, mode `after_fail`, `failed_attempts_login` 3,
 //! `failed_attempts_ip` 1000): `CheckUserLoginObserver` before `loginPost/` and `DefaultModel`'s
-//! attempt log (the `captcha_log` table), kept here per namespace.
+//! attempt log (the `captcha_log` table), kept here per namespace (and emptied when the
+//! namespace is reset).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+
+use crate::state::Namespace;
 
 /// `customer/captcha/failed_attempts_login`.
 const ATTEMPTS_PER_LOGIN: u32 = 3;
@@ -34,14 +37,19 @@ pub struct AttemptLog {
 struct Rows {
     count: HashMap<(String, Subject), u32>,
     order: VecDeque<(String, Subject)>,
+    /// The namespace each name's rows were logged in: a reset namespace is a new one, whose log
+    /// starts empty.
+    logged_in: HashMap<String, Weak<Namespace>>,
 }
 
 impl AttemptLog {
     /// `DefaultModel::isRequired($login)` for `user_login` (a guest; a signed-in shopper never
     /// posts here): too many posts from this address or for this username, or the session's flag.
-    pub fn required(&self, namespace: &str, login: Option<&str>, ip: IpAddr, session_flag: bool) -> bool {
-        let rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        let count = |subject: Subject| rows.count.get(&(namespace.to_owned(), subject)).copied().unwrap_or(0);
+    pub fn required(&self, namespace: &Arc<Namespace>, login: Option<&str>, ip: IpAddr, session_flag: bool) -> bool {
+        let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
+        rows.follow(namespace);
+        let name = &namespace.name;
+        let count = |subject: Subject| rows.count.get(&(name.clone(), subject)).copied().unwrap_or(0);
         session_flag
             || count(Subject::Ip(ip)) >= ATTEMPTS_PER_IP
             || login.is_some_and(|login| count(login_subject(login)) >= ATTEMPTS_PER_LOGIN)
@@ -49,22 +57,36 @@ impl AttemptLog {
 
     /// `logAttempt`: every post counts, whatever its outcome; answers whether the username is now
     /// over its limit (then the session shows the CAPTCHA from here on).
-    pub fn log(&self, namespace: &str, login: Option<&str>, ip: IpAddr) -> bool {
+    pub fn log(&self, namespace: &Arc<Namespace>, login: Option<&str>, ip: IpAddr) -> bool {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        rows.add(namespace, Subject::Ip(ip));
-        login.is_some_and(|login| rows.add(namespace, login_subject(login)) >= ATTEMPTS_PER_LOGIN)
+        rows.follow(namespace);
+        rows.add(&namespace.name, Subject::Ip(ip));
+        login.is_some_and(|login| rows.add(&namespace.name, login_subject(login)) >= ATTEMPTS_PER_LOGIN)
     }
 
     /// `ResetAttemptForFrontendObserver` after a successful sign-in: the customer's and the
     /// address's rows go.
-    pub fn clear(&self, namespace: &str, email: &str, ip: IpAddr) {
+    pub fn clear(&self, namespace: &Arc<Namespace>, email: &str, ip: IpAddr) {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
-        rows.count.remove(&(namespace.to_owned(), login_subject(email)));
-        rows.count.remove(&(namespace.to_owned(), Subject::Ip(ip)));
+        rows.follow(namespace);
+        rows.count.remove(&(namespace.name.clone(), login_subject(email)));
+        rows.count.remove(&(namespace.name.clone(), Subject::Ip(ip)));
     }
 }
 
 impl Rows {
+    /// Forgets the rows of an earlier namespace of the same name (before a reset or a forget).
+    fn follow(&mut self, namespace: &Arc<Namespace>) {
+        let current = Arc::downgrade(namespace);
+        let same = self.logged_in.get(&namespace.name).is_some_and(|logged| Weak::ptr_eq(logged, &current));
+        if !same {
+            self.count.retain(|(name, _), _| *name != namespace.name);
+            self.order.retain(|(name, _)| *name != namespace.name);
+            self.logged_in.retain(|_, logged| logged.strong_count() > 0);
+            self.logged_in.insert(namespace.name.clone(), current);
+        }
+    }
+
     fn add(&mut self, namespace: &str, subject: Subject) -> u32 {
         let key = (namespace.to_owned(), subject);
         let count = match self.count.get_mut(&key) {
@@ -105,29 +127,53 @@ mod tests {
     use super::*;
     use std::net::Ipv4Addr;
 
+    use crate::config::Config;
+    use crate::state::AppState;
+
     const IP: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    fn app() -> AppState {
+        AppState::new(&Config::for_tests().expect("the built-in fixtures"))
+    }
 
     #[test]
     fn the_third_post_for_a_username_makes_the_fourth_need_the_word() {
+        let app = app();
+        let (ns, other) = (app.namespace("ns").unwrap(), app.namespace("other").unwrap());
         let log = AttemptLog::default();
         for n in 1..=3 {
-            assert!(!log.required("ns", Some("A@x.com"), IP, false), "post {n}");
-            assert_eq!(log.log("ns", Some("a@X.com"), IP), n == 3);
+            assert!(!log.required(&ns, Some("A@x.com"), IP, false), "post {n}");
+            assert_eq!(log.log(&ns, Some("a@X.com"), IP), n == 3);
         }
-        assert!(log.required("ns", Some("a@x.com"), IP, false));
-        assert!(!log.required("other", Some("a@x.com"), IP, false), "per namespace");
-        assert!(!log.required("ns", Some("b@x.com"), IP, false), "per username");
-        log.clear("ns", "a@x.com", IP);
-        assert!(!log.required("ns", Some("a@x.com"), IP, false));
+        assert!(log.required(&ns, Some("a@x.com"), IP, false));
+        assert!(!log.required(&other, Some("a@x.com"), IP, false), "per namespace");
+        assert!(!log.required(&ns, Some("b@x.com"), IP, false), "per username");
+        log.clear(&ns, "a@x.com", IP);
+        assert!(!log.required(&ns, Some("a@x.com"), IP, false));
+    }
+
+    #[test]
+    fn a_reset_namespace_starts_with_an_empty_log() {
+        let app = app();
+        let log = AttemptLog::default();
+        let before = app.namespace("ns").unwrap();
+        for _ in 0..3 {
+            log.log(&before, Some("a@x.com"), IP);
+        }
+        assert!(log.required(&before, Some("a@x.com"), IP, false));
+        app.reset_namespace("ns").unwrap();
+        let after = app.namespace("ns").unwrap();
+        assert!(!log.required(&after, Some("a@x.com"), IP, false));
     }
 
     #[test]
     fn a_thousand_posts_from_one_address_need_the_word_for_anyone() {
+        let ns = app().namespace("ns").unwrap();
         let log = AttemptLog::default();
         for _ in 0..ATTEMPTS_PER_IP {
-            log.log("ns", None, IP);
+            log.log(&ns, None, IP);
         }
-        assert!(log.required("ns", None, IP, false));
+        assert!(log.required(&ns, None, IP, false));
     }
 
     #[test]

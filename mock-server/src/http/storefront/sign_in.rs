@@ -128,7 +128,7 @@ fn authenticate(visit: &Visit, email: &str, password: &str) -> SignIn {
     }
     let (id, customer_email) = (customer.id, customer.email.clone());
     accounts.clear_authentication_failures(email);
-    visit.attempts.clear(&visit.namespace_name, &customer_email, visit.client_ip);
+    visit.attempts.clear(&visit.namespace, &customer_email, visit.client_ip);
     SignIn::Done(id)
 }
 
@@ -154,7 +154,7 @@ fn login_captcha_passes(visit: &mut Visit, request: &Request, username: &str) ->
             visit.session.username = Some(username.to_owned());
         }
     }
-    if visit.attempts.log(&visit.namespace_name, login, visit.client_ip) {
+    if visit.attempts.log(&visit.namespace, login, visit.client_ip) {
         visit.session.login_captcha_shown = true;
     }
     passes
@@ -162,7 +162,7 @@ fn login_captcha_passes(visit: &mut Visit, request: &Request, username: &str) ->
 
 /// `DefaultModel::isRequired($login)` for the sign-in form.
 pub(super) fn login_captcha_required(visit: &Visit, login: Option<&str>) -> bool {
-    visit.attempts.required(&visit.namespace_name, login, visit.client_ip, visit.session.login_captcha_shown)
+    visit.attempts.required(&visit.namespace, login, visit.client_ip, visit.session.login_captcha_shown)
 }
 
 /// `ForgotPasswordPost`, after Magento_Captcha's check. Empty or invalid email: back to the form. Then `initiatePasswordReset`; any
