@@ -44,6 +44,10 @@ class Browser:
         self.placeholders = placeholders
         self.session_dir = session_dir
         self.last_html = ""
+        # Whether each hop notes the CAPTCHA forms its page shows (`record_luma_session.py`).
+        self.note_captcha = False
+        # The words read off the session, written `<captcha>`; any other typed word is kept.
+        self.words = set()
 
     def norm(self, text):
         if text is None:
@@ -52,10 +56,11 @@ class Browser:
             text = text.replace(value, name)
         return text
 
-    def captcha_word(self):
+    def captcha_word(self, form_id="user_forgotpassword"):
         path = os.path.join(self.session_dir, "sess_" + self.jar["PHPSESSID"])
         data = open(path, encoding="utf-8", errors="replace").read()
-        found = re.search(r'user_forgotpassword_word";a:\d+:\{s:4:"data";s:\d+:"([^"]+)"', data)
+        found = re.search(form_id + r'_word";a:\d+:\{s:4:"data";s:\d+:"([^"]+)"', data)
+        self.words.add(found.group(1))
         return found.group(1)
 
     def request(self, name, method, target, form=None):
@@ -93,13 +98,13 @@ class Browser:
             fields = set(re.findall(r'<input[^>]*?name="([^"]+)"', html))
             fields = sorted(f for f in fields if f != "q" and not f.startswith("captcha") and not (f == "email" and "newsletter" in html
                                                                    and "forget" not in html))
-            print(json.dumps({
+            record = {
                 "name": f"{name}.hop{hop}",
                 "jar": self.jar_name,
                 "method": method,
                 "target": self.norm(target),
                 # The CAPTCHA's word and input are left out, as in the pages' summary.
-                "form": [[k, "<form_key>" if k == "form_key" else "<captcha>" if k.startswith("captcha[")
+                "form": [[k, "<form_key>" if k == "form_key" else "<captcha>" if k.startswith("captcha[") and v in self.words
                           else self.norm(v)] for k, v in form or []],
                 "status": response.status,
                 "location": self.norm(location),
@@ -108,7 +113,10 @@ class Browser:
                 "messages": [{**m, "text": self.norm(m["text"])} for m in messages] if messages else None,
                 "title": title.group(1) if title else None,
                 "fields": fields,
-            }, ensure_ascii=False), file=self.out, flush=True)
+            }
+            if self.note_captcha:
+                record["captcha"] = sorted(set(re.findall(r'<input[^>]*?name="captcha\[([^\]]+)\]"', html)))
+            print(json.dumps(record, ensure_ascii=False), file=self.out, flush=True)
             connection.close()
             if response.status == 200:
                 self.last_html = html

@@ -86,7 +86,7 @@ pub use http::router;
 pub use library::{
     Clock, ClockReading, Customer, GraphQlRequest, GraphQlResponse, JournalEntry, LockState, MockClient, MockServer,
     MockServerBuilder, MockServerError, NewCustomer, RESET_LINK_TIMEOUT, RequestFilter, ResetEmail, ResetToken, Rule,
-    ScenarioRule, StubAnswer,
+    ScenarioRule, StubAnswer, Website,
 };
 pub use magento::{MagentoMode, MagentoVersion};
 pub use state::AppState;

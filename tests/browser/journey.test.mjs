@@ -2,8 +2,8 @@
 // a storefront-like page (fixture, ./storefront/) signs up, signs in and asks for a reset over
 // GraphQL; the inbox page shows the email; its link opens the mock's Luma "Set a New Password"
 // page, which refuses mismatched passwords and takes a good one; the sign-in page it leads to signs
-// in with the new password; GraphQL sign-in then works with the new password only, and
-// changeCustomerPassword changes it again.
+// in with the new password, and the header's "Sign Out" signs out; GraphQL sign-in then works with
+// the new password only, and changeCustomerPassword changes it again.
 //
 //   cargo build -p mock-server && npm ci && node --test tests/browser/journey.test.mjs
 //
@@ -168,6 +168,14 @@ describe('the password journey through the Luma pages', () => {
     await luma.waitForURL(/\/customer\/account\/$/);
     assert.equal(await luma.title(), 'My Account');
     assert.match(await luma.locator('.box-information .box-content').innerText(), new RegExp(`Journey Shopper\\s+${EMAIL}`));
+
+    // The header's "Sign Out" ends the page session (logout/ → logoutSuccess/).
+    await luma.getByRole('link', { name: 'Sign Out' }).click();
+    await luma.waitForURL(/\/customer\/account\/logoutSuccess\/$/);
+    assert.equal(await luma.locator('h1.page-title').innerText(), 'You are signed out');
+    await luma.goto(luma.url().replace(/logoutSuccess\/$/, ''));
+    await luma.waitForURL(/\/customer\/account\/login\/referer\//);
+    assert.equal(await luma.title(), 'Customer Login');
     await luma.close();
   });
 

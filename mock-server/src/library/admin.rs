@@ -19,12 +19,13 @@ use super::types::{
 const MAX_WAIT: Duration = Duration::from_secs(60);
 
 impl MockClient {
-    /// Every customer of this namespace.
+    /// Every customer of this namespace, on every website (see [`website`](Self::website)).
     pub async fn customers(&self) -> Result<Vec<Customer>> {
         self.call(routes::CUSTOMERS, &[], &[], None).await
     }
 
-    /// The customer with this email (compared ignoring case), if there is one.
+    /// The customer with this email (compared ignoring case), if there is one; the first listed
+    /// when the email has an account on more than one website.
     pub async fn customer(&self, email: &str) -> Result<Option<Customer>> {
         Ok(self.customers().await?.into_iter().find(|c| c.email.eq_ignore_ascii_case(email)))
     }
@@ -37,31 +38,55 @@ impl MockClient {
         self.call(routes::ADD_CUSTOMER, &[], &query, Some(&body)).await
     }
 
+    /// Removes the default website's account with this email.
     pub async fn remove_customer(&self, email: &str) -> Result<()> {
-        self.call_empty(routes::REMOVE_CUSTOMER, &[email]).await
+        self.on_default_website().remove_customer(email).await
     }
 
-    /// Locks the account until unlocked, as too many failed sign-ins would.
+    /// Locks the default website's account until unlocked, as too many failed sign-ins would.
     pub async fn lock(&self, email: &str) -> Result<LockState> {
-        self.call(routes::LOCK, &[email], &[], None).await
+        self.on_default_website().lock(email).await
     }
 
-    /// Locks the account for `minutes` of the namespace's clock.
+    /// Locks the default website's account for `minutes` of the namespace's clock.
     pub async fn lock_for(&self, email: &str, minutes: u32) -> Result<LockState> {
-        self.call(routes::LOCK, &[email], &[], Some(&json!({ "minutes": minutes }))).await
+        self.on_default_website().lock_for(email, minutes).await
     }
 
     pub async fn unlock(&self, email: &str) -> Result<LockState> {
-        self.call(routes::UNLOCK, &[email], &[], None).await
+        self.on_default_website().unlock(email).await
     }
 
-    /// The customer's live reset token, `None` when there is none.
+    /// The live reset token of the default website's account, `None` when there is none.
     pub async fn reset_token(&self, email: &str) -> Result<Option<ResetToken>> {
-        let answer = self.send(routes::RESET_TOKEN, &[email], &[], None).await?;
-        if answer.status == StatusCode::NOT_FOUND {
-            return Ok(None);
-        }
-        answer.success()?.decode().map(Some)
+        self.on_default_website().reset_token(email).await
+    }
+
+    /// The accounts of the website with this code (a `website` of the fixtures' store views;
+    /// accounts are per website, as in Magento): the account helpers, sent with `?website=`.
+    /// An unknown code is refused by the server with the codes it knows.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> Result<(), mock_server::MockServerError> {
+    /// use mock_server::MockServer;
+    ///
+    /// let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/two-websites.toml");
+    /// let server = MockServer::builder().fixtures_file(fixtures).start().await?;
+    /// // Roni has an account on each website; only the second website's is locked.
+    /// let second = server.website("second");
+    /// assert!(second.lock("roni_cost@example.com").await?.locked);
+    /// assert!(second.customer("roni_cost@example.com").await?.expect("a fixture").locked);
+    /// assert!(!server.website("base").customer("roni_cost@example.com").await?.expect("a fixture").locked);
+    /// assert!(!second.unlock("roni_cost@example.com").await?.locked);
+    /// # Ok(()) }
+    /// ```
+    pub fn website<'a>(&'a self, code: &'a str) -> Website<'a> {
+        Website { client: self, code: Some(code) }
+    }
+
+    fn on_default_website(&self) -> Website<'_> {
+        Website { client: self, code: None }
     }
 
     /// The namespace's clock, which token expiry, locks and throttles read.
@@ -176,6 +201,58 @@ impl MockClient {
     /// The inbox as Mailpit's `GET /api/v1/messages` answers it.
     pub async fn messages(&self) -> Result<Value> {
         self.call(routes::MESSAGES, &[], &[], None).await
+    }
+}
+
+/// One website's accounts ([`MockClient::website`]); the same helpers as on the client, which
+/// act on the default website.
+#[derive(Clone, Copy, Debug)]
+pub struct Website<'a> {
+    client: &'a MockClient,
+    /// `None`: the default website (no `?website=`).
+    code: Option<&'a str>,
+}
+
+impl Website<'_> {
+    fn query(&self) -> Vec<(&'static str, String)> {
+        self.code.map(|code| ("website", code.to_owned())).into_iter().collect()
+    }
+
+    /// The website's customers.
+    pub async fn customers(&self) -> Result<Vec<Customer>> {
+        self.client.call(routes::CUSTOMERS, &[], &self.query(), None).await
+    }
+
+    /// The website's customer with this email (compared ignoring case), if there is one.
+    pub async fn customer(&self, email: &str) -> Result<Option<Customer>> {
+        Ok(self.customers().await?.into_iter().find(|c| c.email.eq_ignore_ascii_case(email)))
+    }
+
+    pub async fn remove_customer(&self, email: &str) -> Result<()> {
+        self.client.send(routes::REMOVE_CUSTOMER, &[email], &self.query(), None).await?.success().map(drop)
+    }
+
+    /// Locks the account until unlocked, as too many failed sign-ins would.
+    pub async fn lock(&self, email: &str) -> Result<LockState> {
+        self.client.call(routes::LOCK, &[email], &self.query(), None).await
+    }
+
+    /// Locks the account for `minutes` of the namespace's clock.
+    pub async fn lock_for(&self, email: &str, minutes: u32) -> Result<LockState> {
+        self.client.call(routes::LOCK, &[email], &self.query(), Some(&json!({ "minutes": minutes }))).await
+    }
+
+    pub async fn unlock(&self, email: &str) -> Result<LockState> {
+        self.client.call(routes::UNLOCK, &[email], &self.query(), None).await
+    }
+
+    /// The account's live reset token, `None` when there is none.
+    pub async fn reset_token(&self, email: &str) -> Result<Option<ResetToken>> {
+        let answer = self.client.send(routes::RESET_TOKEN, &[email], &self.query(), None).await?;
+        if answer.status == StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        answer.success()?.decode().map(Some)
     }
 }
 

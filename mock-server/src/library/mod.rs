@@ -13,7 +13,7 @@ mod routes;
 mod server;
 mod types;
 
-pub use admin::Clock;
+pub use admin::{Clock, Website};
 pub use client::{GraphQlRequest, GraphQlResponse, MockClient};
 pub use error::MockServerError;
 pub use inbox::RESET_LINK_TIMEOUT;

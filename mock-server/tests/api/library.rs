@@ -294,3 +294,56 @@ async fn a_customer_can_be_added_to_another_website_of_the_fixtures() {
     let unknown = server.add_customer(NewCustomer::new("x@example.com", "Xx-Passw0rd!").website("nosuch")).await;
     assert!(unknown.unwrap_err().to_string().contains("no website with the code \"nosuch\""));
 }
+
+/// `website(code)`: the account helpers on another website's accounts, as `?website=` does over
+/// HTTP; the plain helpers stay on the default website.
+#[tokio::test]
+async fn the_account_helpers_act_on_the_website_chosen() {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/two-websites.toml");
+    let server = MockServer::builder().fixtures_file(fixtures).start().await.unwrap();
+    let second = server.website("second");
+    let sign_in = |store: &'static str, password: &'static str| {
+        server
+            .graphql("mutation($e: String!, $p: String!) { generateCustomerToken(email: $e, password: $p) { token } }")
+            .variables(json!({ "e": RONI, "p": password }))
+            .header("Store", store)
+            .send()
+    };
+    let signs_in = |answer: mock_server::GraphQlResponse| answer.data()["generateCustomerToken"]["token"].is_string();
+
+    let locked = second.lock_for(RONI, 10).await.unwrap();
+    assert!(locked.locked && locked.lock_expires.is_some(), "{locked:?}");
+    assert!(
+        !signs_in(sign_in("second_view", "Second-Passw0rd!").await.unwrap()),
+        "the second website's account is locked"
+    );
+    assert!(signs_in(sign_in("default", "roni_cost3@example.com").await.unwrap()), "the default website's is not");
+    assert!(second.customer(RONI).await.unwrap().unwrap().locked);
+    assert!(!server.website("base").customer(RONI).await.unwrap().unwrap().locked);
+    assert!(second.customers().await.unwrap().iter().all(|c| c.website == "second"));
+
+    assert!(!second.unlock(RONI).await.unwrap().locked);
+    assert!(signs_in(sign_in("second_view", "Second-Passw0rd!").await.unwrap()));
+    server.lock(RONI).await.unwrap();
+    assert!(!signs_in(sign_in("default", "roni_cost3@example.com").await.unwrap()), "lock() is the default website's");
+    assert!(!second.customer(RONI).await.unwrap().unwrap().locked);
+    assert!(server.website("base").customer(RONI).await.unwrap().unwrap().locked);
+
+    // The reset token lives on the website whose store asked for it.
+    let request = server
+        .graphql("mutation($e: String!) { requestPasswordResetEmail(email: $e) }")
+        .variables(json!({ "e": RONI }))
+        .header("Store", "second_view")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(request.data(), &json!({ "requestPasswordResetEmail": true }));
+    assert_eq!(second.reset_token(RONI).await.unwrap().map(|t| t.token.len()), Some(32));
+    assert_eq!(server.reset_token(RONI).await.unwrap(), None);
+
+    let unknown = server.website("nosuch").lock(RONI).await.unwrap_err();
+    assert!(unknown.to_string().contains("no website with the code \"nosuch\""), "{unknown}");
+    second.remove_customer(RONI).await.unwrap();
+    assert!(second.customer(RONI).await.unwrap().is_none());
+    assert!(server.customer(RONI).await.unwrap().is_some(), "the default website's account stays");
+}

@@ -370,12 +370,142 @@ async fn odd_requests_get_clear_answers_and_the_server_carries_on() {
 const SIGN_IN_INCORRECT: &str =
     "The account sign-in was incorrect or your account is disabled temporarily. Please wait and try again later.";
 
-/// Posts the login page's form.
+/// Posts the login page's form, with the CAPTCHA's word when the page asks for it.
 async fn sign_in_on_the_page(browser: &mut Browser, email: &str, password: &str) -> Visit {
     let page = browser.open("/customer/account/login/").await;
     let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
-    let form = [("form_key", form_key.as_str()), ("login[username]", email), ("login[password]", password)];
+    let word = captcha_word(&page).unwrap_or_default();
+    let form = [
+        ("form_key", form_key.as_str()),
+        ("login[username]", email),
+        ("login[password]", password),
+        ("captcha[user_login]", word.as_str()),
+    ];
     browser.post("/customer/account/loginPost/", &form).await
+}
+
+/// The sign-in form's CAPTCHA word, as a shopper reads it off the page.
+fn captcha_word(page: &Visit) -> Option<String> {
+    page.body.contains("name=\"captcha[user_login]\"").then(|| attribute(&page.body, "data-captcha-word=\""))
+}
+
+/// Posts the sign-in form of `page` (whose word is the last one shown) with `word`.
+async fn post_sign_in(browser: &mut Browser, page: &Visit, email: &str, password: &str, word: &str) -> Visit {
+    let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let form = [
+        ("form_key", form_key.as_str()),
+        ("login[username]", email),
+        ("login[password]", password),
+        ("captcha[user_login]", word),
+    ];
+    browser.post("/customer/account/loginPost/", &form).await
+}
+
+#[tokio::test]
+async fn after_three_posts_for_a_username_the_sign_in_form_needs_its_captcha_in_any_browser() {
+    let app = spawn_app("2.4.7").await;
+    let jane = "jane.doe@example.com";
+    let mut browser = Browser::new(&app);
+    for n in 1..=3 {
+        let page = browser.open("/customer/account/login/").await;
+        assert_eq!(captcha_word(&page), None, "no CAPTCHA before post {n}");
+        post_sign_in(&mut browser, &page, jane, "Wrong-Passw0rd!", "").await;
+    }
+    let page = browser.open("/customer/account/login/").await;
+    let word = captcha_word(&page).expect("the form asks for the word after 3 failures");
+    assert!((4..=5).contains(&word.len()), "{word}");
+
+    // Another browser sees no CAPTCHA on the page, but its post for that username needs one.
+    let mut other = Browser::new(&app);
+    let page = other.open("/customer/account/login/").await;
+    assert_eq!(captcha_word(&page), None);
+    let refused = post_sign_in(&mut other, &page, jane, "Password123!", "").await;
+    assert_eq!(refused.location, format!("{}/customer/account/login/", app.base));
+    let page = other.open(&refused.location).await;
+    assert_eq!(messages(&page), ["error: Incorrect CAPTCHA"]);
+    assert!(page.body.contains(&format!("name=\"login[username]\" value=\"{jane}\"")));
+    let word = captcha_word(&page).expect("now this browser's page shows it too");
+    let wrong_word = if word == "2222" { "3333" } else { "2222" };
+    let refused = post_sign_in(&mut other, &page, jane, "Password123!", wrong_word).await;
+    let page = other.open(&refused.location).await;
+    assert_eq!(messages(&page), ["error: Incorrect CAPTCHA"], "a wrong word");
+    // The word is not case-sensitive; the right word with the right password signs in.
+    let word = captcha_word(&page).unwrap().to_lowercase();
+    let signed_in = post_sign_in(&mut other, &page, jane, "Password123!", &word).await;
+    assert_eq!(signed_in.location, format!("{}/customer/account/", app.base));
+    assert!(other.open(&signed_in.location).await.body.contains("<title>My Account</title>"));
+
+    // Success cleared the username's attempts: a new browser signs in without a word.
+    let mut third = Browser::new(&app);
+    let page = third.open("/customer/account/login/").await;
+    assert_eq!(captcha_word(&page), None);
+    let signed_in = post_sign_in(&mut third, &page, jane, "Password123!", "").await;
+    assert_eq!(signed_in.location, format!("{}/customer/account/", app.base));
+}
+
+#[tokio::test]
+async fn a_wrong_captcha_counts_toward_the_account_lock() {
+    let app = spawn_app("2.4.7").await;
+    let jane = "jane.doe@example.com";
+    let mut browser = Browser::new(&app);
+    // 3 wrong passwords, then 7 posts without the word: 10 failures lock the account.
+    let page = browser.open("/customer/account/login/").await;
+    for _ in 0..3 {
+        post_sign_in(&mut browser, &page, jane, "Wrong-Passw0rd!", "").await;
+    }
+    for _ in 0..7 {
+        post_sign_in(&mut browser, &page, jane, "Password123!", "").await;
+    }
+    let page = browser.open("/customer/account/login/").await;
+    let word = captcha_word(&page).unwrap();
+    let refused = post_sign_in(&mut browser, &page, jane, "Password123!", &word).await;
+    let page = browser.open(&refused.location).await;
+    assert_eq!(messages(&page), [format!("error: {SIGN_IN_INCORRECT}")], "locked");
+    let accounts = TestApp::send(app.get("/__admin/customers")).await.json();
+    let account = accounts.as_array().unwrap().iter().find(|c| c["email"] == jane).cloned().unwrap();
+    assert_eq!(account["locked"], true, "{account}");
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session_and_shows_you_are_signed_out() {
+    let app = spawn_app("2.4.7").await;
+    let jane = "jane.doe@example.com";
+    let mut browser = Browser::new(&app);
+    let guest = browser.get("/customer/account/logout/").await;
+    assert!(guest.location.starts_with(&format!("{}/customer/account/login/referer/", app.base)), "{}", guest.location);
+
+    let signed_in = sign_in_on_the_page(&mut browser, jane, "Password123!").await;
+    assert_eq!(signed_in.location, format!("{}/customer/account/", app.base));
+    let dashboard = browser.open(&signed_in.location).await;
+    let sign_out = format!("<a href=\"{}/customer/account/logout/\"        >Sign Out</a>", app.base);
+    assert!(dashboard.body.contains(&sign_out), "the header's link signs out");
+    let session = browser.cookies["PHPSESSID"].clone();
+    let out = browser.get("/customer/account/logout/").await;
+    assert_eq!(out.location, format!("{}/customer/account/logoutSuccess/", app.base));
+    assert_ne!(browser.cookies["PHPSESSID"], session, "a new session id");
+    let page = browser.open(&out.location).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<title></title>"));
+    assert!(page.body.contains(">You are signed out</span>"));
+    assert!(page.body.contains("<p>You have signed out and will go to our homepage in 5 seconds.</p>"));
+    assert!(page.body.contains(">Sign In</a>") && !page.body.contains("Sign Out"));
+    assert!(!browser.cookies.contains_key("X-Magento-Vary"), "the signed-in context is gone");
+    let dashboard = browser.open("/customer/account/").await;
+    assert!(dashboard.body.contains("<title>Customer Login</title>"), "a guest again");
+
+    // POST signs out too, with the form key; without it, nothing changes.
+    sign_in_on_the_page(&mut browser, jane, "Password123!").await;
+    let refused = browser.post("/customer/account/logout/", &[("form_key", "nope")]).await;
+    assert_ne!(refused.location, format!("{}/customer/account/logoutSuccess/", app.base));
+    assert!(browser.open("/customer/account/").await.body.contains("<title>My Account</title>"), "still signed in");
+    let page = browser.open("/customer/account/login/").await;
+    let form_key = browser
+        .cookies
+        .get("form_key")
+        .cloned()
+        .unwrap_or_else(|| attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\""));
+    let out = browser.post("/customer/account/logout/", &[("form_key", &form_key)]).await;
+    assert_eq!(out.location, format!("{}/customer/account/logoutSuccess/", app.base));
 }
 
 #[tokio::test]
@@ -461,4 +591,72 @@ async fn the_forgot_password_form_checks_its_captcha_mails_the_link_and_the_new_
             "error: We received too many requests for password resets. Please wait and try again later or contact hello@example.com."
         ]
     );
+}
+
+#[tokio::test]
+async fn an_unconfirmed_account_is_told_so_and_the_message_s_link_resends_the_confirmation_email() {
+    let app = spawn_app("2.4.7").await;
+    let on = serde_json::json!({ "create_account_confirmation": true });
+    let patched = app.client.patch(format!("{}/__admin/settings", app.base)).json(&on).send().await.unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+    let email = "waiting@example.com";
+    let create = "mutation($e: String!) { createCustomerV2(input: {email: $e, firstname: \"Wait\", lastname: \"Ing\", \
+        password: \"Wait-Passw0rd!\"}) { customer { email } } }";
+    let created = app.graphql_with(create, serde_json::json!({ "e": email })).await.json();
+    assert_eq!(created["data"]["createCustomerV2"]["customer"]["email"], email, "{created}");
+
+    let mut browser = Browser::new(&app);
+    let refused = sign_in_on_the_page(&mut browser, email, "Wait-Passw0rd!").await;
+    let page = browser.open(&refused.location).await;
+    let link = format!("{}/customer/account/confirmation/?email=waiting%40example.com", app.base);
+    let message =
+        format!("This account is not confirmed. <a href=\"{link}\">Click here</a> to resend confirmation email.");
+    assert_eq!(messages(&page), [format!("error: {message}")]);
+
+    let form = browser.open(&link).await;
+    assert!(form.body.contains("<title>Send confirmation link</title>") && form.body.contains("<form action=\"\""));
+    let form_key = attribute(&form.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let sent = browser.post(&link, &[("form_key", &form_key), ("email", email)]).await;
+    assert_eq!(sent.location, format!("{}/customer/account/index/", app.base));
+    let page = browser.open(&sent.location).await;
+    assert_eq!(messages(&page), ["success: Please check your email for confirmation key."]);
+    let inbox = app.messages().await;
+    let to_her = inbox["messages"].as_array().unwrap().iter().filter(|m| m["To"][0]["Address"] == email).count();
+    assert_eq!(to_her, 2, "the sign-up's confirmation email and the resent one: {inbox}");
+
+    let unknown = browser.post(&link, &[("form_key", &form_key), ("email", "nobody@example.com")]).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert_eq!(messages(&unknown), ["error: Wrong email."]);
+    assert!(unknown.body.contains("value=\"nobody@example.com\""), "the form keeps the address");
+}
+
+/// `customer/captcha/timeout`: a word shown 7 minutes ago is no longer good, on either form.
+#[tokio::test]
+async fn a_captcha_word_runs_out_after_seven_minutes() {
+    let app = spawn_app("2.4.7").await;
+    let jane = "jane.doe@example.com";
+    let mut browser = Browser::new(&app);
+    let page = browser.open("/customer/account/login/").await;
+    for _ in 0..3 {
+        post_sign_in(&mut browser, &page, jane, "Wrong-Passw0rd!", "").await;
+    }
+    let page = browser.open("/customer/account/login/").await;
+    let word = captcha_word(&page).unwrap();
+    app.advance_clock(7 * 60 + 1).await;
+    let late = post_sign_in(&mut browser, &page, jane, "Password123!", &word).await;
+    assert_eq!(messages(&browser.open(&late.location).await), ["error: Incorrect CAPTCHA"]);
+    let page = browser.open("/customer/account/login/").await;
+    let word = captcha_word(&page).unwrap();
+    app.advance_clock(6 * 60).await;
+    let in_time = post_sign_in(&mut browser, &page, jane, "Password123!", &word).await;
+    assert_eq!(in_time.location, format!("{}/customer/account/", app.base), "within 7 minutes");
+
+    let mut other = Browser::new(&app);
+    let page = other.open("/customer/account/forgotpassword/").await;
+    let form_key = attribute(&page.body, "name=\"form_key\" type=\"hidden\" value=\"");
+    let word = attribute(&page.body, "data-captcha-word=\"");
+    app.advance_clock(7 * 60 + 1).await;
+    let form = [("form_key", form_key.as_str()), ("email", jane), ("captcha[user_forgotpassword]", word.as_str())];
+    let late = other.post("/customer/account/forgotpasswordpost/", &form).await;
+    assert_eq!(messages(&other.open(&late.location).await), ["error: Incorrect CAPTCHA"]);
 }

@@ -97,20 +97,6 @@ pub fn reset_password_post(visit: &mut Visit, request: &Request, headers: &Heade
     }
 }
 
-/// `login/`: the sign-in form beside "New Customers".
-/// A signed-in shopper is sent to the dashboard; after a refused sign-in the form shows the
-/// username once.
-pub fn login(visit: &mut Visit) -> Response {
-    if visit.customer_id().is_some() {
-        return visit.redirect("customer/account/");
-    }
-    let username = visit.session.username.take().unwrap_or_default();
-    let content = pages::login(&visit.base_url, &visit.session.form_key, &username);
-    let mut page = visit.page(StatusCode::OK, "Customer Login", "customer-account-login", content);
-    page.headers_mut().insert("login-required", axum::http::HeaderValue::from_static("true"));
-    page
-}
-
 /// `forgotpassword/`: where an expired link lands.
 pub fn forgot_password(visit: &mut Visit) -> Response {
     let word = visit.new_captcha_word();

@@ -1,12 +1,14 @@
 //! The storefront pages a reset link leads to, as Luma renders them on 2.4.7-p3, so that a
 //! tester can go inbox → link → new password → sign-in page with nothing else running:
 //! `customer/account/createPassword/` and its `resetpasswordpost/`, the two pages they
-//! redirect to, `login/` and `forgotpassword/`, their forms' `loginPost/` and
-//! `forgotpasswordpost/`, and the account dashboard a sign-in ends on (Magento_Customer's
-//! controllers of those names; docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
+//! redirect to, `login/` and `forgotpassword/`, their forms' `loginPost/` (with its CAPTCHA after
+//! failures) and `forgotpasswordpost/`, the account dashboard a sign-in ends on, `logout/` and
+//! `logoutSuccess/`, and the confirmation email's `confirm/` and the resend form `confirmation/`
+//! (Magento_Customer's controllers of those names; docs/luma-pages.md). Served under `/customer/account/` and `/index.php/customer/account/`;
 //! action names are case-insensitive and take `/name/value/` parameters, as Magento's router does.
 
 mod actions;
+mod captcha;
 mod confirm;
 mod form;
 mod html;
@@ -14,6 +16,7 @@ mod pages;
 mod reset;
 mod session;
 mod sign_in;
+mod sign_out;
 
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
@@ -30,6 +33,7 @@ use crate::state::{AppState, Namespace, TooManyNamespaces};
 
 use super::connection::Peer;
 use super::request_headers::{HeaderError, NAMESPACE_HEADER, namespace as namespace_header, valid_namespace};
+use captcha::AttemptLog;
 use session::{Message, Session, Sessions};
 
 /// No scripts at all; the styles are inline; forms post only to the mock.
@@ -37,7 +41,7 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'
     base-uri 'none'; frame-ancestors 'self'";
 
 pub fn router() -> Router<AppState> {
-    let sessions = Arc::new(Sessions::default());
+    let kept = Kept::default();
     let mut router = Router::new();
     for prefix in ["", "/index.php"] {
         router = router
@@ -45,13 +49,20 @@ pub fn router() -> Router<AppState> {
             .route(&format!("{prefix}/customer/account/"), any(account))
             .route(&format!("{prefix}/customer/account/{{*rest}}"), any(account));
     }
-    router.layer(Extension(sessions))
+    router.layer(Extension(kept))
+}
+
+/// What the pages keep between requests: the sessions and Magento_Captcha's attempt log.
+#[derive(Clone, Default)]
+struct Kept {
+    sessions: Arc<Sessions>,
+    attempts: Arc<AttemptLog>,
 }
 
 /// One request to `customer/account/<action>/...`.
 async fn account(
     State(app): State<AppState>,
-    Extension(sessions): Extension<Arc<Sessions>>,
+    Extension(Kept { sessions, attempts }): Extension<Kept>,
     peer: Option<Extension<ConnectInfo<Peer>>>,
     method: Method,
     uri: Uri,
@@ -60,7 +71,7 @@ async fn account(
 ) -> Response {
     let request = Request::read(&method, &uri, &headers, &body);
     let client_ip = peer.map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |Extension(ConnectInfo(peer))| peer.address.ip());
-    let mut visit = match Visit::start(app, sessions, &headers, &request, client_ip) {
+    let mut visit = match Visit::start(app, sessions, attempts, &headers, &request, client_ip) {
         Ok(visit) => visit,
         Err(message) => return (StatusCode::BAD_REQUEST, format!("{message}\n")).into_response(),
     };
@@ -68,11 +79,14 @@ async fn account(
     match (request.action.as_str(), reading, method == Method::POST) {
         ("createpassword", true, _) => actions::create_password(&mut visit, &request),
         ("resetpasswordpost", _, true) => actions::reset_password_post(&mut visit, &request, &headers),
-        ("login", true, _) => actions::login(&mut visit),
+        ("login", true, _) => sign_in::login(&mut visit),
         ("loginpost", _, true) => sign_in::login_post(&mut visit, &request, &headers),
         ("forgotpassword", true, _) => actions::forgot_password(&mut visit),
         ("forgotpasswordpost", _, true) => sign_in::forgot_password_post(&mut visit, &request, &headers),
         ("index", true, _) => sign_in::dashboard(&mut visit),
+        ("logout", true, _) | ("logout", _, true) => sign_out::logout(&mut visit, &request, &headers),
+        ("logoutsuccess", true, _) => sign_out::logout_success(&mut visit),
+        ("confirmation", true, _) | ("confirmation", _, true) => confirm::confirmation(&mut visit, &request, &headers),
         ("confirm", true, _) => confirm::confirm(&mut visit, &request),
         _ => actions::not_found(&mut visit),
     }
@@ -140,6 +154,8 @@ impl Request {
 pub(crate) struct Visit {
     app: AppState,
     sessions: Arc<Sessions>,
+    /// Magento_Captcha's sign-in attempts.
+    attempts: Arc<AttemptLog>,
     /// Where redirects and links point: this server, as the browser addressed it.
     base_url: String,
     /// This page's sign-in link: `login/referer/<this URL, encoded>/`.
@@ -158,21 +174,31 @@ pub(crate) struct Visit {
     client_ip: IpAddr,
     /// What this request did to the session, which decides the cookies of the answer.
     change: SessionChange,
+    /// The browser sent `X-Magento-Vary` (a signed-in context).
+    vary_cookie_sent: bool,
+    /// `X-Magento-Tags`: `FPC` on uncacheable answers; a cacheable page's own when it is not
+    /// cached (a POST), none when it is (recorded).
+    tags: Option<&'static str>,
 }
 
-/// Magento regenerates the session's id on sign-in and destroys it after a reset request; the
-/// answer's cookies come in the order the real store sent them then (recorded).
+/// Magento regenerates the session's id on sign-in and sign-out and destroys it after a reset
+/// request; the answer's cookies come in the order the real store sent them then (recorded).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum SessionChange {
     Kept,
     SignedIn,
+    SignedOut,
     Destroyed,
+    /// A cacheable page (after signing out, the confirmation form): Magento's page cache sends
+    /// it without the session's cookies, and drops `X-Magento-Vary` when the browser has one (recorded).
+    Cacheable,
 }
 
 impl Visit {
     fn start(
         app: AppState,
         sessions: Arc<Sessions>,
+        attempts: Arc<AttemptLog>,
         headers: &HeaderMap,
         request: &Request,
         client_ip: IpAddr,
@@ -203,6 +229,7 @@ impl Visit {
         Ok(Self {
             app,
             sessions,
+            attempts,
             base_url,
             sign_in_url,
             form_key_cookie,
@@ -215,6 +242,8 @@ impl Visit {
             added: Vec::new(),
             client_ip,
             change: SessionChange::Kept,
+            vary_cookie_sent: session::cookie(headers, session::VARY_COOKIE).is_some(),
+            tags: Some("FPC"),
         })
     }
 
@@ -227,6 +256,27 @@ impl Visit {
     /// A new word for the forgot-password CAPTCHA (`customer/captcha`: 4 to 5 of its symbols),
     /// kept in the session; the page shows it as text where the store shows it as an image.
     fn new_captcha_word(&mut self) -> String {
+        let word = self.captcha_word();
+        self.session.captcha_word = Some(self.keep_word(&word));
+        word
+    }
+
+    /// The word as the session keeps it, for `customer/captcha/timeout` (7 minutes) of the
+    /// namespace's clock.
+    fn keep_word(&self, word: &str) -> session::CaptchaWord {
+        let expires = self.namespace.clock.now() + time::Duration::minutes(captcha::WORD_MINUTES);
+        session::CaptchaWord { text: word.to_owned(), expires }
+    }
+
+    /// `isCorrect` on a kept word: used up, and wrong once expired.
+    fn check_word(&self, kept: Option<session::CaptchaWord>, typed: &str) -> bool {
+        let now = self.namespace.clock.now();
+        let live = kept.filter(|word| now < word.expires);
+        captcha::word_matches(live.as_ref().map(|word| word.text.as_str()), typed)
+    }
+
+    /// A CAPTCHA word (`customer/captcha`: 4 to 5 of its symbols).
+    fn captcha_word(&self) -> String {
         const SYMBOLS: &[u8] = b"ABCDEFGHJKMnpqrstuvwxyz23456789";
         let picks = self.app.random().hex(6).unwrap_or_default();
         let bytes: Vec<u8> = picks
@@ -235,19 +285,17 @@ impl Visit {
             .filter_map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
             .collect();
         let length = 4 + usize::from(bytes.first().copied().unwrap_or_default() % 2);
-        let word: String =
-            bytes.iter().skip(1).take(length).map(|b| char::from(SYMBOLS[usize::from(*b) % SYMBOLS.len()])).collect();
-        self.session.captcha_word = Some(word.clone());
-        word
+        bytes.iter().skip(1).take(length).map(|b| char::from(SYMBOLS[usize::from(*b) % SYMBOLS.len()])).collect()
     }
 
-    /// A new session id (`regenerateId` on sign-in, `destroy` after a reset request); the old id
-    /// is left with an empty session. On `Destroyed` the data goes too, but the namespace stays.
+    /// A new session id (`regenerateId` on sign-in and sign-out, `destroy` after a reset request);
+    /// the old id is left with an empty session. On `Destroyed` and `SignedOut` the data goes
+    /// too, but the namespace stays.
     fn renew_session(&mut self, change: SessionChange) -> Result<(), RandomError> {
         let id = self.app.random().alphanumeric(26)?.to_ascii_lowercase();
         self.sessions.put(&self.session_id, Session::default());
         self.session_id = id;
-        if change == SessionChange::Destroyed {
+        if matches!(change, SessionChange::Destroyed | SessionChange::SignedOut) {
             let form_key = self.app.random().alphanumeric(16)?;
             let namespace = self.session.namespace.take();
             self.session = Session { form_key, namespace, ..Session::default() };
@@ -283,14 +331,33 @@ impl Visit {
 
     /// A page of the store's, showing the waiting and added messages (then clearing the cookie).
     fn page(&mut self, status: StatusCode, title: &str, body_class: &str, content: String) -> Response {
+        self.page_titled(status, title, title, body_class, content)
+    }
+
+    /// A page whose `<title>` is not its heading (the sign-out page's is empty).
+    fn page_titled(
+        &mut self,
+        status: StatusCode,
+        head_title: &str,
+        title: &str,
+        body_class: &str,
+        content: String,
+    ) -> Response {
         let mut messages = std::mem::take(&mut self.waiting);
         messages.append(&mut self.session.pending);
         messages.append(&mut self.added);
+        // `Magento_Customer::account/link/authorization.phtml`.
+        let (authorization_url, authorization_label) = match self.customer_id() {
+            Some(_) => (format!("{}customer/account/logout/", self.base_url), "Sign Out"),
+            None => (self.sign_in_url.clone(), "Sign In"),
+        };
         let html = pages::Page {
+            head_title,
             title,
             body_class,
             base_url: &self.base_url,
-            sign_in_url: &self.sign_in_url,
+            authorization_url: &authorization_url,
+            authorization_label,
             form_key: &self.session.form_key,
             store_name: &self.app.fixtures().store.name,
             messages: &messages,
@@ -315,6 +382,12 @@ impl Visit {
         if self.change == SessionChange::Kept {
             cookies.push(session.clone());
         }
+        if self.change == SessionChange::Cacheable {
+            if self.vary_cookie_sent {
+                cookies.push(session::deleted_cookie(session::VARY_COOKIE));
+            }
+            return cookies;
+        }
         if self.is_post {
             let version = self.app.random().hex(16).unwrap_or_default();
             cookies.push(session::private_content_version_cookie(&version));
@@ -323,8 +396,16 @@ impl Visit {
         let had_form_key = form_key.is_some();
         cookies.extend(form_key);
         match self.change {
-            SessionChange::Kept => {}
+            SessionChange::Kept | SessionChange::Cacheable => {}
             SessionChange::Destroyed => cookies.push(session),
+            // The old form key goes with the signed-in session; the context left is a guest's.
+            SessionChange::SignedOut => {
+                if had_form_key {
+                    cookies.push(session::deleted_cookie("form_key"));
+                }
+                cookies.push(session);
+                cookies.push(session::vary_cookie_signed_out());
+            }
             // Magento_Persistent drops its cookie (no "Remember Me") before and after the new
             // id, and the old form key goes with the old session.
             SessionChange::SignedIn => {
@@ -349,13 +430,15 @@ impl Visit {
         for (name, value) in [
             (header::PRAGMA, "no-cache"),
             (header::CACHE_CONTROL, "max-age=0, must-revalidate, no-cache, no-store"),
-            (header::HeaderName::from_static("x-magento-tags"), "FPC"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::X_XSS_PROTECTION, "1; mode=block"),
             (header::X_FRAME_OPTIONS, "SAMEORIGIN"),
             (header::CONTENT_TYPE, "text/html; charset=UTF-8"),
         ] {
             headers.insert(name, HeaderValue::from_static(value));
+        }
+        if let Some(tags) = self.tags.filter(|_| self.change != SessionChange::Cacheable) {
+            headers.insert(header::HeaderName::from_static("x-magento-tags"), HeaderValue::from_static(tags));
         }
         if let Ok(expires) = HeaderValue::from_str(&session::http_date(-365 * 24 * 3600)) {
             headers.insert(header::EXPIRES, expires);

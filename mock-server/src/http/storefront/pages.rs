@@ -12,15 +12,22 @@ const CREATE_PASSWORD: &str = include_str!("../../../assets/magento/luma/create-
 const LOGIN: &str = include_str!("../../../assets/magento/luma/login.html");
 const FORGOT_PASSWORD: &str = include_str!("../../../assets/magento/luma/forgot-password.html");
 const DASHBOARD: &str = include_str!("../../../assets/magento/luma/dashboard.html");
+const CAPTCHA: &str = include_str!("../../../assets/magento/luma/captcha.html");
+const CONFIRMATION: &str = include_str!("../../../assets/magento/luma/confirmation.html");
 
 /// The page around the content, as `1column` pages render.
 pub struct Page<'a> {
+    /// `<title>`; the heading is `title`.
+    pub head_title: &'a str,
     pub title: &'a str,
     /// The layout handle as a class, e.g. `customer-account-createpassword`.
     pub body_class: &'a str,
     pub base_url: &'a str,
-    /// `customer/account/login/referer/<this page, encoded>/`.
-    pub sign_in_url: &'a str,
+    /// The header's authorization link: `customer/account/login/referer/<this page, encoded>/`
+    /// for a guest, `customer/account/logout/` when signed in.
+    pub authorization_url: &'a str,
+    /// "Sign In" or "Sign Out".
+    pub authorization_label: &'a str,
     pub form_key: &'a str,
     pub store_name: &'a str,
     pub messages: &'a [Message],
@@ -33,14 +40,16 @@ impl Page<'_> {
         fill(
             PAGE,
             &[
+                ("head_title", &escape_html(self.head_title)),
                 ("title", &escape_html(self.title)),
                 ("css", CSS),
                 ("body_class", &escape_html(self.body_class)),
                 ("base_url", &escape_html(self.base_url)),
-                ("sign_in_url", &escape_html(self.sign_in_url)),
+                ("authorization_url", &escape_html(self.authorization_url)),
+                ("authorization_label", &escape_html(self.authorization_label)),
                 ("form_key", &escape_html(self.form_key)),
                 ("store_name", &escape_html(self.store_name)),
-                ("messages", &messages_html(self.messages)),
+                ("messages", &messages_html(self.messages, self.base_url)),
                 ("content", &self.content),
             ],
         )
@@ -60,16 +69,34 @@ pub fn create_password(action: &str, form_key: &str, policy: PasswordPolicy) -> 
     )
 }
 
-/// `login.phtml` and `newcustomer.phtml`, side by side.
-pub fn login(base_url: &str, form_key: &str, username: &str) -> String {
+/// `login.phtml` and `newcustomer.phtml`, side by side; with Magento_Captcha's field when the
+/// form needs its word (shown as text).
+pub fn login(base_url: &str, form_key: &str, username: &str, captcha: Option<&str>) -> String {
+    let captcha = captcha
+        .map_or_else(String::new, |word| fill(CAPTCHA, &[("form_id", "user_login"), ("captcha", &escape_html(word))]));
     fill(
         LOGIN,
         &[
             ("base_url", &escape_html(base_url)),
             ("form_key", &escape_html(form_key)),
             ("username", &escape_html(username)),
+            ("captcha", &captcha),
         ],
     )
+}
+
+/// `form/confirmation.phtml`: the email field, posting to the page's own URL (`action=""`); the
+/// form key written in, as `mage/common.js` adds it on submit.
+pub fn confirmation(form_key: &str, email: &str, login_url: &str) -> String {
+    fill(
+        CONFIRMATION,
+        &[("form_key", &escape_html(form_key)), ("email", &escape_html(email)), ("login_url", &escape_html(login_url))],
+    )
+}
+
+/// `logout.phtml`.
+pub fn logout_success() -> String {
+    "<p>You have signed out and will go to our homepage in 5 seconds.</p>\n".to_owned()
 }
 
 /// `forgotpassword.phtml`, with Magento_Captcha's field; its image is the word as text.
@@ -114,21 +141,34 @@ pub fn not_found(base_url: &str) -> String {
 }
 
 /// What Luma's `messages` component draws for the cookie's messages.
-fn messages_html(messages: &[Message]) -> String {
+fn messages_html(messages: &[Message], base_url: &str) -> String {
     if messages.is_empty() {
         return String::new();
     }
     let mut html = String::from("<div aria-atomic=\"true\" role=\"alert\" class=\"messages\">\n");
     for message in messages {
         let kind = escape_html(&message.kind);
+        let text =
+            confirmation_link(&message.text, base_url).unwrap_or_else(|| escape_html(&unescape_html(&message.text)));
         html.push_str(&format!(
-            "<div class=\"message-{kind} {kind} message\" data-ui-id=\"message-{kind}\">\n<div>{}</div>\n</div>\n",
-            escape_html(&unescape_html(&message.text))
+            "<div class=\"message-{kind} {kind} message\" data-ui-id=\"message-{kind}\">\n<div>{text}</div>\n</div>\n"
         ));
     }
     html.push_str("</div>\n");
     html
 }
+
+/// `confirmAccountErrorMessage`, the one message whose link is drawn as a link: only with this
+/// exact text and a link to this store's `confirmation/` page.
+fn confirmation_link(text: &str, base_url: &str) -> Option<String> {
+    let url = text.strip_prefix(CONFIRM_BEFORE)?.strip_suffix(CONFIRM_AFTER)?;
+    let plain = !url.contains(['"', '<', '>', '\'', '&']);
+    let ours = url.strip_prefix(base_url).is_some_and(|rest| rest.starts_with("customer/account/confirmation/"));
+    (plain && ours).then(|| format!("{CONFIRM_BEFORE}{url}{CONFIRM_AFTER}"))
+}
+
+pub const CONFIRM_BEFORE: &str = "This account is not confirmed. <a href=\"";
+pub const CONFIRM_AFTER: &str = "\">Click here</a> to resend confirmation email.";
 
 /// The cookie's text is HTML already (`didn&#039;t`); Luma's script shows it as HTML with a few
 /// tags allowed. Here Magento's own escapes are read back and everything is escaped again, so a
@@ -177,13 +217,20 @@ mod tests {
     #[test]
     fn messages_are_drawn_as_luma_draws_them() {
         let page = Page {
+            head_title: "Set a New Password",
             title: "Set a New Password",
             body_class: "customer-account-createpassword",
             base_url: "http://127.0.0.1:4000/",
-            sign_in_url: "http://127.0.0.1:4000/customer/account/login/",
+            authorization_url: "http://127.0.0.1:4000/customer/account/login/",
+            authorization_label: "Sign In",
             form_key: "K",
             store_name: "Main Website Store",
-            messages: &[Message::error("a <b>'x'</b>"), Message { kind: "error".into(), text: "<i>".into() }],
+            messages: &[
+                Message::error("a <b>'x'</b>"),
+                Message { kind: "error".into(), text: "<i>".into() },
+                Message { kind: "error".into(), text: format!("{CONFIRM_BEFORE}http://127.0.0.1:4000/customer/account/confirmation/?email=a%40b.c{CONFIRM_AFTER}") },
+                Message { kind: "error".into(), text: format!("{CONFIRM_BEFORE}http://evil.example/customer/account/confirmation/{CONFIRM_AFTER}") },
+            ],
             content: String::new(),
         }
         .render();
@@ -191,6 +238,8 @@ mod tests {
             "<div class=\"message-error error message\" data-ui-id=\"message-error\">\n<div>a &lt;b&gt;&#039;x&#039;&lt;/b&gt;</div>"
         ));
         assert!(page.contains("<div>&lt;i&gt;</div>"), "a forged cookie shows as text");
+        assert!(page.contains(r#"<div>This account is not confirmed. <a href="http://127.0.0.1:4000/customer/account/confirmation/?email=a%40b.c">Click here</a>"#));
+        assert!(page.contains("not confirmed. &lt;a href=&quot;http://evil.example/"), "another site's link is text");
         assert!(page.contains("<title>Set a New Password</title>"));
         assert!(!page.contains("{{"), "every placeholder filled");
     }

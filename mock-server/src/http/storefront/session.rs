@@ -13,6 +13,7 @@ use super::html::escape_html;
 
 pub const SESSION_COOKIE: &str = "PHPSESSID";
 pub const MESSAGES_COOKIE: &str = "mage-messages";
+pub const VARY_COOKIE: &str = "X-Magento-Vary";
 /// Sessions kept at once; the oldest is forgotten first.
 const MAX_SESSIONS: usize = 10_000;
 /// A browser sends at most about this much in one cookie; more is not ours.
@@ -31,9 +32,20 @@ pub struct Session {
     /// The username of a refused sign-in, which the login form shows once (`getUsername(true)`).
     pub username: Option<String>,
     /// The forgot-password form's CAPTCHA word (`user_forgotpassword_word`), used up by a check.
-    pub captcha_word: Option<String>,
+    pub captcha_word: Option<CaptchaWord>,
+    /// The sign-in form's CAPTCHA word (`user_login_word`), used up by a check.
+    pub login_captcha_word: Option<CaptchaWord>,
+    /// `user_login_show_captcha`: set once a username of this browser's went over the limit.
+    pub login_captcha_shown: bool,
     /// Messages added outside `MessagePlugin` (Magento_Captcha's observer): the next page shows them.
     pub pending: Vec<Message>,
+}
+
+/// A CAPTCHA word as `DefaultModel::setWord` keeps it: with its end (`customer/captcha/timeout`).
+#[derive(Clone, Debug)]
+pub struct CaptchaWord {
+    pub text: String,
+    pub expires: time::OffsetDateTime,
 }
 
 /// The sessions of every browser, by id.
@@ -140,12 +152,20 @@ pub fn deleted_cookie(name: &str) -> String {
 /// `X-Magento-Vary`: the hash of a signed-in shopper's context (`Magento\Framework\App\Http\Context`:
 /// the SHA-1 of its PHP-serialized, key-sorted data), so that caches tell them from guests.
 pub fn vary_cookie(customer_group: u32) -> String {
-    use sha1::Digest;
     let group = customer_group.to_string();
-    let data =
-        format!("a:2:{{s:14:\"customer_group\";s:{}:\"{group}\";s:18:\"customer_logged_in\";b:1;}}", group.len());
-    let hash: String = sha1::Sha1::digest(data.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    format!("X-Magento-Vary={hash}; {}; path=/; HttpOnly; SameSite=Lax", lifetime(3600))
+    vary_of(&format!("a:2:{{s:14:\"customer_group\";s:{}:\"{group}\";s:18:\"customer_logged_in\";b:1;}}", group.len()))
+}
+
+/// `X-Magento-Vary` as sign-out leaves it: the context without `customer_logged_in`, the group
+/// the NOT LOGGED IN one (0).
+pub fn vary_cookie_signed_out() -> String {
+    vary_of("a:1:{s:14:\"customer_group\";s:1:\"0\";}")
+}
+
+fn vary_of(context: &str) -> String {
+    use sha1::Digest;
+    let hash: String = sha1::Sha1::digest(context.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    format!("{VARY_COOKIE}={hash}; {}; path=/; HttpOnly; SameSite=Lax", lifetime(3600))
 }
 
 /// `Magento\Framework\App\PageCache\Version`: a new value on every POST, for ten years.
