@@ -148,29 +148,36 @@ impl Journal {
 
 /// Whether an argument or key names a password or a token.
 pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    lower.contains("password") || lower.contains("token")
+    if !name.is_ascii() {
+        // Unicode lowering can make ASCII of other letters (the Kelvin sign is a `k`).
+        let lower = name.to_lowercase();
+        return lower.contains("password") || lower.contains("token");
+    }
+    // Without an allocation: names are checked on every request's arguments and variables.
+    let contains = |word: &str| name.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    contains("password") || contains("token")
 }
 
 /// Masks every value whose key names a password or token.
 pub fn mask_secrets(value: &Value) -> Value {
     match value {
-        Value::Object(map) => {
-            let masked: Map<String, Value> = map
-                .iter()
-                .map(|(key, value)| {
-                    if is_secret_name(key) {
-                        (key.clone(), Value::String(MASK.into()))
-                    } else {
-                        (key.clone(), mask_secrets(value))
-                    }
-                })
-                .collect();
-            Value::Object(masked)
-        }
+        Value::Object(map) => Value::Object(mask_secrets_in(map)),
         Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
         other => other.clone(),
     }
+}
+
+/// [`mask_secrets`] of an object's members.
+pub fn mask_secrets_in(map: &Map<String, Value>) -> Map<String, Value> {
+    map.iter()
+        .map(|(key, value)| {
+            if is_secret_name(key) {
+                (key.clone(), Value::String(MASK.into()))
+            } else {
+                (key.clone(), mask_secrets(value))
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -185,6 +192,16 @@ mod tests {
         assert_eq!(email(json!({ "email": "a@example.com" })).as_deref(), Some("a@example.com"));
         assert_eq!(email(json!({ "input": { "email": "b@example.com" } })).as_deref(), Some("b@example.com"));
         assert_eq!(email(json!({ "input": { "firstname": "Roni" } })), None);
+    }
+
+    #[test]
+    fn secret_names_are_found_in_any_case_as_unicode_lowering_finds_them() {
+        for name in ["newPassword", "PASSWORD", "resetPasswordToken", "x_token_y", "TOKEN", "To\u{212a}en"] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["email", "pass_word", "toke", "T\u{f6}ken", ""] {
+            assert!(!is_secret_name(name), "{name}");
+        }
     }
 
     #[test]

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection};
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection};
 use serde_json::Value;
 
 use super::plan::RootCall;
-use crate::journal::{Entry, is_secret_name, mask_secrets};
+use crate::journal::{Entry, is_secret_name, mask_secrets, mask_secrets_in};
 use crate::logging::OperationLine;
 use crate::magento::context::RequestContext;
 use crate::magento::render::WireError;
@@ -32,7 +32,7 @@ impl JournalDraft {
     ) -> Self {
         Self {
             namespace,
-            operation_type: operation.ty.to_string(),
+            operation_type: operation_type(operation.ty).to_owned(),
             operation_name: operation_name(document),
             variables: mask_variables(variables, operation),
         }
@@ -113,17 +113,21 @@ fn mask_variables(variables: &serde_json::Map<String, Value>, operation: &Operat
             }
         }
     }
-    let masked = mask_secrets(&Value::Object(variables.clone()));
-    match masked {
-        Value::Object(mut map) => {
-            for name in secret {
-                if let Some(value) = map.get_mut(&name) {
-                    *value = Value::String("****".into());
-                }
-            }
-            Value::Object(map)
+    let mut map = mask_secrets_in(variables);
+    for name in secret {
+        if let Some(value) = map.get_mut(&name) {
+            *value = Value::String("****".into());
         }
-        other => other,
+    }
+    Value::Object(map)
+}
+
+/// `OperationType`'s `Display` text, without formatting.
+fn operation_type(ty: OperationType) -> &'static str {
+    match ty {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
     }
 }
 
