@@ -68,7 +68,11 @@ impl SecuritySettings {
         match (self.case_insensitive_emails, email.is_ascii()) {
             (false, _) => out.push_str(email),
             // Same as `to_lowercase` for ASCII text, without its own allocation.
-            (true, true) => out.extend(email.chars().map(|c| c.to_ascii_lowercase())),
+            (true, true) => {
+                let start = out.len();
+                out.push_str(email);
+                out[start..].make_ascii_lowercase();
+            }
             (true, false) => out.push_str(&email.to_lowercase()),
         }
     }
