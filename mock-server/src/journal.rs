@@ -167,6 +167,23 @@ pub fn mask_secrets(value: &Value) -> Value {
     }
 }
 
+/// [`mask_secrets`] in place, for a value nothing else needs unmasked.
+pub fn mask_secrets_in_place(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if is_secret_name(key) {
+                    *value = Value::String(MASK.into());
+                } else {
+                    mask_secrets_in_place(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets_in_place),
+        _ => {}
+    }
+}
+
 /// [`mask_secrets`] of an object's members.
 pub fn mask_secrets_in(map: &Map<String, Value>) -> Map<String, Value> {
     map.iter()
@@ -206,13 +223,19 @@ mod tests {
 
     #[test]
     fn passwords_and_tokens_are_masked_at_any_depth() {
-        let masked = mask_secrets(&json!({
-            "email": "a@example.com", "newPassword": "secret", "input": { "password": "p", "resetPasswordToken": "t" }
-        }));
+        let value = json!({
+            "email": "a@example.com", "newPassword": "secret", "input": { "password": "p", "resetPasswordToken": "t" },
+            "items": [{ "token": 1, "sku": "x" }]
+        });
+        let masked = mask_secrets(&value);
+        let mut in_place = value.clone();
+        mask_secrets_in_place(&mut in_place);
+        assert_eq!(serde_json::to_string(&in_place).unwrap(), serde_json::to_string(&masked).unwrap());
         assert_eq!(
             masked,
             json!({
-                "email": "a@example.com", "newPassword": "****", "input": { "password": "****", "resetPasswordToken": "****" }
+                "email": "a@example.com", "newPassword": "****", "input": { "password": "****", "resetPasswordToken": "****" },
+                "items": [{ "token": "****", "sku": "x" }]
             })
         );
     }
