@@ -228,7 +228,7 @@ mod tests {
             "items": [{ "token": 1, "sku": "x" }]
         });
         let masked = mask_secrets(&value);
-        let mut in_place = value.clone();
+        let mut in_place = value;
         mask_secrets_in_place(&mut in_place);
         assert_eq!(serde_json::to_string(&in_place).unwrap(), serde_json::to_string(&masked).unwrap());
         assert_eq!(

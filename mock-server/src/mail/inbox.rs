@@ -130,9 +130,7 @@ impl Inbox {
                 found.dedup();
                 found
             }
-            _ => (0..self.messages.len())
-                .filter(|&i| ids.is_empty() || ids.contains(&self.messages[i].1.id))
-                .collect(),
+            _ => (0..self.messages.len()).filter(|&i| ids.is_empty() || ids.contains(&self.messages[i].1.id)).collect(),
         }
     }
 

@@ -77,7 +77,10 @@ impl GraphQlParams {
 /// the body's own map and its keys.
 enum Body {
     /// The last `query` and `variables` members, as PHP keeps the last of duplicate keys.
-    Object { query: Option<Value>, variables: Option<Value> },
+    Object {
+        query: Option<Value>,
+        variables: Option<Value>,
+    },
     List,
     /// A string, number, boolean or null.
     Scalar,
