@@ -148,29 +148,53 @@ impl Journal {
 
 /// Whether an argument or key names a password or a token.
 pub fn is_secret_name(name: &str) -> bool {
-    let lower = name.to_lowercase();
-    lower.contains("password") || lower.contains("token")
+    if !name.is_ascii() {
+        // Unicode lowering can make ASCII of other letters (the Kelvin sign is a `k`).
+        let lower = name.to_lowercase();
+        return lower.contains("password") || lower.contains("token");
+    }
+    // Without an allocation: names are checked on every request's arguments and variables.
+    let contains = |word: &str| name.as_bytes().windows(word.len()).any(|w| w.eq_ignore_ascii_case(word.as_bytes()));
+    contains("password") || contains("token")
 }
 
 /// Masks every value whose key names a password or token.
 pub fn mask_secrets(value: &Value) -> Value {
     match value {
-        Value::Object(map) => {
-            let masked: Map<String, Value> = map
-                .iter()
-                .map(|(key, value)| {
-                    if is_secret_name(key) {
-                        (key.clone(), Value::String(MASK.into()))
-                    } else {
-                        (key.clone(), mask_secrets(value))
-                    }
-                })
-                .collect();
-            Value::Object(masked)
-        }
+        Value::Object(map) => Value::Object(mask_secrets_in(map)),
         Value::Array(items) => Value::Array(items.iter().map(mask_secrets).collect()),
         other => other.clone(),
     }
+}
+
+/// [`mask_secrets`] in place, for a value nothing else needs unmasked.
+pub fn mask_secrets_in_place(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                if is_secret_name(key) {
+                    *value = Value::String(MASK.into());
+                } else {
+                    mask_secrets_in_place(value);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(mask_secrets_in_place),
+        _ => {}
+    }
+}
+
+/// [`mask_secrets`] of an object's members.
+pub fn mask_secrets_in(map: &Map<String, Value>) -> Map<String, Value> {
+    map.iter()
+        .map(|(key, value)| {
+            if is_secret_name(key) {
+                (key.clone(), Value::String(MASK.into()))
+            } else {
+                (key.clone(), mask_secrets(value))
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -188,14 +212,30 @@ mod tests {
     }
 
     #[test]
+    fn secret_names_are_found_in_any_case_as_unicode_lowering_finds_them() {
+        for name in ["newPassword", "PASSWORD", "resetPasswordToken", "x_token_y", "TOKEN", "To\u{212a}en"] {
+            assert!(is_secret_name(name), "{name}");
+        }
+        for name in ["email", "pass_word", "toke", "T\u{f6}ken", ""] {
+            assert!(!is_secret_name(name), "{name}");
+        }
+    }
+
+    #[test]
     fn passwords_and_tokens_are_masked_at_any_depth() {
-        let masked = mask_secrets(&json!({
-            "email": "a@example.com", "newPassword": "secret", "input": { "password": "p", "resetPasswordToken": "t" }
-        }));
+        let value = json!({
+            "email": "a@example.com", "newPassword": "secret", "input": { "password": "p", "resetPasswordToken": "t" },
+            "items": [{ "token": 1, "sku": "x" }]
+        });
+        let masked = mask_secrets(&value);
+        let mut in_place = value;
+        mask_secrets_in_place(&mut in_place);
+        assert_eq!(serde_json::to_string(&in_place).unwrap(), serde_json::to_string(&masked).unwrap());
         assert_eq!(
             masked,
             json!({
-                "email": "a@example.com", "newPassword": "****", "input": { "password": "****", "resetPasswordToken": "****" }
+                "email": "a@example.com", "newPassword": "****", "input": { "password": "****", "resetPasswordToken": "****" },
+                "items": [{ "token": "****", "sku": "x" }]
             })
         );
     }

@@ -30,18 +30,25 @@ impl Random {
     /// `len` characters drawn uniformly from `[A-Za-z0-9]`, as Magento's `Math\Random` does.
     pub fn alphanumeric(&self, len: usize) -> Result<String, RandomError> {
         let mut out = String::with_capacity(len);
+        self.push_alphanumeric(&mut out, len)?;
+        Ok(out)
+    }
+
+    /// [`Random::alphanumeric`] appended to `out`, for ids with a fixed suffix (one allocation).
+    pub fn push_alphanumeric(&self, out: &mut String, len: usize) -> Result<(), RandomError> {
+        let end = out.len() + len;
         let mut buf = [0u8; 64];
-        while out.len() < len {
+        while out.len() < end {
             self.fill(&mut buf)?;
             // Rejection sampling keeps the draw uniform: 248 = 4 * 62.
             for &byte in buf.iter().filter(|&&b| b < 248) {
-                if out.len() == len {
+                if out.len() == end {
                     break;
                 }
                 out.push(char::from(ALPHANUMERIC[usize::from(byte % 62)]));
             }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// `bytes` random bytes as lower-case hex (Magento's error report numbers are 64 of these).

@@ -486,6 +486,10 @@ impl AppState {
     }
 
     pub fn new_message_id(&self) -> Result<String, RandomError> {
-        Ok(format!("{}@mock-server.magento.test", self.random().alphanumeric(24)?))
+        const DOMAIN: &str = "@mock-server.magento.test";
+        let mut id = String::with_capacity(24 + DOMAIN.len());
+        self.random().push_alphanumeric(&mut id, 24)?;
+        id.push_str(DOMAIN);
+        Ok(id)
     }
 }

@@ -57,6 +57,23 @@ impl Default for SecuritySettings {
 impl SecuritySettings {
     /// The form of an email under which accounts are looked up.
     pub fn email_key(&self, email: &str) -> String {
-        if self.case_insensitive_emails { email.to_lowercase() } else { email.to_owned() }
+        let mut key = String::with_capacity(email.len());
+        self.push_email_key(&mut key, email);
+        key
+    }
+
+    /// [`SecuritySettings::email_key`] appended to `out` (the account lookup builds its key in one
+    /// allocation; it runs several times per request).
+    pub fn push_email_key(&self, out: &mut String, email: &str) {
+        match (self.case_insensitive_emails, email.is_ascii()) {
+            (false, _) => out.push_str(email),
+            // Same as `to_lowercase` for ASCII text, without its own allocation.
+            (true, true) => {
+                let start = out.len();
+                out.push_str(email);
+                out[start..].make_ascii_lowercase();
+            }
+            (true, false) => out.push_str(&email.to_lowercase()),
+        }
     }
 }

@@ -2,13 +2,17 @@
 
 use axum::body::Body;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 /// Magento sends every GraphQL answer with no-cache headers unless the query is cacheable.
 pub fn json_response(status: StatusCode, body: String) -> Response {
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static("application/json")),
-        (header::CACHE_CONTROL, HeaderValue::from_static("max-age=0, must-revalidate, no-cache, no-store")),
-    ];
-    (status, headers, Body::from(body)).into_response()
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    // Room for every header the answer gets on its way out (`CacheContext::apply`, CORS) in
+    // one allocation: growing the map later rehashes it.
+    headers.reserve(16);
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("max-age=0, must-revalidate, no-cache, no-store"));
+    response
 }

@@ -1,30 +1,46 @@
 //! The link of the reset email's "Set a New Password" button, as each release builds it.
 
+use std::fmt::Write as _;
+
 use super::release::ResetLink;
 
 /// The link of the email's "Set a New Password" button. Magento builds its query with `ksort`
 /// and `http_build_query` (docs/release-families.md, section 9).
 pub fn reset_link(link_base: &str, style: ResetLink, customer_id: u32, email: &str, token: &str) -> String {
-    let page = format!("{link_base}customer/account/createPassword/");
+    // Written into one buffer: the link is built on every reset request.
+    let mut link = String::with_capacity(link_base.len() + 64 + email.len() * 3 + token.len());
+    link.push_str(link_base);
+    link.push_str("customer/account/createPassword/");
     match style {
-        ResetLink::Token => format!("{page}?token={token}"),
-        ResetLink::IdToken => format!("{page}?id={customer_id}&token={token}"),
-        ResetLink::EmailIdToken => format!("{page}?email={}&id={customer_id}&token={token}", php_urlencode(email)),
+        ResetLink::Token => link.push_str("?token="),
+        ResetLink::IdToken => {
+            let _ = write!(link, "?id={customer_id}&token=");
+        }
+        ResetLink::EmailIdToken => {
+            link.push_str("?email=");
+            push_php_urlencoded(&mut link, email);
+            let _ = write!(link, "&id={customer_id}&token=");
+        }
     }
+    link.push_str(token);
+    link
 }
 
 /// PHP's `urlencode` (RFC 1738, as `http_build_query` uses it): letters, digits and `-_.` kept,
 /// a space as `+`, everything else `%XX`.
-fn php_urlencode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 3);
+fn push_php_urlencoded(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for byte in text.bytes() {
         match byte {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(byte)),
             b' ' => out.push('+'),
-            other => out.push_str(&format!("%{other:02X}")),
+            other => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(other >> 4)]));
+                out.push(char::from(HEX[usize::from(other & 0x0f)]));
+            }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -40,5 +56,12 @@ mod tests {
             link(ResetLink::EmailIdToken),
             "https://shop.test/customer/account/createPassword/?email=a%2Bb%40example.com&id=7&token=T"
         );
+    }
+
+    #[test]
+    fn urlencoding_keeps_phps_set_and_escapes_every_other_byte() {
+        let mut out = String::new();
+        push_php_urlencoded(&mut out, "a b+\u{e9}~@x-_.Z9");
+        assert_eq!(out, "a+b%2B%C3%A9%7E%40x-_.Z9");
     }
 }

@@ -1,7 +1,7 @@
 //! The captured-email store of one namespace, oldest first, bounded by the retention limit, and
 //! announcing every change to live listeners (`/api/events`).
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -25,8 +25,15 @@ pub trait InboxLog: std::fmt::Debug + Send + Sync {
 
 #[derive(Debug)]
 pub struct Inbox {
-    /// Oldest first, so retention drops from the front.
-    messages: VecDeque<StoredMessage>,
+    /// Oldest first, so retention drops from the front, each with its arrival number (rising,
+    /// so a message is found from its number by binary search).
+    messages: VecDeque<(u64, StoredMessage)>,
+    /// Arrival numbers by message id, so a lookup by id does not scan the inbox (`/view/{ID}`
+    /// and friends, once per message in a soak). `None` once two messages share an id (only a
+    /// restart with the same `--seed` and `--data-dir` can do that): lookups then scan, and the
+    /// oldest of the two is found, as before.
+    by_id: Option<HashMap<String, u64>>,
+    next_arrival: u64,
     max_messages: usize,
     events: Events,
     log: Option<Arc<dyn InboxLog>>,
@@ -34,7 +41,14 @@ pub struct Inbox {
 
 impl Inbox {
     pub fn new(max_messages: usize, events: Events) -> Self {
-        Self { messages: VecDeque::new(), max_messages: max_messages.max(1), events, log: None }
+        Self {
+            messages: VecDeque::new(),
+            by_id: Some(HashMap::new()),
+            next_arrival: 0,
+            max_messages: max_messages.max(1),
+            events,
+            log: None,
+        }
     }
 
     /// An inbox that tells `log` of every change, starting with `messages` (oldest first; only
@@ -42,7 +56,9 @@ impl Inbox {
     pub fn logged(max_messages: usize, events: Events, log: Arc<dyn InboxLog>, messages: Vec<StoredMessage>) -> Self {
         let mut inbox = Self::new(max_messages, events);
         let skip = messages.len().saturating_sub(inbox.max_messages);
-        inbox.messages.extend(messages.into_iter().skip(skip));
+        for message in messages.into_iter().skip(skip) {
+            inbox.push(message);
+        }
         inbox.log = Some(log);
         inbox
     }
@@ -65,7 +81,10 @@ impl Inbox {
     pub fn capture(&mut self, message: StoredMessage) {
         let mut dropped = Vec::new();
         while self.messages.len() >= self.max_messages {
-            if let Some(old) = self.messages.pop_front() {
+            if let Some((_, old)) = self.messages.pop_front() {
+                if let Some(index) = &mut self.by_id {
+                    index.remove(&old.id);
+                }
                 dropped.push(old.id);
             }
         }
@@ -76,8 +95,43 @@ impl Inbox {
             self.announce("delete", || json!({ "IDs": dropped }));
         }
         self.announce("new", || serde_json::to_value(MessageSummary::from(&message)).unwrap_or(Value::Null));
-        self.messages.push_back(message);
+        self.push(message);
         self.announce_stats();
+    }
+
+    fn push(&mut self, message: StoredMessage) {
+        let arrival = self.next_arrival;
+        self.next_arrival += 1;
+        if let Some(index) = &mut self.by_id
+            && index.insert(message.id.clone(), arrival).is_some()
+        {
+            self.by_id = None;
+        }
+        self.messages.push_back((arrival, message));
+    }
+
+    /// Where the (oldest) message with this id is.
+    fn position(&self, id: &str) -> Option<usize> {
+        match &self.by_id {
+            Some(index) => {
+                let arrival = *index.get(id)?;
+                self.messages.binary_search_by_key(&arrival, |(arrival, _)| *arrival).ok()
+            }
+            None => self.messages.iter().position(|(_, m)| m.id == id),
+        }
+    }
+
+    /// Where the messages with these ids are (all when `ids` is empty), oldest first.
+    fn positions(&self, ids: &[String]) -> Vec<usize> {
+        match &self.by_id {
+            Some(_) if !ids.is_empty() => {
+                let mut found: Vec<usize> = ids.iter().filter_map(|id| self.position(id)).collect();
+                found.sort_unstable();
+                found.dedup();
+                found
+            }
+            _ => (0..self.messages.len()).filter(|&i| ids.is_empty() || ids.contains(&self.messages[i].1.id)).collect(),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -89,17 +143,17 @@ impl Inbox {
     }
 
     pub fn unread(&self) -> usize {
-        self.messages.iter().filter(|m| !m.read).count()
+        self.messages.iter().filter(|(_, m)| !m.read).count()
     }
 
     /// Sum of message sizes, for `info`.
     pub fn total_size(&self) -> usize {
-        self.messages.iter().map(StoredMessage::size).sum()
+        self.messages.iter().map(|(_, m)| m.size()).sum()
     }
 
     /// Every tag in use, sorted.
     pub fn tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = self.messages.iter().flat_map(|m| m.tags.iter().cloned()).collect();
+        let mut tags: Vec<String> = self.messages.iter().flat_map(|(_, m)| m.tags.iter().cloned()).collect();
         tags.sort_unstable_by_key(|t| t.to_lowercase());
         tags.dedup();
         tags
@@ -107,7 +161,7 @@ impl Inbox {
 
     /// Newest first.
     pub fn newest_first(&self) -> impl Iterator<Item = &StoredMessage> {
-        self.messages.iter().rev()
+        self.messages.iter().rev().map(|(_, m)| m)
     }
 
     /// Newest first, those matching `query`.
@@ -120,7 +174,7 @@ impl Inbox {
         if id == "latest" {
             self.newest_first().find(|m| query.is_none_or(|q| q.matches(m)))
         } else {
-            self.messages.iter().find(|m| m.id == id)
+            self.position(id).and_then(|i| self.messages.get(i)).map(|(_, m)| m)
         }
     }
 
@@ -128,13 +182,14 @@ impl Inbox {
     pub fn open(&mut self, id: &str, query: Option<&Query>) -> Option<&StoredMessage> {
         let id = self.find(id, query)?.id.clone();
         self.set_read(std::slice::from_ref(&id), true);
-        self.messages.iter().find(|m| m.id == id)
+        self.position(&id).and_then(|i| self.messages.get(i)).map(|(_, m)| m)
     }
 
     /// Marks the messages with these ids (all when empty) read or unread.
     pub fn set_read(&mut self, ids: &[String], read: bool) {
         let mut changed = Vec::new();
-        for message in self.messages.iter_mut().filter(|m| ids.is_empty() || ids.contains(&m.id)) {
+        for i in self.positions(ids) {
+            let Some((_, message)) = self.messages.get_mut(i) else { continue };
             if message.read != read {
                 message.read = read;
                 changed.push(message.id.clone());
@@ -153,6 +208,7 @@ impl Inbox {
 
     pub fn clear(&mut self) {
         self.messages.clear();
+        self.by_id = Some(HashMap::new());
         if let Some(log) = &self.log {
             log.cleared();
         }
@@ -163,14 +219,25 @@ impl Inbox {
     /// Deletes the messages whose id is in `ids`; answers how many went.
     pub fn delete(&mut self, ids: &[String]) -> usize {
         let before = self.messages.len();
+        let gone: Vec<u64> = if ids.is_empty() {
+            Vec::new()
+        } else {
+            self.positions(ids).into_iter().filter_map(|i| self.messages.get(i)).map(|(arrival, _)| *arrival).collect()
+        };
         let mut deleted = Vec::new();
-        self.messages.retain(|m| {
-            let keep = !ids.contains(&m.id);
+        // `gone` is in arrival order, so one pass with binary searches removes them all.
+        self.messages.retain(|(arrival, m)| {
+            let keep = gone.binary_search(arrival).is_err();
             if !keep {
                 deleted.push(m.id.clone());
             }
             keep
         });
+        if let Some(index) = &mut self.by_id {
+            for id in &deleted {
+                index.remove(id);
+            }
+        }
         if let Some(log) = self.log.as_ref().filter(|_| !deleted.is_empty()) {
             log.deleted(&deleted);
         }
@@ -179,5 +246,92 @@ impl Inbox {
             self.announce_stats();
         }
         before - self.messages.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use time::OffsetDateTime;
+
+    use super::*;
+    use crate::mail::stored::Content;
+    use crate::mail::{Mailbox, ResetEmail};
+
+    fn message(id: &str, message_id: &str) -> StoredMessage {
+        let recipient = Mailbox { name: "Roni".into(), address: "roni@example.com".into() };
+        let email = ResetEmail::new(recipient, "Store", "http://shop.test/", "http://shop.test/x".into());
+        StoredMessage::new(id.into(), message_id.into(), OffsetDateTime::UNIX_EPOCH, Content::Reset(email))
+    }
+
+    /// What the inbox told its log, in order.
+    #[derive(Debug, Default)]
+    struct Told(Mutex<Vec<String>>);
+
+    impl InboxLog for Told {
+        fn captured(&self, message: &StoredMessage, dropped: &[String]) {
+            self.0.lock().unwrap().push(format!("captured {} dropping {dropped:?}", message.id));
+        }
+        fn read_changed(&self, ids: &[String], read: bool) {
+            self.0.lock().unwrap().push(format!("read={read} {ids:?}"));
+        }
+        fn deleted(&self, ids: &[String]) {
+            self.0.lock().unwrap().push(format!("deleted {ids:?}"));
+        }
+        fn cleared(&self) {
+            self.0.lock().unwrap().push("cleared".into());
+        }
+    }
+
+    fn ids(inbox: &Inbox) -> Vec<&str> {
+        inbox.newest_first().map(|m| m.id.as_str()).collect()
+    }
+
+    #[test]
+    fn lookups_by_id_follow_retention_deletes_and_reads_in_inbox_order() {
+        let told = Arc::new(Told::default());
+        let mut inbox = Inbox::logged(3, broadcast::channel(1).0, told.clone(), Vec::new());
+        for id in ["a", "b", "c", "d", "e"] {
+            inbox.capture(message(id, id));
+        }
+        assert_eq!(ids(&inbox), ["e", "d", "c"]);
+        assert!(inbox.find("a", None).is_none() && inbox.find("b", None).is_none());
+        assert_eq!(inbox.find("d", None).map(|m| m.id.as_str()), Some("d"));
+        assert_eq!(inbox.find("latest", None).map(|m| m.id.as_str()), Some("e"));
+
+        inbox.set_read(&["e".into(), "c".into(), "e".into(), "zz".into()], true);
+        assert_eq!(inbox.open("d", None).map(|m| m.read), Some(true));
+        assert_eq!(inbox.unread(), 0);
+        assert_eq!(inbox.delete(&["e".into(), "a".into(), "c".into()]), 2);
+        assert_eq!(inbox.delete(&[]), 0);
+        assert_eq!(ids(&inbox), ["d"]);
+        assert!(inbox.find("e", None).is_none());
+        inbox.capture(message("f", "f"));
+        assert_eq!(inbox.find("f", None).map(|m| m.id.as_str()), Some("f"));
+        assert_eq!(
+            told.0.lock().unwrap()[3..],
+            [
+                "captured d dropping [\"a\"]",
+                "captured e dropping [\"b\"]",
+                "read=true [\"c\", \"e\"]",
+                "read=true [\"d\"]",
+                "deleted [\"c\", \"e\"]",
+                "captured f dropping []",
+            ]
+        );
+    }
+
+    #[test]
+    fn two_messages_with_one_id_are_found_oldest_first_and_deleted_together() {
+        let restored = vec![message("x", "old"), message("y", "y"), message("x", "new")];
+        let mut inbox = Inbox::logged(10, broadcast::channel(1).0, Arc::new(Told::default()), restored);
+        assert_eq!(inbox.find("x", None).map(|m| m.message_id.as_str()), Some("old"));
+        assert_eq!(inbox.find("y", None).map(|m| m.message_id.as_str()), Some("y"));
+        assert_eq!(inbox.delete(&["x".into()]), 2);
+        assert_eq!(ids(&inbox), ["y"]);
+        inbox.clear();
+        inbox.capture(message("x", "x"));
+        assert_eq!(inbox.find("x", None).map(|m| m.message_id.as_str()), Some("x"));
     }
 }

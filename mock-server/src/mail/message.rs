@@ -29,12 +29,12 @@ impl Mailbox {
         address.rsplit_once('@').is_some_and(|(local, domain)| !local.is_empty() && !domain.is_empty())
             && !address.contains(|c: char| c.is_whitespace() || matches!(c, '<' | '>' | ','))
     }
+}
 
-    /// Mailpit's plus-address tags: everything after the first `+` of the local part, split on `+`.
-    pub fn plus_tags(&self) -> impl Iterator<Item = &str> {
-        let local = self.address.rsplit_once('@').map_or("", |(local, _)| local);
-        local.split_once('+').map(|(_, tags)| tags).unwrap_or_default().split('+').filter(|t| !t.is_empty())
-    }
+/// Mailpit's plus-address tags: everything after the first `+` of the local part, split on `+`.
+pub fn plus_tags(address: &str) -> impl Iterator<Item = &str> {
+    let local = address.rsplit_once('@').map_or("", |(local, _)| local);
+    local.split_once('+').map(|(_, tags)| tags).unwrap_or_default().split('+').filter(|t| !t.is_empty())
 }
 
 /// Mailpit's `CleanTag`: characters other than ASCII letters, digits, `-`, `_`, `.`, `@` and

@@ -6,9 +6,9 @@ use std::sync::OnceLock;
 use time::OffsetDateTime;
 
 use super::links;
-use super::message::{Mailbox, clean_tag, snippet_of};
+use super::message::{Mailbox, clean_tag, plus_tags, snippet_of};
 use super::received::{self, Parsed, Received, parse_parts};
-use super::reset_email::ResetEmail;
+use super::reset_email::{ResetEmail, SUPPORT_EMAIL};
 
 /// What a captured message holds.
 #[derive(Clone, Debug)]
@@ -52,15 +52,22 @@ impl StoredMessage {
     /// Plus-addressing (`user+tag@` in From, To, Cc or Bcc) and an `X-Tags` header tag a message,
     /// cleaned and deduplicated as in Mailpit.
     fn derive_tags(&self) -> Vec<String> {
-        let mut tags: Vec<String> = match &self.content {
-            Content::Received(received) => received.header_tags.clone(),
-            Content::Reset(_) => Vec::new(),
+        // The addresses borrowed, not copied as `to()` and `from()` do: this runs on every capture.
+        let (header_tags, received, reset) = match &self.content {
+            Content::Received(received) => (received.header_tags.as_slice(), Some(received), None),
+            Content::Reset(email) => (&[][..], None, Some([email.recipient.address.as_str(), SUPPORT_EMAIL])),
         };
-        let from = self.from();
-        for mailbox in self.to().iter().chain(&self.cc()).chain(&self.bcc()).chain([&from]) {
-            tags.extend(mailbox.plus_tags().map(str::to_owned));
-        }
-        let mut tags: Vec<String> = tags.iter().map(|t| clean_tag(t)).filter(|t| !t.is_empty()).collect();
+        let received_addresses = received.into_iter().flat_map(|r| {
+            r.to.iter().chain(&r.cc).chain(&r.bcc).chain([&r.from]).map(|mailbox| mailbox.address.as_str())
+        });
+        let addresses = received_addresses.chain(reset.into_iter().flatten());
+        let mut tags: Vec<String> = header_tags
+            .iter()
+            .map(String::as_str)
+            .chain(addresses.flat_map(plus_tags))
+            .map(clean_tag)
+            .filter(|t| !t.is_empty())
+            .collect();
         tags.sort_unstable_by_key(|t| t.to_lowercase());
         tags.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         tags
@@ -167,5 +174,18 @@ impl StoredMessage {
                 links::find_reset_link(&parts.html).or_else(|| links::find_reset_link(&parts.text))
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reset_email_is_tagged_by_its_recipients_plus_address() {
+        let recipient = Mailbox { name: "Roni".into(), address: "roni+promo+Alpha@example.com".into() };
+        let email = ResetEmail::new(recipient, "Main Website Store", "http://shop.test/", "http://shop.test/x".into());
+        let message = StoredMessage::new("id".into(), "m@x".into(), OffsetDateTime::UNIX_EPOCH, Content::Reset(email));
+        assert_eq!(message.tags, ["Alpha", "promo"]);
     }
 }

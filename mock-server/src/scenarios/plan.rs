@@ -29,7 +29,11 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn decide(header: Option<State>, rules: &mut Rules, fields: &[FieldCall]) -> Self {
+    pub fn decide<'a>(
+        header: Option<State>,
+        rules: &mut Rules,
+        fields: impl IntoIterator<Item = &'a FieldCall>,
+    ) -> Self {
         let mut plan = Plan::default();
         for field in fields {
             let email = field.email.as_deref();

@@ -4,15 +4,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Selection};
+use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, OperationType, Selection};
 use serde_json::Value;
+use time::OffsetDateTime;
 
 use super::plan::RootCall;
-use crate::journal::{Entry, is_secret_name, mask_secrets};
+use crate::journal::{Entry, is_secret_name, mask_secrets, mask_secrets_in, mask_secrets_in_place};
 use crate::logging::OperationLine;
 use crate::magento::context::RequestContext;
 use crate::magento::render::WireError;
-use crate::scenarios::plan::Plan;
+use crate::scenarios::plan::{FieldCall, Plan};
 use crate::state::Namespace;
 
 /// What every journal entry of one request shares.
@@ -32,7 +33,7 @@ impl JournalDraft {
     ) -> Self {
         Self {
             namespace,
-            operation_type: operation.ty.to_string(),
+            operation_type: operation_type(operation.ty).to_owned(),
             operation_name: operation_name(document),
             variables: mask_variables(variables, operation),
         }
@@ -49,35 +50,81 @@ impl JournalDraft {
     ) {
         let now = self.namespace.clock.now();
         for call in calls {
-            let key = &call.scenario.response_key;
-            let (result, error) = match answer {
-                Some((errors, data)) => (
-                    data.and_then(|d| d.get(key)).map(mask_secrets).unwrap_or(Value::Null),
-                    errors
-                        .iter()
-                        .find(|e| e.path.first().and_then(Value::as_str) == Some(key))
-                        .map(|e| e.message.clone()),
-                ),
-                None => (Value::Null, plan.fault.map(|f| f.to_string())),
-            };
-            self.namespace.record(Entry {
-                id: 0,
-                time: now,
-                namespace: self.namespace.name.clone(),
-                operation_type: self.operation_type.clone(),
-                operation_name: self.operation_name.clone(),
-                operation: call.scenario.operation.clone(),
-                response_key: key.clone(),
-                email: call.scenario.email.clone(),
+            let kept = Kept {
+                call: call.scenario.clone(),
                 arguments: mask_secrets(&call.arguments),
                 variables: self.variables.clone(),
-                scenario: plan.describe(key),
-                status,
-                result,
-                error,
-                message_id: context.and_then(|c| c.captured_by(key)),
-                stub: None,
-            });
+            };
+            self.namespace.record(self.entry(now, kept, plan, status, answer, context));
+        }
+    }
+
+    /// [`JournalDraft::record`] for an executed request, moving into the entries what only
+    /// they keep instead of copying it (a request's most frequent allocations): each call's
+    /// arguments, response key and email, and the variables for the last entry. The log line
+    /// and the answer read none of them.
+    pub(super) fn record_executed(
+        &mut self,
+        calls: &mut [RootCall],
+        plan: &Plan,
+        status: u16,
+        answer: (&[WireError], Option<&Value>),
+        context: &RequestContext,
+    ) {
+        let now = self.namespace.clock.now();
+        let last = calls.len().saturating_sub(1);
+        for (index, call) in calls.iter_mut().enumerate() {
+            let mut arguments = std::mem::take(&mut call.arguments);
+            mask_secrets_in_place(&mut arguments);
+            let variables = match index == last {
+                true => std::mem::take(&mut self.variables),
+                false => self.variables.clone(),
+            };
+            let call = FieldCall {
+                operation: call.scenario.operation.clone(),
+                response_key: std::mem::take(&mut call.scenario.response_key),
+                email: call.scenario.email.take(),
+            };
+            let kept = Kept { call, arguments, variables };
+            self.namespace.record(self.entry(now, kept, plan, status, Some(answer), Some(context)));
+        }
+    }
+
+    fn entry(
+        &self,
+        now: OffsetDateTime,
+        kept: Kept,
+        plan: &Plan,
+        status: u16,
+        answer: Option<(&[WireError], Option<&Value>)>,
+        context: Option<&RequestContext>,
+    ) -> Entry {
+        let Kept { call, arguments, variables } = kept;
+        let key = &call.response_key;
+        let (result, error) = match answer {
+            Some((errors, data)) => (
+                data.and_then(|d| d.get(key)).map(mask_secrets).unwrap_or(Value::Null),
+                errors.iter().find(|e| e.path.first().and_then(Value::as_str) == Some(key)).map(|e| e.message.clone()),
+            ),
+            None => (Value::Null, plan.fault.map(|f| f.to_string())),
+        };
+        Entry {
+            id: 0,
+            time: now,
+            namespace: self.namespace.name.clone(),
+            operation_type: self.operation_type.clone(),
+            operation_name: self.operation_name.clone(),
+            scenario: plan.describe(key),
+            message_id: context.and_then(|c| c.captured_by(key)),
+            operation: call.operation,
+            response_key: call.response_key,
+            email: call.email,
+            arguments,
+            variables,
+            status,
+            result,
+            error,
+            stub: None,
         }
     }
 
@@ -98,6 +145,15 @@ impl JournalDraft {
     }
 }
 
+/// What one entry keeps of its root field and the request.
+struct Kept {
+    call: FieldCall,
+    /// Masked.
+    arguments: Value,
+    /// Masked.
+    variables: Value,
+}
+
 /// The request's variables for the journal: those named like secrets, and those passed to a
 /// password or token argument, masked.
 fn mask_variables(variables: &serde_json::Map<String, Value>, operation: &OperationDefinition) -> Value {
@@ -113,17 +169,21 @@ fn mask_variables(variables: &serde_json::Map<String, Value>, operation: &Operat
             }
         }
     }
-    let masked = mask_secrets(&Value::Object(variables.clone()));
-    match masked {
-        Value::Object(mut map) => {
-            for name in secret {
-                if let Some(value) = map.get_mut(&name) {
-                    *value = Value::String("****".into());
-                }
-            }
-            Value::Object(map)
+    let mut map = mask_secrets_in(variables);
+    for name in secret {
+        if let Some(value) = map.get_mut(&name) {
+            *value = Value::String("****".into());
         }
-        other => other,
+    }
+    Value::Object(map)
+}
+
+/// `OperationType`'s `Display` text, without formatting.
+fn operation_type(ty: OperationType) -> &'static str {
+    match ty {
+        OperationType::Query => "query",
+        OperationType::Mutation => "mutation",
+        OperationType::Subscription => "subscription",
     }
 }
 

@@ -193,7 +193,7 @@ async fn execute(
         Err(error) => return bad_header(error),
     };
     let planned = plan::plan(&operation.node, &variables, headers.scenario.or(scripted), &namespace);
-    let journal = JournalDraft::new(Arc::clone(&namespace), document, &operation.node, &params.variables);
+    let mut journal = JournalDraft::new(Arc::clone(&namespace), document, &operation.node, &params.variables);
     if let Some(answer) = fault::fault(&planned, &journal, peer).await {
         return answer;
     }
@@ -211,9 +211,9 @@ async fn execute(
     let executed = execute::execute(app.schema(), app.schema_index(version), prepared, &context, version, mode).await;
     let Executed { status, errors, data, body } = executed;
 
-    let Planned { calls, plan } = &planned;
-    journal.record(calls, plan, status.as_u16(), Some((&errors, data.as_ref())), Some(&context));
-    journal.log(calls, plan, status.as_u16(), &errors, started.elapsed());
+    let Planned { mut calls, plan } = planned;
+    journal.record_executed(&mut calls, &plan, status.as_u16(), (&errors, data.as_ref()), &context);
+    journal.log(&calls, &plan, status.as_u16(), &errors, started.elapsed());
     let cacheable_fields = !calls.is_empty() && calls.iter().all(|c| render::has_cache_identity(&c.scenario.operation));
     render::render(Rendered { status, errors: &errors, data, body, fault: plan.fault, cacheable_fields }, version)
 }

@@ -1,6 +1,9 @@
 //! Before the stages: the request's parameters as PHP decoded them (a POST body or GET's query
 //! string), or how PHP failed.
 
+use std::fmt;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::magento::{MagentoVersion, StatusFamily};
@@ -33,19 +36,19 @@ impl GraphQlParams {
         if bytes.is_empty() && version.statuses() == StatusFamily::Mapped {
             return Decoded::Params(Self::none());
         }
-        let mut body = match serde_json::from_slice::<Value>(bytes) {
-            Ok(Value::Object(body)) => body,
-            Ok(Value::Array(_)) => Map::new(),
-            Ok(_) => return Decoded::TypeError,
+        let (query, variables) = match serde_json::from_slice::<Body>(bytes) {
+            Ok(Body::Object { query, variables }) => (query, variables),
+            Ok(Body::List) => (None, None),
+            Ok(Body::Scalar) => return Decoded::TypeError,
             Err(_) => return Decoded::Unreadable,
         };
-        let query = match body.remove("query") {
+        let query = match query {
             None if version.crashes_without_query() => return Decoded::Unreadable,
             None | Some(Value::Null) => String::new(),
             Some(Value::String(query)) => query,
             Some(_) => return Decoded::TypeError,
         };
-        let variables = match body.remove("variables") {
+        let variables = match variables {
             None | Some(Value::Null) | Some(Value::Array(_)) => Map::new(),
             Some(Value::Object(variables)) => variables,
             Some(_) => return Decoded::TypeError,
@@ -65,6 +68,108 @@ impl GraphQlParams {
         }
         let Some(variables) = variables_from(variables) else { return Decoded::Unreadable };
         Decoded::Params(Self { query: query.unwrap_or_default(), variables })
+    }
+}
+
+/// A POST body as `json_decode` sees it, keeping only the two members Magento reads. Every
+/// other member is still decoded into a `Value` and dropped, so exactly the bodies that
+/// `from_slice::<Value>` refuses are refused (depth, numbers out of range); what is saved is
+/// the body's own map and its keys.
+enum Body {
+    /// The last `query` and `variables` members, as PHP keeps the last of duplicate keys.
+    Object {
+        query: Option<Value>,
+        variables: Option<Value>,
+    },
+    List,
+    /// A string, number, boolean or null.
+    Scalar,
+}
+
+impl<'de> Deserialize<'de> for Body {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(BodyVisitor)
+    }
+}
+
+struct BodyVisitor;
+
+impl<'de> Visitor<'de> for BodyVisitor {
+    type Value = Body;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("JSON")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body, A::Error> {
+        let (mut query, mut variables) = (None, None);
+        while let Some(key) = map.next_key::<Member>()? {
+            let value = map.next_value::<Value>()?;
+            match key {
+                Member::Query => query = Some(value),
+                Member::Variables => variables = Some(value),
+                Member::Other => {}
+            }
+        }
+        Ok(Body::Object { query, variables })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Body, A::Error> {
+        while seq.next_element::<Value>()?.is_some() {}
+        Ok(Body::List)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Body, E> {
+        Ok(Body::Scalar)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Body, E> {
+        Ok(Body::Scalar)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Body, E> {
+        Ok(Body::Scalar)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Body, E> {
+        Ok(Body::Scalar)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Body, E> {
+        Ok(Body::Scalar)
+    }
+
+    fn visit_unit<E>(self) -> Result<Body, E> {
+        Ok(Body::Scalar)
+    }
+}
+
+/// A body member's name, compared without keeping it.
+enum Member {
+    Query,
+    Variables,
+    Other,
+}
+
+impl<'de> Deserialize<'de> for Member {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MemberVisitor;
+        impl Visitor<'_> for MemberVisitor {
+            type Value = Member;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a member name")
+            }
+
+            fn visit_str<E>(self, name: &str) -> Result<Member, E> {
+                Ok(match name {
+                    "query" => Member::Query,
+                    "variables" => Member::Variables,
+                    _ => Member::Other,
+                })
+            }
+        }
+        deserializer.deserialize_str(MemberVisitor)
     }
 }
 
@@ -111,6 +216,27 @@ mod tests {
         assert!(matches!(GraphQlParams::from_body(br#"{"query":1}"#, v247), Decoded::TypeError));
         assert!(matches!(GraphQlParams::from_body(br#"{"query":"","variables":1}"#, v247), Decoded::TypeError));
         assert!(matches!(GraphQlParams::from_body(b"", MagentoVersion::LATEST), Decoded::Params(_)));
+    }
+
+    #[test]
+    fn a_body_is_refused_or_read_exactly_as_a_decoded_value_would_be() {
+        let v247 = MagentoVersion::from_patch(7).unwrap();
+        let from_body = |body: &str| GraphQlParams::from_body(body.as_bytes(), v247);
+        // The last of duplicate members, names with escapes, any member order.
+        let body = params(from_body(r#"{"query":1,"variables":{"a":1},"qu\u0065ry":"{ b }","variables":null}"#));
+        assert_eq!((body.query.as_str(), body.variables.len()), ("{ b }", 0));
+        let body = params(from_body(r#"{"extensions":{},"variables":{"a":[1,{"b":2}]},"query":"{ a }"}"#));
+        assert_eq!((body.query.as_str(), body.variables["a"][1]["b"].as_i64()), ("{ a }", Some(2)));
+        // A member Magento never reads must still be JSON that PHP decodes.
+        for unreadable in [r#"{"query":"{ a }","x":1e400}"#, r#"{"query":"{ a }","x":}"#, r#"{"query":"{ a }"} x"#] {
+            assert!(matches!(from_body(unreadable), Decoded::Unreadable), "{unreadable}");
+        }
+        let deep = format!("{{\"query\":\"{{ a }}\",\"x\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        assert!(matches!(from_body(&deep), Decoded::Unreadable));
+        assert_eq!(params(from_body(r#"[{"query":"{ a }"}]"#)).query, "");
+        for scalar in ["null", "true", "-1", "18446744073709551616", "1.5", r#""{ a }""#] {
+            assert!(matches!(from_body(scalar), Decoded::TypeError), "{scalar}");
+        }
     }
 
     #[test]

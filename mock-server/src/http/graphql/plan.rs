@@ -32,8 +32,7 @@ pub(super) fn plan(
     namespace: &Arc<Namespace>,
 ) -> Planned {
     let calls = root_calls(operation, variables);
-    let fields: Vec<FieldCall> = calls.iter().map(|c| c.scenario.clone()).collect();
-    let plan = Plan::decide(header, &mut namespace.rules(), &fields);
+    let plan = Plan::decide(header, &mut namespace.rules(), calls.iter().map(|c| &c.scenario));
     Planned { calls, plan }
 }
 

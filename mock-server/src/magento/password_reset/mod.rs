@@ -66,8 +66,9 @@ pub fn request_reset_email(
     let now = ctx.services.now();
     let (recipient, customer_id, token, origin) = {
         let mut accounts = ctx.services.accounts();
-        let origin = accounts.find(email).map(Origin::of);
-        let (recipient, customer_id) = match (accounts.find(email), scripted) {
+        let found = accounts.find(email);
+        let origin = found.map(Origin::of);
+        let (recipient, customer_id) = match (found, scripted) {
             (Some(customer), Some(State::Ok)) => {
                 (Mailbox { name: customer.name(), address: customer.email.clone() }, customer.id)
             }
