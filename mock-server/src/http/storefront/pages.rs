@@ -72,8 +72,7 @@ pub fn create_password(action: &str, form_key: &str, policy: PasswordPolicy) -> 
 /// `login.phtml` and `newcustomer.phtml`, side by side; with Magento_Captcha's field when the
 /// form needs its word (shown as text).
 pub fn login(base_url: &str, form_key: &str, username: &str, captcha: Option<&str>) -> String {
-    let captcha = captcha
-        .map_or_else(String::new, |word| fill(CAPTCHA, &[("form_id", "user_login"), ("captcha", &escape_html(word))]));
+    let captcha = captcha.map_or_else(String::new, |word| captcha_field("user_login", word));
     fill(
         LOGIN,
         &[
@@ -94,6 +93,11 @@ pub fn confirmation(form_key: &str, email: &str, login_url: &str) -> String {
     )
 }
 
+/// Magento_Captcha's `default.phtml` field for the form `form_id`; its image is the word as text.
+fn captcha_field(form_id: &str, word: &str) -> String {
+    fill(CAPTCHA, &[("form_id", form_id), ("captcha", &escape_html(word))])
+}
+
 /// `logout.phtml`.
 pub fn logout_success() -> String {
     "<p>You have signed out and will go to our homepage in 5 seconds.</p>\n".to_owned()
@@ -106,7 +110,7 @@ pub fn forgot_password(base_url: &str, sign_in_url: &str, captcha: &str) -> Stri
         &[
             ("base_url", &escape_html(base_url)),
             ("sign_in_url", &escape_html(sign_in_url)),
-            ("captcha", &escape_html(captcha)),
+            ("captcha_field", &captcha_field("user_forgotpassword", captcha)),
         ],
     )
 }
