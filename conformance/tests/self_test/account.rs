@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use conformance::check::Verdict;
-use conformance::run::{Options, Outcome, TargetSpec, prepare, run_options};
+use conformance::run::{Options, TargetSpec, prepare, run_options};
 use serde_json::Value;
 
-use crate::proxy::{Memory, Req, Resp, Rewrite};
+use crate::caught::{Wrong, assert_each_caught, wrong};
+use crate::proxy::{Memory, Req, Resp};
 use crate::wrong_backend;
 
 /// A plain target: no control API, no accounts given; the checks sign up their own.
@@ -23,32 +23,6 @@ fn plain(base: &str, release: &str, check: &str) -> Options {
         store_name: Some(crate::MAIN_WEBSITE_STORE.into()),
         ..Options::default()
     }
-}
-
-async fn outcome(base: &str, release: &str, check: &str) -> Outcome {
-    let options = plain(base, release, check);
-    let (ctx, _server) = prepare(&options).await.unwrap();
-    let mut outcomes = run_options(&ctx, conformance::checks::all(), &options).await;
-    outcomes.retain(|o| o.id == check);
-    assert_eq!(outcomes.len(), 1, "no check {check}");
-    outcomes.remove(0)
-}
-
-/// One wrong backend: its name, the release of the mock and of the expectation, the check that
-/// must fail, and the rewrite.
-struct Wrong {
-    name: &'static str,
-    release: &'static str,
-    check: &'static str,
-    rewrite: Rewrite,
-}
-
-fn wrong(
-    name: &'static str,
-    check: &'static str,
-    rewrite: impl Fn(&Req, &mut Resp, &Memory) + Send + Sync + 'static,
-) -> Wrong {
-    Wrong { name, release: "2.4.7", check, rewrite: Arc::new(rewrite) }
 }
 
 /// Rewrites the answers to documents that call `field`.
@@ -282,22 +256,5 @@ async fn the_account_and_cart_checks_pass_against_the_faithful_mock_as_a_plain_t
 /// one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_account_and_cart_check_reports_its_wrong_backend() {
-    let mut missed = Vec::new();
-    let backends = wrong_backends();
-    for backend in &backends {
-        let (base, _mock) = wrong_backend(backend.release, false, Arc::clone(&backend.rewrite)).await;
-        let outcome = outcome(&base, backend.release, backend.check).await;
-        if !matches!(outcome.verdict, Verdict::Failed(_)) {
-            missed.push(format!("{} ({}): {:?}", backend.name, backend.check, outcome.verdict));
-        }
-    }
-    assert!(missed.is_empty(), "not reported:\n{}", missed.join("\n"));
-    let covered: std::collections::BTreeSet<_> = backends.iter().map(|b| b.check).collect();
-    let ours: Vec<String> = conformance::checks::all()
-        .into_iter()
-        .map(|c| c.id)
-        .filter(|id| id.starts_with("account/") || id.starts_with("cart/"))
-        .filter(|id| !covered.contains(id.as_str()))
-        .collect();
-    assert!(ours.is_empty(), "checks with no wrong backend: {ours:?}");
+    assert_each_caught(&wrong_backends(), &["account/", "cart/"], plain).await;
 }

@@ -3,6 +3,7 @@
 //! reported by the checks it names; the unmutated proxy and mock must pass.
 
 mod account;
+mod caught;
 mod cli;
 mod clients;
 mod more_mutations;

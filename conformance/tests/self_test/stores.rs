@@ -8,7 +8,7 @@ use std::sync::Arc;
 use conformance::check::Verdict;
 use conformance::run::{BUILTIN_RECAPTCHA_STORE, BUILTIN_STORES, Options, TargetSpec, prepare, run_options};
 
-use crate::proxy::{Memory, Req, Resp, Rewrite};
+use crate::caught::{Wrong, assert_each_caught, wrong};
 use crate::wrong_backend;
 
 fn plain(base: &str, release: &str, filter: &str, recaptcha_store: Option<&str>) -> Options {
@@ -23,21 +23,6 @@ fn plain(base: &str, release: &str, filter: &str, recaptcha_store: Option<&str>)
         recaptcha_store: recaptcha_store.map(str::to_owned),
         ..Options::default()
     }
-}
-
-struct Wrong {
-    name: &'static str,
-    release: &'static str,
-    check: &'static str,
-    rewrite: Rewrite,
-}
-
-fn wrong(
-    name: &'static str,
-    check: &'static str,
-    rewrite: impl Fn(&Req, &mut Resp, &Memory) + Send + Sync + 'static,
-) -> Wrong {
-    Wrong { name, release: "2.4.7", check, rewrite: Arc::new(rewrite) }
 }
 
 const NOT_FOUND: &str = "Requested store is not found";
@@ -135,16 +120,6 @@ fn wrong_backends() -> Vec<Wrong> {
     ]
 }
 
-async fn outcome(base: &str, release: &str, check: &str) -> conformance::run::Outcome {
-    let recaptcha = check.starts_with("recaptcha/").then_some(BUILTIN_RECAPTCHA_STORE);
-    let options = plain(base, release, check, recaptcha);
-    let (ctx, _server) = prepare(&options).await.unwrap();
-    let mut outcomes = run_options(&ctx, conformance::checks::all(), &options).await;
-    outcomes.retain(|o| o.id == check);
-    assert_eq!(outcomes.len(), 1, "no check {check}");
-    outcomes.remove(0)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_store_and_recaptcha_checks_pass_against_the_faithful_mock_as_a_plain_target() {
     for release in ["2.4.7", "2.4.8"] {
@@ -165,24 +140,11 @@ async fn the_store_and_recaptcha_checks_pass_against_the_faithful_mock_as_a_plai
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_store_recaptcha_and_account_golden_check_reports_its_wrong_backend() {
-    let mut missed = Vec::new();
-    let backends = wrong_backends();
-    for backend in &backends {
-        let (base, _mock) = wrong_backend(backend.release, false, Arc::clone(&backend.rewrite)).await;
-        let outcome = outcome(&base, backend.release, backend.check).await;
-        if !matches!(outcome.verdict, Verdict::Failed(_)) {
-            missed.push(format!("{} ({}): {:?}", backend.name, backend.check, outcome.verdict));
-        }
-    }
-    assert!(missed.is_empty(), "not reported:\n{}", missed.join("\n"));
-    let covered: std::collections::BTreeSet<_> = backends.iter().map(|b| b.check).collect();
-    let ours: Vec<String> = conformance::checks::all()
-        .into_iter()
-        .map(|c| c.id)
-        .filter(|id| id.starts_with("store/") || id.starts_with("recaptcha/"))
-        .filter(|id| !covered.contains(id.as_str()))
-        .collect();
-    assert!(ours.is_empty(), "checks with no wrong backend: {ours:?}");
+    assert_each_caught(&wrong_backends(), &["store/", "recaptcha/"], |base, release, check| {
+        let recaptcha = check.starts_with("recaptcha/").then_some(BUILTIN_RECAPTCHA_STORE);
+        plain(base, release, check, recaptcha)
+    })
+    .await;
 }
 
 /// Without other websites named, the multi-store checks skip with the reason, never pass.
