@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use super::account::{INPUT, expect_failure, fresh_email, sign_up};
 use super::expect_body;
+// The forms 2.4.8-beta1's resolver maps (`etc/graphql/di.xml` `formTypes`) are the 2.4.7 enum's.
+use super::stores::FORMS as MAPPED_FORMS;
 use crate::check::{Area, Check, CheckResult, Parts, Stop, ensure};
 use crate::context::Session;
 use crate::target::Answer;
@@ -20,20 +22,6 @@ pub const EMAIL_NOT_VALID: &str = "Email address is not valid";
 pub const NO_USER_WITH_EMAIL: &str = "There is no user registered with that email address.";
 pub const CONFIRMATION_NOT_NEEDED: &str = "Confirmation isn't needed.";
 pub const CAPTCHA_CONFIG_UNAVAILABLE: &str = "Configuration for provided captcha type can not be retrieved.";
-
-/// The forms 2.4.8-beta1's resolver maps (`etc/graphql/di.xml` `formTypes`): the 2.4.7 enum's.
-const MAPPED_FORMS: &[&str] = &[
-    "PLACE_ORDER",
-    "CONTACT",
-    "CUSTOMER_LOGIN",
-    "CUSTOMER_FORGOT_PASSWORD",
-    "CUSTOMER_CREATE",
-    "CUSTOMER_EDIT",
-    "NEWSLETTER",
-    "PRODUCT_REVIEW",
-    "SENDFRIEND",
-    "BRAINTREE",
-];
 
 fn check<F, Fut>(id: &'static str, area: Area, about: &'static str, body: F) -> Check
 where

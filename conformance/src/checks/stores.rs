@@ -303,7 +303,7 @@ async fn config_shape(s: &Session) -> CheckResult {
 }
 
 /// The forms of `ReCaptchaFormEnum` (module-re-captcha-webapi-graph-ql's schema, 2.4.7).
-const FORMS: &[&str] = &[
+pub(super) const FORMS: &[&str] = &[
     "PLACE_ORDER",
     "CONTACT",
     "CUSTOMER_LOGIN",
