@@ -11,6 +11,7 @@ use crate::magento::context::RequestContext;
 use crate::magento::email_address::is_valid_email;
 use crate::magento::errors::MagentoError;
 use crate::magento::schema::answer;
+use crate::magento::scripted::Refusals;
 use crate::mail::Mailbox;
 use crate::scenarios::State;
 
@@ -45,22 +46,11 @@ pub fn resend_confirmation_email(
     email: &str,
     scripted: Option<State>,
 ) -> Result<Option<String>, MagentoError> {
-    match scripted {
-        // Every exception of `resendConfirmation` is caught: an internal failure is the catch-all.
-        Some(State::InternalError) => return Err(MagentoError::ResendFailed),
-        Some(State::Unknown) => return Err(MagentoError::ResendNoSuchCustomer),
-        // No lock or throttle is consulted; a mail failure is decided below.
-        Some(State::Ok | State::Locked | State::Throttled | State::MailFailure) | None => {}
-        // Transport faults are answered before any resolver runs.
-        Some(
-            State::Delay(_)
-            | State::Http500
-            | State::Http502
-            | State::Http503
-            | State::ConnectionReset
-            | State::MalformedJson,
-        ) => {}
-    }
+    // Every exception of `resendConfirmation` is caught: an internal failure reads as the
+    // resolver's catch-all. No lock or throttle is consulted; a mail failure is decided below.
+    Refusals { unknown: Some(MagentoError::ResendNoSuchCustomer), locked: None }
+        .check(scripted)
+        .map_err(|error| if error == MagentoError::Internal { MagentoError::ResendFailed } else { error })?;
     if !is_valid_email(email) {
         return Err(MagentoError::ResendEmailInvalid);
     }
