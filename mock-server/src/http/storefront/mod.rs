@@ -404,7 +404,7 @@ impl Visit {
                     cookies.push(session::deleted_cookie("form_key"));
                 }
                 cookies.push(session);
-                cookies.push(session::vary_cookie_signed_out());
+                cookies.push(session::vary_cookie_signed_out(session::GENERAL_GROUP));
             }
             // Magento_Persistent drops its cookie (no "Remember Me") before and after the new
             // id, and the old form key goes with the old session.
@@ -418,7 +418,7 @@ impl Visit {
             }
         }
         if self.customer_id().is_some() {
-            cookies.push(session::vary_cookie(1));
+            cookies.push(session::vary_cookie(session::GENERAL_GROUP));
         }
         cookies
     }

@@ -149,23 +149,39 @@ pub fn deleted_cookie(name: &str) -> String {
     format!("{name}=deleted; expires=Thu, 01 Jan 1970 00:00:01 GMT; Max-Age=0; path=/")
 }
 
-/// `X-Magento-Vary`: the hash of a signed-in shopper's context (`Magento\Framework\App\Http\Context`:
-/// the SHA-1 of its PHP-serialized, key-sorted data), so that caches tell them from guests.
+/// The customer group every account of the mock is in: General.
+pub const GENERAL_GROUP: u32 = 1;
+
+/// `X-Magento-Vary` of a signed-in shopper: the hash of their context (customer group, signed
+/// in), so that caches tell them from guests.
 pub fn vary_cookie(customer_group: u32) -> String {
-    let group = customer_group.to_string();
-    vary_of(&format!("a:2:{{s:14:\"customer_group\";s:{}:\"{group}\";s:18:\"customer_logged_in\";b:1;}}", group.len()))
+    vary_cookie_of(&format!("{{\"customer_group\":\"{customer_group}\",\"customer_logged_in\":true}}"))
 }
 
-/// `X-Magento-Vary` as sign-out leaves it: the context without `customer_logged_in`, the group
-/// the NOT LOGGED IN one (0).
-pub fn vary_cookie_signed_out() -> String {
-    vary_of("a:1:{s:14:\"customer_group\";s:1:\"0\";}")
+/// `X-Magento-Vary` as sign-out leaves it: the context keeps the customer's group but no longer
+/// says signed in (a real 2.4.7-p3 store's cookie after `logout/` is the hash of
+/// `{"customer_group":"1"}`).
+pub fn vary_cookie_signed_out(customer_group: u32) -> String {
+    vary_cookie_of(&format!("{{\"customer_group\":\"{customer_group}\"}}"))
 }
 
-fn vary_of(context: &str) -> String {
-    use sha1::Digest;
-    let hash: String = sha1::Sha1::digest(context.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
-    format!("{VARY_COOKIE}={hash}; {}; path=/; HttpOnly; SameSite=Lax", lifetime(3600))
+/// The mock's stand-in for the store's `crypt/key` (`app/etc/env.php`), which salts the hash:
+/// the cookie has the store's form, never a real store's value.
+const CRYPT_KEY: &str = "mock-server";
+
+fn vary_cookie_of(context: &str) -> String {
+    format!("{VARY_COOKIE}={}; {}; path=/; HttpOnly; SameSite=Lax", vary_string(context, CRYPT_KEY), lifetime(3600))
+}
+
+/// `Http\Context::getVaryString` (2.4.7-p3 `framework/App/Http/Context.php`): the SHA-256, in hex,
+/// of the key-sorted context as JSON, `|` and the crypt key.
+fn vary_string(context_json: &str, crypt_key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    hash.update(context_json.as_bytes());
+    hash.update(b"|");
+    hash.update(crypt_key.as_bytes());
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `Magento\Framework\App\PageCache\Version`: a new value on every POST, for ten years.
@@ -190,6 +206,27 @@ pub fn http_date(seconds: i64) -> String {
 mod tests {
     use super::*;
     use axum::http::HeaderValue;
+
+    /// Read off a real 2.4.7-p3 store on loopback (2026-12-03): its throwaway install's
+    /// `crypt/key`, and the `X-Magento-Vary` it set after `loginPost/` and after `logout/` for a
+    /// General (group 1) customer.
+    const STORE_CRYPT_KEY: &str = "base64fp2eJzMbqyQb0l55Ypcpak2MgTVZLo9pe1FmGfJMOPc=";
+
+    #[test]
+    fn the_vary_hash_is_the_store_s_for_its_crypt_key() {
+        let signed_in = r#"{"customer_group":"1","customer_logged_in":true}"#;
+        assert_eq!(
+            vary_string(signed_in, STORE_CRYPT_KEY),
+            "dc4a79a62e1cf97f58ca04268c4934a125ba347e9e93678faac2079f031ce6aa"
+        );
+        assert_eq!(
+            vary_string(r#"{"customer_group":"1"}"#, STORE_CRYPT_KEY),
+            "3117683d3ccb94a7960d91e63df37750d4591647c7dd3441351d8bbb227cb6ec"
+        );
+        let cookie = vary_cookie(GENERAL_GROUP);
+        assert!(cookie.starts_with(&format!("X-Magento-Vary={}; ", vary_string(signed_in, CRYPT_KEY))), "{cookie}");
+        assert_ne!(cookie, vary_cookie_signed_out(GENERAL_GROUP));
+    }
 
     #[test]
     fn messages_round_trip_through_the_cookie_as_magento_writes_it() {
