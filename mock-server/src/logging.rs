@@ -13,18 +13,27 @@ use std::time::{Duration, SystemTime};
 
 use tracing_subscriber::EnvFilter;
 
+mod batched_stderr;
+
+use batched_stderr::BatchedStderr;
+pub use batched_stderr::flush;
+
 /// Set once [`init`] has installed the plain (uncoloured) stderr format.
 static PLAIN_STDERR: AtomicBool = AtomicBool::new(false);
 
 /// The binary's subscriber: `RUST_LOG` (default `info`), stderr, colours only on a terminal.
+/// Lines reach stderr within `batched_stderr::FLUSH_AFTER`; call [`flush`] before exiting.
 pub fn init() {
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let installed = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
+        .with_writer(BatchedStderr)
         .with_ansi(ansi)
         .try_init()
         .is_ok();
+    if installed {
+        batched_stderr::init();
+    }
     PLAIN_STDERR.store(installed && !ansi, Ordering::Relaxed);
 }
 
@@ -61,8 +70,8 @@ impl OperationLine<'_> {
         LINE.with_borrow_mut(|line| {
             line.clear();
             if self.write_plain(line, SystemTime::now()).is_ok() {
-                // One write per line, as tracing-subscriber's writer does: lines never interleave.
-                let _ = std::io::stderr().write_all(line.as_bytes());
+                // Whole lines into the batch that tracing-subscriber writes to: they never interleave.
+                let _ = BatchedStderr.write_all(line.as_bytes());
             }
             // A rare huge line (long error messages) does not keep its buffer.
             if line.capacity() > 16 * 1024 {

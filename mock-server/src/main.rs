@@ -15,7 +15,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    let code = match cli.command {
         Some(Command::Schema) => {
             print!("{}", build_schema().sdl());
             ExitCode::SUCCESS
@@ -23,7 +23,10 @@ async fn main() -> ExitCode {
         Some(Command::Healthcheck(args)) => healthcheck(&args.url()).await,
         Some(Command::Serve(args)) => serve(args).await,
         None => serve(cli.serve).await,
-    }
+    };
+    // The log is batched: whatever is waiting goes out before the process ends.
+    mock_server::logging::flush();
+    code
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
@@ -32,6 +35,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let config = match Config::from_args(&args) {
         Ok(config) => config,
         Err(error) => {
+            mock_server::logging::flush(); // the log lines before it come first
             eprintln!("mock-server: {error}");
             return ExitCode::from(2);
         }
@@ -40,6 +44,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
     let app = match Application::build(config).await {
         Ok(app) => app,
         Err(error) => {
+            mock_server::logging::flush(); // the log lines before it come first
             eprintln!("mock-server: cannot start: {error}");
             return ExitCode::from(2);
         }
@@ -51,6 +56,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
+            mock_server::logging::flush(); // the log lines before it come first
             eprintln!("mock-server: {error}");
             ExitCode::FAILURE
         }

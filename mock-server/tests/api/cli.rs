@@ -67,3 +67,58 @@ async fn healthcheck_exits_0_when_ready_and_1_when_not() {
     assert_eq!(down.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&down.stderr).starts_with("healthcheck: "));
 }
+
+/// The log is batched (`logging/batched_stderr.rs`): an operation's line still arrives while the
+/// server is serving, with no stop to push it out, and a stop (SIGTERM) writes out every line
+/// still waiting, with `stopped` last.
+#[tokio::test]
+async fn the_log_arrives_while_serving_and_in_full_at_a_stop() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let mut child = mock_server()
+        .args(["--listen", "127.0.0.1:0", "--smtp-listen", "off", "--throttle", "off"])
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut banner = BufReader::new(child.stdout.take().unwrap()).lines();
+    let graphql = loop {
+        let line = banner.next().expect("the banner").unwrap();
+        if let Some(url) = line.trim().strip_prefix("GraphQL") {
+            break url.trim().to_owned();
+        }
+    };
+    let (sender, lines) = mpsc::channel();
+    let stderr = BufReader::new(child.stderr.take().unwrap());
+    std::thread::spawn(move || stderr.lines().map_while(Result::ok).try_for_each(|line| sender.send(line)));
+    let client = reqwest::Client::new();
+    let reset = |i: usize| {
+        let body =
+            format!(r#"{{"query":"mutation {{ requestPasswordResetEmail(email: \"nobody{i}@example.com\") }}"}}"#);
+        client.post(&graphql).header("content-type", "application/json").body(body).send()
+    };
+    let operation = |line: &String| line.contains("graphql operation");
+
+    assert_eq!(reset(0).await.unwrap().status(), 200);
+    let arrived = loop {
+        let line = lines.recv_timeout(Duration::from_secs(10)).expect("the operation's line, without a stop");
+        if operation(&line) {
+            break line;
+        }
+    };
+    assert!(arrived.contains("fields=requestPasswordResetEmail "), "{arrived}");
+
+    for i in 1..=200 {
+        assert_eq!(reset(i).await.unwrap().status(), 200);
+    }
+    let stopped = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(stopped.success());
+    assert!(child.wait().unwrap().success());
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(rest.iter().filter(|line| operation(line)).count(), 200, "every line written out at the stop");
+    assert!(rest.last().is_some_and(|line| line.ends_with("stopped")), "{:?}", rest.last());
+}
