@@ -1,9 +1,10 @@
-//! Cost of one verdict of Magento's email validator: ordinary, IDN, and worst-case inputs.
+//! Cost of one verdict of Magento's email validator: ordinary, IDN, and worst-case inputs, the
+//! first time a domain is seen (`first_verdict`) and once its verdict is remembered (`remembered`).
 
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use mock_server::magento::email_address::is_valid_email;
+use mock_server::magento::email_address::{is_valid_email, is_valid_email_unremembered};
 
 fn inputs() -> Vec<(&'static str, String)> {
     vec![
@@ -25,12 +26,17 @@ fn inputs() -> Vec<(&'static str, String)> {
 }
 
 fn email_validator(c: &mut Criterion) {
-    let mut group = c.benchmark_group("is_valid_email");
-    group.throughput(Throughput::Elements(1));
-    for (name, input) in inputs() {
-        group.bench_function(name, |b| b.iter(|| is_valid_email(black_box(&input))));
+    type Validator = fn(&str) -> bool;
+    let validators: [(&str, Validator); 2] =
+        [("first_verdict", is_valid_email_unremembered), ("remembered", is_valid_email)];
+    for (group_name, validator) in validators {
+        let mut group = c.benchmark_group(group_name);
+        group.throughput(Throughput::Elements(1));
+        for (name, input) in inputs() {
+            group.bench_function(name, |b| b.iter(|| validator(black_box(&input))));
+        }
+        group.finish();
     }
-    group.finish();
 }
 
 criterion_group!(benches, email_validator);

@@ -1,6 +1,6 @@
 use serde::Deserialize;
 
-use super::is_valid_email;
+use super::{check_domain, is_valid_domain, is_valid_email};
 
 const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/email-verdicts.jsonl");
 
@@ -9,6 +9,24 @@ struct Verdict {
     email: String,
     verdict: String,
     class: String,
+}
+
+/// The remembered domain verdicts are the checked ones: every corpus domain asked twice in a
+/// row (the second answer comes from memory), over more domains than are remembered.
+#[test]
+fn remembered_domain_verdicts_are_the_checked_ones() {
+    let corpus = std::fs::read_to_string(CORPUS).expect("the corpus is readable");
+    let domains: Vec<String> = corpus
+        .lines()
+        .map(|line| serde_json::from_str::<Verdict>(line).expect("each line is a verdict").email)
+        .filter_map(|email| email.rsplit_once('@').map(|(_, domain)| domain.to_owned()))
+        .collect();
+    assert!(domains.len() > 2 * super::REMEMBERED_DOMAINS, "{} domains", domains.len());
+    for domain in &domains {
+        let checked = check_domain(domain);
+        assert_eq!(is_valid_domain(domain), checked, "{domain:?}, first time");
+        assert_eq!(is_valid_domain(domain), checked, "{domain:?}, remembered");
+    }
 }
 
 /// Every verdict of the real validator in the corpus, except the `empty` ones: those are
