@@ -105,10 +105,35 @@ impl OperationLine<'_> {
         out.push_str(self.operation);
         out.push_str(" fields=");
         push_joined(out, self.fields, ",");
-        write!(out, " scenario={:?} status={} errors=", self.scenario, self.status)?;
+        match &self.scenario {
+            None => out.push_str(" scenario=None"),
+            Some(scenario) => write!(out, " scenario={:?}", Some(scenario))?,
+        }
+        out.push_str(" status=");
+        push_decimal(out, u64::from(self.status));
+        out.push_str(" errors=");
         push_joined(out, self.errors, " | ");
-        writeln!(out, " elapsed_us={}", self.elapsed.as_micros() as u64)
+        out.push_str(" elapsed_us=");
+        push_decimal(out, self.elapsed.as_micros() as u64);
+        out.push('\n');
+        Ok(())
     }
+}
+
+/// `n` in decimal, without the formatting machinery (two numbers on every request's line).
+fn push_decimal(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = n;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    digits[start..].iter().for_each(|&digit| out.push(char::from(digit)));
 }
 
 fn push_joined(out: &mut String, items: &[&str], separator: &str) {
