@@ -1262,8 +1262,8 @@ def write_report(path: Path, results: Results, args, machine_start: dict, versio
         lines.append(f"- {name}: {version}")
     lines.append(f"- Settings: {args.rounds} rounds after a {args.warmup} s warm-up; wrk `-t1 -c{args.connections} -d{args.duration}s`; "
                  f"oha `-q {args.rate} -c {args.latency_connections} -z {args.latency_seconds}s --latency-correction`; "
-                 f"mock-server `--smtp-listen off --throttle off`, default log level (info: one line per operation; its "
-                 f"stdout, where it logs, to /dev/null); WireMock "
+                 f"mock-server `--smtp-listen off --throttle off`, default log level (info: one line per operation, on "
+                 f"stderr, batched into one write per 10 ms, to a file); WireMock "
                  f"`--disable-request-logging --max-request-journal-entries 1000`; graphql-yoga with NODE_ENV=production.")
     lines += ["", END]
     generated = "\n".join(lines) + "\n"
