@@ -10,6 +10,7 @@
 //! A normal stop and a panic write everything out first ([`flush`], [`init`]).
 
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard, Once, PoisonError};
 use std::time::Duration;
 
@@ -21,6 +22,8 @@ pub(crate) const MAX_PENDING: usize = 64 * 1024;
 static PENDING: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 static ARRIVED: Condvar = Condvar::new();
 static STARTED: Once = Once::new();
+/// Set once the flushing thread runs; until then (or if it could not start) each line is written at once.
+static FLUSHING: AtomicBool = AtomicBool::new(false);
 
 /// A `Write` (and tracing-subscriber `MakeWriter`) that appends to the shared buffer.
 #[derive(Clone, Copy, Debug, Default)]
@@ -53,6 +56,7 @@ pub(crate) fn init() {
         if spawned.is_err() {
             return; // No thread: `append` writes every line itself, as before.
         }
+        FLUSHING.store(true, Ordering::Release);
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             // try_lock: the panic may have come from a thread that holds the buffer.
@@ -71,7 +75,7 @@ pub fn flush() {
 
 fn append(bytes: &[u8]) {
     let mut pending = lock();
-    if !STARTED.is_completed() {
+    if !FLUSHING.load(Ordering::Acquire) {
         pending.extend_from_slice(bytes);
         return write_out(&mut pending);
     }
