@@ -14,23 +14,15 @@ cd "$(dirname "$0")/.."
 target=${1:-mock}
 seconds=${2:-5}
 syscalls=${3:-}
-bin_dir=${CARGO_TARGET_DIR:-target}/release
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-case "$target" in
-  mock) cmd=("$bin_dir/mock-server" --listen "127.0.0.1:$port" --smtp-listen off --throttle off) ;;
-  ceiling) cmd=("$bin_dir/examples/ceiling" --listen "127.0.0.1:$port") ;;
-  *) echo "usage: $0 [mock|ceiling] [seconds] [--syscalls]" >&2; exit 2 ;;
-esac
+source bench/target.sh
+target_command "$target" || { echo "usage: $0 [mock|ceiling] [seconds] [--syscalls]" >&2; exit 2; }
 url="http://127.0.0.1:$port/graphql"
 load() { BENCH_MODE=success taskset -c 0 wrk -t1 -c64 -d"$1"s -s bench/lua/graphql.lua "$url"; }
 
 taskset -c 1 "${cmd[@]}" >/dev/null 2>/tmp/kernel-share-$target.log &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.05
-done
+wait_ready 100 || { echo "$target did not become ready" >&2; exit 1; }
 load 2 >/dev/null # warm-up
 ticks() { awk '{ print $14, $15 }' "/proc/$pid/stat"; }
 before=$(ticks)

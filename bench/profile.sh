@@ -12,23 +12,15 @@ cd "$(dirname "$0")/.."
 target=${1:-mock}
 mode=${2:-success}
 n=${3:-20000}
-bin_dir=${CARGO_TARGET_DIR:-target}/release
 out=$(mktemp -d /tmp/bench-profile-XXXXXX)
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-case "$target" in
-  mock) cmd=("$bin_dir/mock-server" --listen "127.0.0.1:$port" --smtp-listen off --throttle off) ;;
-  ceiling) cmd=("$bin_dir/examples/ceiling" --listen "127.0.0.1:$port") ;;
-  *) echo "usage: $0 [mock|ceiling] [success|mix] [N]" >&2; exit 2 ;;
-esac
+source bench/target.sh
+target_command "$target" || { echo "usage: $0 [mock|ceiling] [success|mix] [N]" >&2; exit 2; }
 
 taskset -c 1 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" --separate-threads=no \
   "${cmd[@]}" 2>"$out/server.log" &
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+wait_ready || true # callgrind is slow to start; wrk below fails loudly if it never was
 # Warm up (first-use allocations, lazy statics), then count only the measured requests.
 BENCH_MODE=$mode BENCH_EXACT=1 BENCH_BUDGET=200 taskset -c 0 wrk -t1 -c4 -d120s -s bench/lua/graphql.lua \
   "http://127.0.0.1:$port/graphql" >/dev/null
