@@ -1,7 +1,7 @@
 //! Log output gathered for a few milliseconds and written to stderr in one `write(2)`.
 //!
-//! Under load the operation line was one system call per request: about a tenth of the mock's
-//! throughput (`RUST_LOG=warn` against `info`, BENCHMARKS.md). Lines now wait at most
+//! Under load the operation line was one `write(2)` per request (BENCHMARKS.md, "The fourth
+//! pass"; `bench/kernel_share.sh mock 2 --syscalls`). Lines now wait at most
 //! [`FLUSH_AFTER`] in a buffer shared by every writer, so they keep their order, and a buffer of
 //! [`MAX_PENDING`] bytes is written at once by whoever fills it, so memory stays bounded. An idle
 //! server makes no wake-ups: the flushing thread sleeps until a line arrives.
