@@ -150,8 +150,8 @@ impl Application {
         let smtp = self
             .smtp
             .map(|(listener, _)| tokio::spawn(mail::smtp::serve(listener, self.state.clone(), self.max_message_bytes)));
-        let router = http::router(self.state);
-        let served = http::server::serve(self.listener, router, self.header_read_timeout, shutdown).await;
+        let dispatch = http::dispatch::Dispatch::new(self.state);
+        let served = http::server::serve(self.listener, dispatch, self.header_read_timeout, shutdown).await;
         if let Some(smtp) = smtp {
             smtp.abort();
         }

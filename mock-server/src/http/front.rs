@@ -111,13 +111,18 @@ where
         match self.get_mut() {
             FrontFuture::WithoutOrigin(future) => {
                 let mut response = std::task::ready!(Pin::new(future).poll(cx))?;
-                // As tower-http's CORS does: `Vary` appended, the credentials header set.
-                let headers = response.headers_mut();
-                headers.append(VARY, VARY_PREFLIGHT.clone());
-                headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
+                without_origin(&mut response);
                 Poll::Ready(Ok(response))
             }
             FrontFuture::Boxed(future) => future.as_mut().poll(cx),
         }
     }
+}
+
+/// What tower-http's CORS adds to an answer to a request without `Origin`: `Vary` appended, the
+/// credentials header set.
+pub(super) fn without_origin(response: &mut Response) {
+    let headers = response.headers_mut();
+    headers.append(VARY, VARY_PREFLIGHT.clone());
+    headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
 }

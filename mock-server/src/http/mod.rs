@@ -5,6 +5,7 @@ mod admin;
 mod answer;
 mod cache_headers;
 pub(crate) mod connection;
+pub(crate) mod dispatch;
 mod error_page;
 mod front;
 mod graphql;

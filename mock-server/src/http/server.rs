@@ -7,29 +7,24 @@ use std::pin::pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::ConnectInfo;
-use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::{Semaphore, watch};
-use tower::ServiceExt;
 
 use super::connection::{FaultableStream, Peer, ResetSwitch};
+use super::dispatch::Dispatch;
 
 /// Connections served at once; further clients wait in the listen backlog.
 pub const MAX_CONNECTIONS: usize = 1024;
 /// How long shutdown waits for requests in flight.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Serves `router` on `listener` until `shutdown` completes, then lets requests in flight finish.
+/// Serves `dispatch` on `listener` until `shutdown` completes, then lets requests in flight finish.
 /// A client must send its request line and headers within `header_read_timeout`.
 pub async fn serve(
     listener: TcpListener,
-    router: Router,
+    dispatch: Dispatch,
     header_read_timeout: Duration,
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
@@ -60,16 +55,12 @@ pub async fn serve(
         let reset = ResetSwitch::default();
         let peer = Peer { address, reset: reset.clone() };
         let io = TokioIo::new(FaultableStream::new(stream, reset));
-        let service = router.clone().map_request(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(Body::new);
-            request.extensions_mut().insert(ConnectInfo(peer.clone()));
-            request
-        });
+        let service = dispatch.for_connection(peer);
         let mut stop = stop_rx.clone();
         tokio::spawn(async move {
             let mut builder = http1::Builder::new();
             builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
-            let connection = builder.serve_connection(io, TowerToHyperService::new(service)).with_upgrades();
+            let connection = builder.serve_connection(io, service).with_upgrades();
             let mut connection = pin!(connection);
             tokio::select! {
                 result = connection.as_mut() => {

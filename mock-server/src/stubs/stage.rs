@@ -71,11 +71,12 @@ pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
     }
     let Ok(namespace) = app.namespace(&input.headers.namespace) else { return Stage::Emulate(None) };
     let journal = Journal { namespace: &namespace, request: &request, operation: &operation.node, input: &input };
+    // Boxed, as both wait (a delay, the upstream): every request's future would carry their size.
     if let Some(stub) = found {
-        return answer_with(app, &stub, emulated, &journal).await;
+        return Box::pin(answer_with(app, &stub, emulated, &journal)).await;
     }
     match (&stubs.upstream, stubs.unrecorded) {
-        (Some(upstream), Unrecorded::Forward) => Stage::Answered(forward(stubs, upstream, &journal).await),
+        (Some(upstream), Unrecorded::Forward) => Stage::Answered(Box::pin(forward(stubs, upstream, &journal)).await),
         _ => {
             let nearest = stubs.files.nearest(&request);
             let response =

@@ -70,7 +70,9 @@ pub(super) async fn execute(
     let positions_source = validation::positions_differ(&query).then(|| query.clone());
     let mut request = async_graphql::Request::new(query).variables(variables).data(Arc::clone(context));
     request.set_parsed_query(executable);
-    let response = schema.execute(request).await;
+    // Boxed: the executor's future is large, and the direct path, which never awaits it, would
+    // carry (and copy) its size in every request's future.
+    let response = Box::pin(schema.execute(request)).await;
     let data = response.data.into_json().unwrap_or(Value::Null);
     let (positions, skipped) = (positions_source.as_deref(), skipped_check.as_ref());
     shown(&response.errors, data, document, &operation.node, positions, skipped, version, mode)

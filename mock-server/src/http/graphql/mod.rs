@@ -43,6 +43,11 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Response {
     let peer = peer_of(&request);
+    post_from(app, peer, request).await
+}
+
+/// [`post`] for a request whose connection is known (`http/dispatch.rs`).
+pub(super) async fn post_from(app: AppState, peer: Peer, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let headers = match RequestHeaders::read(&parts.headers) {
         Ok(headers) => headers,
