@@ -42,7 +42,11 @@ impl Random {
         let end = out.len() + len;
         let mut buf = [0u8; 64];
         while out.len() < end {
-            self.fill(&mut buf)?;
+            // Seeded runs draw 64 bytes at a time, as they always have (their tokens must repeat);
+            // otherwise about what is needed, since 1 byte in 32 is rejected.
+            let wanted = if self.seeded.is_some() { buf.len() } else { (end - out.len() + 4).min(buf.len()) };
+            let buf = &mut buf[..wanted];
+            self.fill(buf)?;
             // Rejection sampling keeps the draw uniform: 248 = 4 * 62.
             for &byte in buf.iter().filter(|&&b| b < 248) {
                 if out.len() == end {
