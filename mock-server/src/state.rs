@@ -217,7 +217,7 @@ struct Shared {
     started: std::time::Instant,
     settings: RwLock<Settings>,
     random: Random,
-    namespaces: Mutex<HashMap<String, Arc<Namespace>>>,
+    namespaces: Mutex<foldhash::HashMap<String, Arc<Namespace>>>,
     /// Inbox listeners by namespace name: kept apart so they survive a namespace's reset.
     events: Mutex<HashMap<String, Events>>,
     schema: MagentoSchema,
@@ -293,7 +293,7 @@ impl AppState {
                     create_account_confirmation: None,
                 }),
                 random,
-                namespaces: Mutex::new(HashMap::new()),
+                namespaces: Mutex::new(foldhash::HashMap::default()),
                 events: Mutex::new(HashMap::new()),
                 schema,
                 schema_indexes,

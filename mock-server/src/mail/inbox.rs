@@ -1,7 +1,7 @@
 //! The captured-email store of one namespace, oldest first, bounded by the retention limit, and
 //! announcing every change to live listeners (`/api/events`).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use serde_json::{Value, json};
@@ -32,7 +32,7 @@ pub struct Inbox {
     /// and friends, once per message in a soak). `None` once two messages share an id (only a
     /// restart with the same `--seed` and `--data-dir` can do that): lookups then scan, and the
     /// oldest of the two is found, as before.
-    by_id: Option<HashMap<String, u64>>,
+    by_id: Option<foldhash::HashMap<String, u64>>,
     next_arrival: u64,
     max_messages: usize,
     events: Events,
@@ -43,7 +43,7 @@ impl Inbox {
     pub fn new(max_messages: usize, events: Events) -> Self {
         Self {
             messages: VecDeque::new(),
-            by_id: Some(HashMap::new()),
+            by_id: Some(foldhash::HashMap::default()),
             next_arrival: 0,
             max_messages: max_messages.max(1),
             events,
@@ -208,7 +208,7 @@ impl Inbox {
 
     pub fn clear(&mut self) {
         self.messages.clear();
-        self.by_id = Some(HashMap::new());
+        self.by_id = Some(foldhash::HashMap::default());
         if let Some(log) = &self.log {
             log.cleared();
         }

@@ -103,9 +103,8 @@ fn verdict(input: &str, domain_is_valid: fn(&str) -> bool) -> bool {
 /// about 3,400 instructions of a reset request's 55,000 (callgrind, BENCHMARKS.md).
 fn is_valid_domain(domain: &str) -> bool {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     thread_local! {
-        static VERDICTS: RefCell<HashMap<Box<str>, bool>> = RefCell::new(HashMap::new());
+        static VERDICTS: RefCell<foldhash::HashMap<Box<str>, bool>> = RefCell::new(foldhash::HashMap::default());
     }
     if domain.len() > MAX_HOSTNAME_BYTES {
         return check_domain(domain); // Rare and long: not worth keeping.

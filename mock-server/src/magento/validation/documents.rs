@@ -2,7 +2,6 @@
 //! send the same few queries over and over with different variables, and parsing and validating
 //! are the most expensive steps of a request.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use async_graphql::Pos;
@@ -50,7 +49,7 @@ impl ParsedDocument {
 #[derive(Default)]
 pub struct DocumentCache {
     // std Mutex: looked up and filled without awaiting.
-    parsed: Mutex<HashMap<Box<str>, Arc<ParsedDocument>>>,
+    parsed: Mutex<foldhash::HashMap<Box<str>, Arc<ParsedDocument>>>,
 }
 
 impl DocumentCache {
@@ -92,7 +91,7 @@ impl DocumentCache {
         Ok(document)
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Box<str>, Arc<ParsedDocument>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, foldhash::HashMap<Box<str>, Arc<ParsedDocument>>> {
         self.parsed.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
