@@ -1,6 +1,6 @@
 //! The headers the mock reads on every request: namespace, scripted state, bearer token.
 
-use axum::http::{HeaderMap, HeaderName, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use serde_json::json;
 
@@ -43,25 +43,70 @@ pub enum HeaderError {
 
 impl RequestHeaders {
     pub fn read(headers: &HeaderMap) -> Result<Self, HeaderError> {
+        let found = Found::of(headers);
         Ok(Self {
-            namespace: namespace(headers)?,
-            scenario: match text(headers, &SCENARIO)? {
+            namespace: match text(&NAMESPACE, found.namespace)? {
+                Some(name) => valid_namespace(name)?.to_owned(),
+                None => String::new(),
+            },
+            scenario: match text(&SCENARIO, found.scenario)? {
                 Some(state) => Some(state.trim().parse::<State>()?),
                 None => None,
             },
-            bearer_token: text(headers, &header::AUTHORIZATION)?
+            bearer_token: text(&header::AUTHORIZATION, found.authorization)?
                 .and_then(|value| value.strip_prefix("Bearer ").map(|t| t.trim().to_owned()))
                 .filter(|token| !token.is_empty()),
-            store: text(headers, &STORE)?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
-            currency: text(headers, &CONTENT_CURRENCY)?.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned),
-            recaptcha: text(headers, &RECAPTCHA)?.filter(|t| !t.is_empty()).map(str::to_owned),
+            store: text(&STORE, found.store)?.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned),
+            currency: text(&CONTENT_CURRENCY, found.currency)?
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .map(str::to_owned),
+            recaptcha: text(&RECAPTCHA, found.recaptcha)?.filter(|t| !t.is_empty()).map(str::to_owned),
         })
+    }
+}
+
+/// The first value of each header [`RequestHeaders`] reads, as `HeaderMap::get` gives it, found
+/// in one pass: a request has a handful of headers, and six hashed lookups cost more than
+/// comparing each name.
+#[derive(Default)]
+struct Found<'a> {
+    namespace: Option<&'a HeaderValue>,
+    scenario: Option<&'a HeaderValue>,
+    authorization: Option<&'a HeaderValue>,
+    store: Option<&'a HeaderValue>,
+    currency: Option<&'a HeaderValue>,
+    recaptcha: Option<&'a HeaderValue>,
+}
+
+impl<'a> Found<'a> {
+    fn of(headers: &'a HeaderMap) -> Self {
+        let mut found = Self::default();
+        for (name, value) in headers {
+            let slot = if name == header::AUTHORIZATION {
+                &mut found.authorization
+            } else if name == NAMESPACE {
+                &mut found.namespace
+            } else if name == SCENARIO {
+                &mut found.scenario
+            } else if name == STORE {
+                &mut found.store
+            } else if name == CONTENT_CURRENCY {
+                &mut found.currency
+            } else if name == RECAPTCHA {
+                &mut found.recaptcha
+            } else {
+                continue;
+            };
+            slot.get_or_insert(value);
+        }
+        found
     }
 }
 
 /// The `X-Mock-Namespace` header.
 pub fn namespace(headers: &HeaderMap) -> Result<String, HeaderError> {
-    match text(headers, &NAMESPACE)? {
+    match text(&NAMESPACE, headers.get(&NAMESPACE))? {
         Some(name) => valid_namespace(name).map(str::to_owned),
         None => Ok(String::new()),
     }
@@ -73,13 +118,62 @@ pub fn valid_namespace(name: &str) -> Result<&str, HeaderError> {
     if valid { Ok(name) } else { Err(HeaderError::BadNamespace(name.to_owned())) }
 }
 
-fn text<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Result<Option<&'a str>, HeaderError> {
+fn text<'a>(name: &HeaderName, value: Option<&'a HeaderValue>) -> Result<Option<&'a str>, HeaderError> {
     let not_ascii = || HeaderError::NotVisibleAscii(name.as_str().to_owned());
-    headers.get(name).map(|value| value.to_str().map_err(|_| not_ascii())).transpose()
+    value.map(|value| value.to_str().map_err(|_| not_ascii())).transpose()
 }
 
 /// Our own headers are wrong: say so plainly (this is not a Magento answer).
 pub fn bad_header(message: impl std::fmt::Display) -> Response {
     let body = json!({ "errors": [{ "message": message.to_string(), "extensions": { "category": "mock-server" } }] });
     super::answer::json_response(StatusCode::BAD_REQUEST, body.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_header_read_is_its_first_value_as_get_gives_it() {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [
+            ("host", "example.com"),
+            ("store", " second_view "),
+            ("x-mock-namespace", "team-a"),
+            ("store", "third_view"),
+            ("authorization", "Bearer  abc "),
+            ("x-mock-namespace", "team-b"),
+            ("content-currency", "EUR"),
+            ("x-recaptcha", "token"),
+            ("x-mock-scenario", "locked"),
+        ] {
+            headers.append(HeaderName::from_static(name), HeaderValue::from_static(value));
+        }
+        let found = Found::of(&headers);
+        for (name, value) in [
+            (&NAMESPACE, found.namespace),
+            (&SCENARIO, found.scenario),
+            (&header::AUTHORIZATION, found.authorization),
+            (&STORE, found.store),
+            (&CONTENT_CURRENCY, found.currency),
+            (&RECAPTCHA, found.recaptcha),
+        ] {
+            assert_eq!(value, headers.get(name), "{name}");
+        }
+        let read = RequestHeaders::read(&headers).unwrap();
+        assert_eq!(read.namespace, "team-a");
+        assert_eq!(read.store.as_deref(), Some("second_view"));
+        assert_eq!(read.bearer_token.as_deref(), Some("abc"));
+        assert_eq!(read.scenario, Some(State::Locked));
+    }
+
+    #[test]
+    fn the_namespace_is_checked_before_the_others() {
+        let mut headers = HeaderMap::new();
+        headers.insert(SCENARIO.clone(), HeaderValue::from_static("no-such-state"));
+        headers.insert(NAMESPACE.clone(), HeaderValue::from_static("bad name"));
+        assert!(matches!(RequestHeaders::read(&headers), Err(HeaderError::BadNamespace(_))));
+        headers.remove(&NAMESPACE);
+        assert!(matches!(RequestHeaders::read(&headers), Err(HeaderError::UnknownScenario(_))));
+    }
 }
