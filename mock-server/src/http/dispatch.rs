@@ -11,7 +11,6 @@
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
-use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::body::{Body, HttpBody};
@@ -21,7 +20,6 @@ use axum::http::{HeaderValue, Method};
 use axum::response::Response;
 use hyper::body::Incoming;
 use tower::ServiceExt;
-use tower::util::Oneshot;
 
 use super::connection::Peer;
 use super::{front, graphql};
@@ -52,7 +50,8 @@ pub struct ConnectionService {
     peer: Peer,
 }
 
-type Boxed = Pin<Box<dyn Future<Output = Response> + Send>>;
+/// The answer to come; boxed either way (the router boxes its own futures too).
+type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
 
 impl hyper::service::Service<hyper::Request<Incoming>> for ConnectionService {
     type Response = Response;
@@ -65,15 +64,15 @@ impl hyper::service::Service<hyper::Request<Incoming>> for ConnectionService {
             && is_plain_graphql_post(&request)
         {
             let (app, peer) = (app.clone(), self.peer.clone());
-            return Answer::Graphql(Box::pin(async move {
+            return Box::pin(async move {
                 let mut response = graphql::post_from(app, peer, request).await;
                 front::without_origin(&mut response);
                 set_content_length(&mut response);
-                response
-            }));
+                Ok(response)
+            });
         }
         request.extensions_mut().insert(ConnectInfo(self.peer.clone()));
-        Answer::Routed(self.dispatch.router.clone().oneshot(request))
+        Box::pin(self.dispatch.router.clone().oneshot(request))
     }
 }
 
@@ -92,18 +91,34 @@ fn set_content_length(response: &mut Response) {
     }
 }
 
-pub enum Answer {
-    Graphql(Boxed),
-    Routed(Oneshot<Router, Request>),
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl Future for Answer {
-    type Output = Result<Response, Infallible>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        match self.get_mut() {
-            Answer::Graphql(future) => future.as_mut().poll(cx).map(Ok),
-            Answer::Routed(future) => Pin::new(future).poll(cx),
+    fn request(method: Method, uri: &str, origin: Option<&'static str>) -> Request {
+        let mut builder = Request::builder().method(method).uri(uri);
+        if let Some(origin) = origin {
+            builder = builder.header(ORIGIN, origin);
         }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_a_post_to_graphql_without_origin_skips_the_router() {
+        assert!(is_plain_graphql_post(&request(Method::POST, "/graphql", None)));
+        assert!(is_plain_graphql_post(&request(Method::POST, "/graphql?store=default", None)));
+        assert!(!is_plain_graphql_post(&request(Method::POST, "/graphql", Some("https://shop.test"))));
+        assert!(!is_plain_graphql_post(&request(Method::GET, "/graphql", None)));
+        assert!(!is_plain_graphql_post(&request(Method::OPTIONS, "/graphql", None)));
+        assert!(!is_plain_graphql_post(&request(Method::POST, "/graphql/", None)));
+        assert!(!is_plain_graphql_post(&request(Method::POST, "/api/v1/send", None)));
+    }
+
+    #[test]
+    fn the_shortcut_is_off_with_the_direct_answers() {
+        let mut config = crate::config::Config::for_tests().unwrap();
+        assert!(Dispatch::new(AppState::new(&config)).graphql.is_some());
+        config.direct_answers = false;
+        assert!(Dispatch::new(AppState::new(&config)).graphql.is_none());
     }
 }
