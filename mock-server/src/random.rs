@@ -48,12 +48,9 @@ impl Random {
             let buf = &mut buf[..wanted];
             self.fill(buf)?;
             // Rejection sampling keeps the draw uniform: 248 = 4 * 62.
-            for &byte in buf.iter().filter(|&&b| b < 248) {
-                if out.len() == end {
-                    break;
-                }
-                out.push(char::from(ALPHANUMERIC[usize::from(byte % 62)]));
-            }
+            let needed = end - out.len();
+            let kept = buf.iter().filter(|&&b| b < 248).take(needed);
+            out.extend(kept.map(|&byte| char::from(ALPHANUMERIC[usize::from(byte % 62)])));
         }
         Ok(())
     }
