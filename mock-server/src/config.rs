@@ -212,8 +212,9 @@ pub struct Config {
     /// `--enable-chaos`.
     pub enable_chaos: bool,
     /// Answer the reset and sign-in mutations of documents already seen by calling their rules
-    /// directly (the same bytes, fewer instructions). Not a flag: off only to compare the two
-    /// paths (the differential test).
+    /// directly, and send plain GraphQL posts past the router (`http/dispatch.rs`): the same
+    /// bytes, fewer instructions. Not a flag: off only to compare the two paths (the
+    /// differential test).
     pub direct_answers: bool,
 }
 
