@@ -6,6 +6,7 @@
 //! stores (answered 200 without errors, every root field with a cache identity), which it strips of its tags. Every answer gets no-cache headers.
 
 use std::sync::{Mutex, PoisonError};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -83,8 +84,9 @@ fn cache_id(headers: &RequestHeaders) -> HeaderValue {
 
 /// `Expires`, worked out once a second (it is on every answer of the hot path).
 fn expires_now() -> HeaderValue {
-    static CACHED: Mutex<Option<(i64, HeaderValue)>> = Mutex::new(None);
-    let second = OffsetDateTime::now_utc().unix_timestamp();
+    static CACHED: Mutex<Option<(u64, HeaderValue)>> = Mutex::new(None);
+    // The seconds straight from the system clock: a date is only made once a second.
+    let second = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
     let mut cached = CACHED.lock().unwrap_or_else(PoisonError::into_inner);
     match &*cached {
         Some((at, value)) if *at == second => value.clone(),
