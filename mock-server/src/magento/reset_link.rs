@@ -1,7 +1,5 @@
 //! The link of the reset email's "Set a New Password" button, as each release builds it.
 
-use std::fmt::Write as _;
-
 use super::release::ResetLink;
 
 /// The link of the email's "Set a New Password" button. Magento builds its query with `ksort`
@@ -14,12 +12,16 @@ pub fn reset_link(link_base: &str, style: ResetLink, customer_id: u32, email: &s
     match style {
         ResetLink::Token => link.push_str("?token="),
         ResetLink::IdToken => {
-            let _ = write!(link, "?id={customer_id}&token=");
+            link.push_str("?id=");
+            link.push_str(itoa::Buffer::new().format(customer_id));
+            link.push_str("&token=");
         }
         ResetLink::EmailIdToken => {
             link.push_str("?email=");
             push_php_urlencoded(&mut link, email);
-            let _ = write!(link, "&id={customer_id}&token=");
+            link.push_str("&id=");
+            link.push_str(itoa::Buffer::new().format(customer_id));
+            link.push_str("&token=");
         }
     }
     link.push_str(token);
@@ -30,17 +32,25 @@ pub fn reset_link(link_base: &str, style: ResetLink, customer_id: u32, email: &s
 /// a space as `+`, everything else `%XX`.
 fn push_php_urlencoded(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(char::from(byte)),
-            b' ' => out.push('+'),
-            other => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(other >> 4)]));
-                out.push(char::from(HEX[usize::from(other & 0x0f)]));
-            }
+    let kept = |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.');
+    // Runs of kept characters are copied whole (an address is two or three runs). A run starts
+    // and ends beside ASCII bytes, so it is always a whole `str` slice.
+    let mut run_start = 0;
+    for (at, byte) in text.bytes().enumerate() {
+        if kept(byte) {
+            continue;
+        }
+        out.push_str(text.get(run_start..at).unwrap_or_default());
+        run_start = at + 1;
+        if byte == b' ' {
+            out.push('+');
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
         }
     }
+    out.push_str(text.get(run_start..).unwrap_or_default());
 }
 
 #[cfg(test)]
