@@ -23,9 +23,36 @@ pub(super) struct Executed {
     pub(super) status: StatusCode,
     pub(super) errors: Vec<WireError>,
     /// `None` when nothing executed (every error came before execution).
-    pub(super) data: Option<Value>,
+    pub(super) data: Option<Data>,
     /// The body already written from the direct path's template.
     pub(super) body: Option<String>,
+}
+
+/// What the root fields answered.
+pub(super) enum Data {
+    /// The executor's `data` object.
+    Object(Value),
+    /// The direct path's one root field, whose body is already written: the journal reads it
+    /// by key, so no `data` map (an `IndexMap`, hashed and allocated) is built for it.
+    Field { key: String, value: Value },
+}
+
+impl Data {
+    /// The answer of the root field with this response key.
+    pub(super) fn field(&self, key: &str) -> Option<&Value> {
+        match self {
+            Data::Object(data) => data.get(key),
+            Data::Field { key: field, value } => (field == key).then_some(value),
+        }
+    }
+
+    /// The `data` object as it is rendered.
+    pub(super) fn into_value(self) -> Value {
+        match self {
+            Data::Object(data) => data,
+            Data::Field { key, value } => Value::Object([(key, value)].into_iter().collect()),
+        }
+    }
 }
 
 /// The document as parsed (for positions), the operation chosen, its variables as coerced.
@@ -54,7 +81,7 @@ pub(super) async fn execute(
             DirectAnswer::Answered { body, value } => Executed {
                 status: status_for(&[], version),
                 errors: Vec::new(),
-                data: Some(Value::Object([(direct.key().to_owned(), value)].into_iter().collect())),
+                data: Some(Data::Field { key: direct.key().to_owned(), value }),
                 body: Some(body),
             },
             DirectAnswer::Failed(error) => {
@@ -111,7 +138,7 @@ fn shown(
         if let Some(variables) = skipped_check {
             validation::fill_skipped(document, operation, variables, &mut data);
         }
-        data
+        Data::Object(data)
     });
     let status = status_for(&errors, version);
     Executed { status, errors, data, body: None }

@@ -8,6 +8,7 @@ use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Oper
 use serde_json::Value;
 use time::OffsetDateTime;
 
+use super::execute::Data;
 use super::plan::RootCall;
 use crate::journal::{Entry, is_secret_name, mask_secrets, mask_secrets_in, mask_secrets_in_place};
 use crate::logging::OperationLine;
@@ -45,7 +46,7 @@ impl JournalDraft {
         calls: &[RootCall],
         plan: &Plan,
         status: u16,
-        answer: Option<(&[WireError], Option<&Value>)>,
+        answer: Option<(&[WireError], Option<&Data>)>,
         context: Option<&RequestContext>,
     ) {
         let now = self.namespace.clock.now();
@@ -68,7 +69,7 @@ impl JournalDraft {
         calls: &mut [RootCall],
         plan: &Plan,
         status: u16,
-        answer: (&[WireError], Option<&Value>),
+        answer: (&[WireError], Option<&Data>),
         context: &RequestContext,
     ) {
         let now = self.namespace.clock.now();
@@ -96,14 +97,14 @@ impl JournalDraft {
         kept: Kept,
         plan: &Plan,
         status: u16,
-        answer: Option<(&[WireError], Option<&Value>)>,
+        answer: Option<(&[WireError], Option<&Data>)>,
         context: Option<&RequestContext>,
     ) -> Entry {
         let Kept { call, arguments, variables } = kept;
         let key = &call.response_key;
         let (result, error) = match answer {
             Some((errors, data)) => (
-                data.and_then(|d| d.get(key)).map(mask_secrets).unwrap_or(Value::Null),
+                data.and_then(|d| d.field(key)).map(mask_secrets).unwrap_or(Value::Null),
                 errors.iter().find(|e| e.path.first().and_then(Value::as_str) == Some(key)).map(|e| e.message.clone()),
             ),
             None => (Value::Null, plan.fault.map(|f| f.to_string())),

@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use serde_json::Value;
 
+use super::execute::Data;
 use crate::http::answer::json_response;
 use crate::http::cache_headers::FullPageCacheable;
 use crate::magento::render::{WireError, response_body, shown_errors};
@@ -16,7 +16,7 @@ use crate::scenarios::{State, faults};
 pub(super) struct Rendered<'a> {
     pub(super) status: StatusCode,
     pub(super) errors: &'a [WireError],
-    pub(super) data: Option<Value>,
+    pub(super) data: Option<Data>,
     /// Already written (the direct path's template).
     pub(super) body: Option<String>,
     pub(super) fault: Option<State>,
@@ -28,7 +28,7 @@ pub(super) struct Rendered<'a> {
 /// only when it is a query of cacheable fields that succeeded.
 pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion) -> Response {
     let Rendered { status, errors, data, body, fault, cacheable_fields } = rendered;
-    let body = body.unwrap_or_else(|| response_body(errors, data, version));
+    let body = body.unwrap_or_else(|| response_body(errors, data.map(Data::into_value), version));
     if fault == Some(State::MalformedJson) {
         return json_response(status, faults::malformed(&body));
     }
@@ -94,7 +94,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_success_is_cacheable_only_for_fields_with_a_cache_identity() {
-        let data = || Some(serde_json::json!({"storeConfig": {"store_name": "Main"}}));
+        let data = || Some(Data::Object(serde_json::json!({"storeConfig": {"store_name": "Main"}})));
         let rendered = |cacheable_fields| Rendered {
             status: StatusCode::OK,
             errors: &[],
@@ -112,7 +112,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_scripted_malformed_answer_is_cut_short() {
-        let data = Some(serde_json::json!({"requestPasswordResetEmail": true}));
+        let data = Some(Data::Object(serde_json::json!({"requestPasswordResetEmail": true})));
         let rendered = Rendered {
             status: StatusCode::OK,
             errors: &[],
@@ -122,7 +122,7 @@ mod tests {
             cacheable_fields: false,
         };
         let body = body_of(render(rendered, version(7))).await;
-        assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
+        assert!(serde_json::from_str::<serde_json::Value>(&body).is_err(), "{body}");
     }
 
     #[tokio::test]
