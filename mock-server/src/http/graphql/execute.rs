@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use serde_json::Value;
 
 use super::coerce::coerce;
-use super::render::status_for;
+use super::render::{Data, status_for};
 use crate::magento::context::RequestContext;
 use crate::magento::direct::{DirectAnswer, DirectCall};
 use crate::magento::render::{WireError, shown_errors};
@@ -26,33 +26,6 @@ pub(super) struct Executed {
     pub(super) data: Option<Data>,
     /// The body already written from the direct path's template.
     pub(super) body: Option<String>,
-}
-
-/// What the root fields answered.
-pub(super) enum Data {
-    /// The executor's `data` object.
-    Object(Value),
-    /// The direct path's one root field, whose body is already written: the journal reads it
-    /// by key, so no `data` map (an `IndexMap`, hashed and allocated) is built for it.
-    Field { key: String, value: Value },
-}
-
-impl Data {
-    /// The answer of the root field with this response key.
-    pub(super) fn field(&self, key: &str) -> Option<&Value> {
-        match self {
-            Data::Object(data) => data.get(key),
-            Data::Field { key: field, value } => (field == key).then_some(value),
-        }
-    }
-
-    /// The `data` object as it is rendered.
-    pub(super) fn into_value(self) -> Value {
-        match self {
-            Data::Object(data) => data,
-            Data::Field { key, value } => Value::Object([(key, value)].into_iter().collect()),
-        }
-    }
 }
 
 /// The document as parsed (for positions), the operation chosen, its variables as coerced.

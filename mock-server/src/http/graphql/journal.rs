@@ -8,8 +8,8 @@ use async_graphql::parser::types::{ExecutableDocument, OperationDefinition, Oper
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use super::execute::Data;
 use super::plan::RootCall;
+use super::render::Data;
 use crate::journal::{Entry, is_secret_name, mask_secrets, mask_secrets_in, mask_secrets_in_place};
 use crate::logging::OperationLine;
 use crate::magento::context::RequestContext;

@@ -3,14 +3,41 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use serde_json::Value;
 
-use super::execute::Data;
 use crate::http::answer::json_response;
 use crate::http::cache_headers::FullPageCacheable;
 use crate::magento::render::{WireError, response_body, shown_errors};
 use crate::magento::validation::ValidationError;
 use crate::magento::{Category, MagentoMode, MagentoVersion, StatusFamily};
 use crate::scenarios::{State, faults};
+
+/// What the root fields answered.
+pub(super) enum Data {
+    /// The executor's `data` object.
+    Object(Value),
+    /// The direct path's one root field, whose body is already written: the journal reads it
+    /// by key, so no `data` map (an `IndexMap`, hashed and allocated) is built for it.
+    Field { key: String, value: Value },
+}
+
+impl Data {
+    /// The answer of the root field with this response key.
+    pub(super) fn field(&self, key: &str) -> Option<&Value> {
+        match self {
+            Data::Object(data) => data.get(key),
+            Data::Field { key: field, value } => (field == key).then_some(value),
+        }
+    }
+
+    /// The `data` object as it is rendered.
+    pub(super) fn into_value(self) -> Value {
+        match self {
+            Data::Object(data) => data,
+            Data::Field { key, value } => Value::Object([(key, value)].into_iter().collect()),
+        }
+    }
+}
 
 /// What execution produced, ready to be written.
 pub(super) struct Rendered<'a> {
@@ -122,7 +149,7 @@ mod tests {
             cacheable_fields: false,
         };
         let body = body_of(render(rendered, version(7))).await;
-        assert!(serde_json::from_str::<serde_json::Value>(&body).is_err(), "{body}");
+        assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
     }
 
     #[tokio::test]
