@@ -33,8 +33,9 @@ pub fn reset_link(link_base: &str, style: ResetLink, customer_id: u32, email: &s
 fn push_php_urlencoded(out: &mut String, text: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let kept = |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.');
-    // Runs of kept characters are copied whole (an address is two or three runs). A run starts
-    // and ends beside ASCII bytes, so it is always a whole `str` slice.
+    // Runs of kept characters are copied whole (an address is two or three runs). A run that is
+    // not empty is ASCII, so it is a whole `str` slice; an empty one may sit inside a multi-byte
+    // character, where `get` answers `None`, which is as good as empty.
     let mut run_start = 0;
     for (at, byte) in text.bytes().enumerate() {
         if kept(byte) {
