@@ -268,7 +268,7 @@ impl AppState {
         let random = config.seed.map_or_else(Random::from_os, Random::seeded);
         let customer_token_key = random.hex(32).unwrap_or_default().into_bytes();
         let schema = build_schema();
-        let schema_indexes = ReleaseIndexes::new(schema.sdl());
+        let schema_indexes = ReleaseIndexes::default();
         // Built now for the configured release, so its first request does not pay for it.
         schema_indexes.get(config.magento_version);
         Self {

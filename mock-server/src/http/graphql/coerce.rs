@@ -19,7 +19,6 @@ mod tests {
     use async_graphql_value::Value;
 
     use super::*;
-    use crate::magento::schema::build_schema;
 
     fn first_argument(document: &ExecutableDocument) -> Value {
         let DocumentOperations::Single(operation) = &document.operations else { panic!("one operation") };
@@ -29,7 +28,7 @@ mod tests {
 
     #[test]
     fn a_number_for_a_string_argument_becomes_its_spelling_and_the_cached_document_is_kept() {
-        let schema = SchemaIndex::from_sdl(&build_schema().sdl());
+        let schema = SchemaIndex::served();
         let query = "mutation { requestPasswordResetEmail(email: 1.50) }";
         let parsed = parse_query(query).unwrap();
         let executable = coerce(&parsed, query, &schema);

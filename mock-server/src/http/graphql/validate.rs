@@ -40,12 +40,11 @@ mod tests {
     use axum::http::StatusCode;
 
     use super::*;
-    use crate::magento::schema::build_schema;
     use crate::magento::validation::DocumentCache;
 
     #[test]
     fn a_valid_document_runs_with_coerced_variables_and_an_invalid_one_is_refused_with_200() {
-        let schema = SchemaIndex::from_sdl(&build_schema().sdl());
+        let schema = SchemaIndex::served();
         let documents = DocumentCache::default();
         let version = MagentoVersion::LATEST;
         let query = "mutation R($email: String!) { requestPasswordResetEmail(email: $email) }";

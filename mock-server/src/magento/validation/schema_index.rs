@@ -1,16 +1,16 @@
-//! What validation needs to know of the schema, read from the SDL async-graphql exports, so it
-//! cannot drift from the types the executor serves; and what it needs to know of the real
-//! store's schema beyond that (`real_types.txt`: every type's name and kind, the field names of
-//! object types and the typed fields of input object types), because Magento's answers depend on
-//! it: a type name the store does not know is an exception (`Internal server error`), "Did you
-//! mean" lists real field names, and input objects are checked field by field in Magento's order.
+//! What validation needs to know of the schema: the served types (`served_types.txt`, the SDL
+//! async-graphql exports, as a table a test keeps equal to it, so it cannot drift from the types
+//! the executor serves); and what it needs to know of the real store's schema beyond that
+//! (`real_types.txt`: every type's name and kind, the field names of object types and the typed
+//! fields of input object types), because Magento's answers depend on it: a type name the store
+//! does not know is an exception (`Internal server error`), "Did you mean" lists real field names,
+//! and input objects are checked field by field in Magento's order.
 //! Both depend on the release: [`ReleaseIndexes`] holds one index per release, built on first use.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use async_graphql::parser::parse_schema;
-use async_graphql::parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+use async_graphql::parser::types::{BaseType, Type};
 
 use crate::magento::release::{INTRODUCED_FIELDS, MagentoVersion};
 
@@ -69,31 +69,56 @@ fn real_types(table: &'static str) -> HashMap<&'static str, RealType> {
         .collect()
 }
 
-fn field_info(field: async_graphql::parser::types::FieldDefinition) -> (String, FieldInfo) {
-    let arguments = field
-        .arguments
-        .into_iter()
-        .map(|arg| ArgumentInfo {
-            name: arg.node.name.node.to_string(),
-            ty: arg.node.ty.node,
-            has_default: arg.node.default_value.is_some(),
-        })
-        .collect();
-    (field.name.node.to_string(), FieldInfo { arguments, ty: field.ty.node })
+/// The served types: every type of the SDL async-graphql exports, and webonyx's introspection
+/// types (its meta fields as the fields of `__Meta`). One type a line: kind, name, then each field
+/// as `name(argument:Type,argument:Type=):Type` (`=` when the argument has a default). Written by
+/// [`tests::served_table`] and checked by the test beside it; read at start, it costs a split per
+/// line where parsing the 41 KB SDL cost 31 million instructions, three quarters of the start.
+const SERVED_TYPES: &str = include_str!("served_types.txt");
+
+/// The served types and the meta fields, read from [`SERVED_TYPES`]; a token it cannot read is
+/// left out (the test beside the table reads every one).
+fn served_types(table: &str) -> (HashMap<String, TypeInfo>, HashMap<String, FieldInfo>) {
+    let mut types = HashMap::new();
+    let mut meta = HashMap::new();
+    for line in table.lines().filter(|line| !line.starts_with('#')) {
+        let mut words = line.split_whitespace();
+        let (Some(kind), Some(name)) = (words.next(), words.next()) else { continue };
+        let kind = match kind {
+            "SCALAR" => Kind::Scalar,
+            "OBJECT" => Kind::Object,
+            "ENUM" => Kind::Enum,
+            "INPUT_OBJECT" => Kind::InputObject,
+            _ => Kind::Other,
+        };
+        let fields = words.filter_map(served_field).collect();
+        if name == "__Meta" {
+            meta = fields;
+        } else {
+            types.insert(name.to_owned(), TypeInfo { kind, fields });
+        }
+    }
+    (types, meta)
 }
 
-/// webonyx 15's introspection types, and its meta fields (as the fields of `__Meta`).
-const INTROSPECTION_SDL: &str = "
-type __Meta { __typename: String! __schema: __Schema! __type(name: String!): __Type }
-type __Schema { queryType: __Type! mutationType: __Type subscriptionType: __Type types: [__Type!]! directives: [__Directive!]! description: String }
-type __Type { kind: __TypeKind! name: String description: String fields(includeDeprecated: Boolean = false): [__Field!] interfaces: [__Type!] possibleTypes: [__Type!] enumValues(includeDeprecated: Boolean = false): [__EnumValue!] inputFields(includeDeprecated: Boolean = false): [__InputValue!] ofType: __Type isOneOf: Boolean }
-type __Field { name: String! description: String args(includeDeprecated: Boolean = false): [__InputValue!]! type: __Type! isDeprecated: Boolean! deprecationReason: String }
-type __InputValue { name: String! description: String type: __Type! defaultValue: String isDeprecated: Boolean! deprecationReason: String }
-type __EnumValue { name: String! description: String isDeprecated: Boolean! deprecationReason: String }
-type __Directive { name: String! description: String args(includeDeprecated: Boolean = false): [__InputValue!]! isRepeatable: Boolean! locations: [__DirectiveLocation!]! }
-enum __TypeKind { SCALAR OBJECT INTERFACE UNION ENUM INPUT_OBJECT LIST NON_NULL }
-enum __DirectiveLocation { QUERY MUTATION SUBSCRIPTION FIELD FRAGMENT_DEFINITION FRAGMENT_SPREAD INLINE_FRAGMENT VARIABLE_DEFINITION }
-";
+/// `name(argument:Type,argument:Type=):Type`, or `name:Type` without arguments.
+fn served_field(token: &str) -> Option<(String, FieldInfo)> {
+    let (head, ty) = token.rsplit_once(':')?;
+    let (name, arguments) = match head.split_once('(') {
+        Some((name, arguments)) => {
+            let arguments = arguments.strip_suffix(')')?.split(',').map(served_argument);
+            (name, arguments.collect::<Option<Vec<_>>>()?)
+        }
+        None => (head, Vec::new()),
+    };
+    Some((name.to_owned(), FieldInfo { arguments, ty: Type::new(ty)? }))
+}
+
+fn served_argument(token: &str) -> Option<ArgumentInfo> {
+    let (name, ty) = token.split_once(':')?;
+    let (ty, has_default) = ty.strip_suffix('=').map_or((ty, false), |ty| (ty, true));
+    Some(ArgumentInfo { name: name.to_owned(), ty: Type::new(ty)?, has_default })
+}
 
 /// webonyx's own types, which every schema has.
 const INTROSPECTION_TYPES: [(&str, Kind); 8] = [
@@ -137,36 +162,38 @@ pub struct ArgumentInfo {
 
 const BUILT_IN_SCALARS: [&str; 5] = ["String", "Int", "Float", "Boolean", "ID"];
 
-/// The index of each release, made from the served SDL when a request of that release first needs it.
-#[derive(Debug)]
+/// The index of each release, made from the served types when a request of that release first needs it.
+#[derive(Debug, Default)]
 pub struct ReleaseIndexes {
-    sdl: String,
     indexes: [OnceLock<SchemaIndex>; MagentoVersion::LATEST.patch() as usize + 1],
 }
 
 impl ReleaseIndexes {
-    pub fn new(sdl: String) -> Self {
-        Self { sdl, indexes: Default::default() }
-    }
-
     pub fn get(&self, version: MagentoVersion) -> &SchemaIndex {
         // A slot per release: the clamp only keeps the indexing obviously in bounds.
         let slot = &self.indexes[usize::from(version.patch()).min(self.indexes.len() - 1)];
-        slot.get_or_init(|| SchemaIndex::for_release(&self.sdl, version))
+        slot.get_or_init(|| SchemaIndex::for_release(version))
     }
 }
 
 impl SchemaIndex {
-    /// The served SDL with 2.4.7-p3's table, every served field included (unit tests).
+    /// The served types with 2.4.7-p3's table, every served field included (unit tests).
+    #[cfg(test)]
+    pub fn served() -> Self {
+        Self::build(SERVED_TYPES, real_types(REAL_TYPES))
+    }
+
+    /// An SDL of a test's own with 2.4.7-p3's table (unit tests).
+    #[cfg(test)]
     pub fn from_sdl(sdl: &str) -> Self {
-        Self::build(sdl, real_types(REAL_TYPES))
+        Self::build(&tests::served_table(sdl), real_types(REAL_TYPES))
     }
 
     /// What a store of `version` has: its release's table (2.4.7-p3's up to 2.4.7, 2.4.8-beta1's
     /// for 2.4.8), without the served fields and types that release does not have yet.
-    pub fn for_release(sdl: &str, version: MagentoVersion) -> Self {
+    pub fn for_release(version: MagentoVersion) -> Self {
         let table = if version >= MagentoVersion::LATEST { REAL_TYPES_2_4_8 } else { REAL_TYPES };
-        let mut index = Self::build(sdl, real_types(table));
+        let mut index = Self::build(SERVED_TYPES, real_types(table));
         for (parent, field, _) in INTRODUCED_FIELDS.iter().filter(|(t, f, _)| !version.has_field(t, f)) {
             if let Some(served) = index.types.get_mut(*parent) {
                 served.fields.remove(*field);
@@ -181,41 +208,10 @@ impl SchemaIndex {
         index
     }
 
-    fn build(sdl: &str, real: HashMap<&'static str, RealType>) -> Self {
-        let mut types: HashMap<String, TypeInfo> = BUILT_IN_SCALARS
-            .iter()
-            .map(|name| ((*name).to_owned(), TypeInfo { kind: Kind::Scalar, fields: HashMap::new() }))
-            .collect();
-        let mut meta = HashMap::new();
-        let mut definitions = Vec::new();
-        if let Ok(document) = parse_schema(INTROSPECTION_SDL) {
-            for definition in document.definitions {
-                match definition {
-                    TypeSystemDefinition::Type(t) if t.node.name.node == "__Meta" => {
-                        if let TypeKind::Object(object) = t.node.kind {
-                            meta = object.fields.into_iter().map(|f| field_info(f.node)).collect();
-                        }
-                    }
-                    other => definitions.push(other),
-                }
-            }
-        }
-        if let Ok(document) = parse_schema(sdl) {
-            definitions.extend(document.definitions);
-        }
-        for definition in definitions {
-            let TypeSystemDefinition::Type(definition) = definition else { continue };
-            let definition = definition.node;
-            let (kind, fields) = match definition.kind {
-                TypeKind::Scalar => (Kind::Scalar, Vec::new()),
-                TypeKind::Object(object) => (Kind::Object, object.fields),
-                TypeKind::Interface(interface) => (Kind::Other, interface.fields),
-                TypeKind::Enum(_) => (Kind::Enum, Vec::new()),
-                TypeKind::InputObject(_) => (Kind::InputObject, Vec::new()),
-                TypeKind::Union(_) => (Kind::Other, Vec::new()),
-            };
-            let fields = fields.into_iter().map(|field| field_info(field.node)).collect();
-            types.insert(definition.name.node.to_string(), TypeInfo { kind, fields });
+    fn build(served: &str, real: HashMap<&'static str, RealType>) -> Self {
+        let (mut types, meta) = served_types(served);
+        for name in BUILT_IN_SCALARS {
+            types.entry(name.to_owned()).or_insert_with(|| TypeInfo { kind: Kind::Scalar, fields: HashMap::new() });
         }
         Self { types, meta, real }
     }
@@ -275,11 +271,113 @@ pub fn named_type(ty: &Type) -> &str {
 
 #[cfg(test)]
 mod tests {
+    use std::fmt::Write as _;
+
+    use async_graphql::parser::parse_schema;
+    use async_graphql::parser::types::{FieldDefinition, TypeKind, TypeSystemDefinition};
+
     use super::*;
     use crate::magento::schema::build_schema;
 
+    /// webonyx 15's introspection types, and its meta fields (as the fields of `__Meta`).
+    const INTROSPECTION_SDL: &str = "
+type __Meta { __typename: String! __schema: __Schema! __type(name: String!): __Type }
+type __Schema { queryType: __Type! mutationType: __Type subscriptionType: __Type types: [__Type!]! directives: [__Directive!]! description: String }
+type __Type { kind: __TypeKind! name: String description: String fields(includeDeprecated: Boolean = false): [__Field!] interfaces: [__Type!] possibleTypes: [__Type!] enumValues(includeDeprecated: Boolean = false): [__EnumValue!] inputFields(includeDeprecated: Boolean = false): [__InputValue!] ofType: __Type isOneOf: Boolean }
+type __Field { name: String! description: String args(includeDeprecated: Boolean = false): [__InputValue!]! type: __Type! isDeprecated: Boolean! deprecationReason: String }
+type __InputValue { name: String! description: String type: __Type! defaultValue: String isDeprecated: Boolean! deprecationReason: String }
+type __EnumValue { name: String! description: String isDeprecated: Boolean! deprecationReason: String }
+type __Directive { name: String! description: String args(includeDeprecated: Boolean = false): [__InputValue!]! isRepeatable: Boolean! locations: [__DirectiveLocation!]! }
+enum __TypeKind { SCALAR OBJECT INTERFACE UNION ENUM INPUT_OBJECT LIST NON_NULL }
+enum __DirectiveLocation { QUERY MUTATION SUBSCRIPTION FIELD FRAGMENT_DEFINITION FRAGMENT_SPREAD INLINE_FRAGMENT VARIABLE_DEFINITION }
+";
+
+    /// [`SERVED_TYPES`] as it should be: webonyx's introspection types, then the served SDL's.
+    pub(super) fn served_table(sdl: &str) -> String {
+        let mut table = String::from(
+            "# The served types (see schema_index.rs): webonyx's introspection types, then the SDL\n\
+             # async-graphql exports. Written by the test `the_served_types_table_is_the_served_sdls`\n\
+             # (UPDATE_SERVED_TYPES=1 cargo test -p mock-server served_types); do not edit.\n",
+        );
+        for source in [INTROSPECTION_SDL, sdl] {
+            let document = parse_schema(source).expect("the SDL parses");
+            for definition in document.definitions {
+                let TypeSystemDefinition::Type(definition) = definition else { continue };
+                let definition = definition.node;
+                let (kind, fields) = match definition.kind {
+                    TypeKind::Scalar => ("SCALAR", Vec::new()),
+                    TypeKind::Object(object) => ("OBJECT", object.fields),
+                    TypeKind::Interface(interface) => ("INTERFACE", interface.fields),
+                    TypeKind::Enum(_) => ("ENUM", Vec::new()),
+                    TypeKind::InputObject(_) => ("INPUT_OBJECT", Vec::new()),
+                    TypeKind::Union(_) => ("UNION", Vec::new()),
+                };
+                table.push_str(kind);
+                table.push(' ');
+                table.push_str(&definition.name.node);
+                for field in fields {
+                    table.push(' ');
+                    write_field(&mut table, &field.node);
+                }
+                table.push('\n');
+            }
+        }
+        table
+    }
+
+    fn write_field(table: &mut String, field: &FieldDefinition) {
+        table.push_str(&field.name.node);
+        if !field.arguments.is_empty() {
+            table.push('(');
+            for (i, argument) in field.arguments.iter().enumerate() {
+                let argument = &argument.node;
+                let comma = if i == 0 { "" } else { "," };
+                let default = if argument.default_value.is_some() { "=" } else { "" };
+                let _ = write!(table, "{comma}{}:{}{default}", argument.name.node, argument.ty.node);
+            }
+            table.push(')');
+        }
+        let _ = write!(table, ":{}", field.ty.node);
+    }
+
+    #[test]
+    fn the_served_types_table_is_the_served_sdls() {
+        let table = served_table(&build_schema().sdl());
+        if table == SERVED_TYPES {
+            return;
+        }
+        if std::env::var_os("UPDATE_SERVED_TYPES").is_some() {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/src/magento/validation/served_types.txt");
+            std::fs::write(path, &table).unwrap();
+            return;
+        }
+        panic!(
+            "served_types.txt is not the served SDL's table: the schema changed. Rewrite it with \
+             UPDATE_SERVED_TYPES=1 cargo test -p mock-server served_types, and review the diff"
+        );
+    }
+
+    #[test]
+    fn every_served_field_is_read() {
+        let (types, meta) = served_types(SERVED_TYPES);
+        let lines = SERVED_TYPES.lines().filter(|line| !line.starts_with('#'));
+        let tokens: usize = lines.map(|line| line.split_whitespace().count() - 2).sum();
+        let read: usize = types.values().map(|t| t.fields.len()).sum::<usize>() + meta.len();
+        assert_eq!(read, tokens);
+        let reset = &types["Mutation"].fields["requestPasswordResetEmail"];
+        assert_eq!(reset.ty.to_string(), "Boolean");
+        assert_eq!(reset.arguments[0].name, "email");
+        assert_eq!(reset.arguments[0].ty.to_string(), "String!");
+        assert!(!reset.arguments[0].has_default);
+        let fields = &types["__Type"].fields["fields"];
+        assert_eq!((fields.arguments[0].name.as_str(), fields.arguments[0].has_default), ("includeDeprecated", true));
+        assert_eq!(fields.ty.to_string(), "[__Field!]");
+        assert_eq!(meta["__type"].arguments[0].ty.to_string(), "String!");
+        assert_eq!(types["__TypeKind"].kind, Kind::Enum);
+    }
+
     fn index(patch: u8) -> SchemaIndex {
-        SchemaIndex::for_release(&build_schema().sdl(), MagentoVersion::from_patch(patch).unwrap())
+        SchemaIndex::for_release(MagentoVersion::from_patch(patch).unwrap())
     }
 
     #[test]
@@ -309,7 +407,7 @@ mod tests {
 
     #[test]
     fn release_indexes_answer_each_release_with_its_own() {
-        let indexes = ReleaseIndexes::new(build_schema().sdl());
+        let indexes = ReleaseIndexes::default();
         let v7 = MagentoVersion::from_patch(7).unwrap();
         assert!(indexes.get(v7).field("Query", "recaptchaFormConfig").is_none());
         assert!(indexes.get(MagentoVersion::LATEST).field("Query", "recaptchaFormConfig").is_some());
