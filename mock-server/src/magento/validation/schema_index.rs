@@ -45,13 +45,7 @@ fn real_types(table: &'static str) -> HashMap<&'static str, RealType> {
         .filter(|line| !line.starts_with('#'))
         .filter_map(|line| {
             let mut words = line.split_whitespace();
-            let kind = match words.next()? {
-                "OBJECT" => Kind::Object,
-                "INPUT_OBJECT" => Kind::InputObject,
-                "ENUM" => Kind::Enum,
-                "SCALAR" => Kind::Scalar,
-                _ => Kind::Other,
-            };
+            let kind = Kind::of_word(words.next()?);
             let name = words.next()?;
             let (fields, input_fields) = if kind == Kind::InputObject {
                 let typed = words.filter_map(|w| w.split_once(':')).filter_map(|(f, t)| Some((f, Type::new(t)?)));
@@ -84,13 +78,7 @@ fn served_types(table: &str) -> (HashMap<String, TypeInfo>, HashMap<String, Fiel
     for line in table.lines().filter(|line| !line.starts_with('#')) {
         let mut words = line.split_whitespace();
         let (Some(kind), Some(name)) = (words.next(), words.next()) else { continue };
-        let kind = match kind {
-            "SCALAR" => Kind::Scalar,
-            "OBJECT" => Kind::Object,
-            "ENUM" => Kind::Enum,
-            "INPUT_OBJECT" => Kind::InputObject,
-            _ => Kind::Other,
-        };
+        let kind = Kind::of_word(kind);
         let fields = words.filter_map(served_field).collect();
         if name == "__Meta" {
             meta = fields;
@@ -145,6 +133,20 @@ pub enum Kind {
     Enum,
     InputObject,
     Other,
+}
+
+impl Kind {
+    /// The kind a line of `real_types.txt` or `served_types.txt` starts with (interfaces and
+    /// unions are `Other`).
+    fn of_word(word: &str) -> Self {
+        match word {
+            "SCALAR" => Kind::Scalar,
+            "OBJECT" => Kind::Object,
+            "ENUM" => Kind::Enum,
+            "INPUT_OBJECT" => Kind::InputObject,
+            _ => Kind::Other,
+        }
+    }
 }
 
 #[derive(Debug)]
