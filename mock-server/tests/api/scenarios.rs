@@ -166,3 +166,22 @@ async fn a_rule_with_a_delay_holds_the_answer_back() {
     assert!(started.elapsed() >= Duration::from_millis(250));
     assert_eq!(error_message(&answer.body), "Cannot set the customer's password");
 }
+
+/// PHP runs a request to its end when the client goes away (it notices only when it writes
+/// output), so a reset whose client gave up during a delay still sends its email.
+#[tokio::test]
+async fn a_client_that_gives_up_during_a_delay_does_not_cancel_the_reset() {
+    let app = spawn_with("2.4.8", Throttle::Off).await;
+    let request = app
+        .post("/graphql")
+        .header("X-Mock-Scenario", "delay-500")
+        .json(&json!({ "query": request_reset_document("roni_cost@example.com") }))
+        .timeout(Duration::from_millis(100));
+    let error = request.send().await.expect_err("the client gives up first");
+    assert!(error.is_timeout(), "{error:?}");
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while app.messages().await["total"] != 1 {
+        assert!(Instant::now() < deadline, "no email was captured after the client gave up");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
