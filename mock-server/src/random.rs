@@ -61,17 +61,15 @@ impl Random {
             let wanted = if self.seeded.is_some() { drawn.len() } else { (left + 4).min(drawn.len()) };
             let drawn = &mut drawn[..wanted];
             self.fill(drawn)?;
+            // Every byte written, only the kept ones counted: no branch per byte. The first
+            // `left` kept are taken, as a loop that stopped at `left` would take them.
             let mut count = 0;
             for &byte in drawn.iter() {
-                if count == left {
-                    break;
-                }
                 let char = CHAR_OF_BYTE[usize::from(byte)];
-                if char != 0 {
-                    kept[count] = char;
-                    count += 1;
-                }
+                kept[count] = char;
+                count += usize::from(char != 0);
             }
+            let count = count.min(left);
             let ascii = std::str::from_utf8(&kept[..count]).map_err(|e| RandomError(e.to_string()))?;
             out.push_str(ascii);
             left -= count;
