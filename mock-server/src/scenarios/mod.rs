@@ -70,7 +70,7 @@ impl State {
 
     /// The state a magic address asks for: `locked@scenario.test`, `delay-3000@scenario.test`.
     pub fn from_magic_address(email: &str) -> Option<Self> {
-        let (local, domain) = email.rsplit_once('@')?;
+        let (local, domain) = crate::magento::email_address::split_at_last_at(email)?;
         if !domain.eq_ignore_ascii_case(MAGIC_DOMAIN) {
             return None;
         }
