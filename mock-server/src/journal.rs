@@ -1,6 +1,7 @@
 //! The request journal: every GraphQL field answered, newest last, bounded, with passwords
 //! masked; tests wait on it instead of polling.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use serde::{Deserialize, Serialize};
@@ -19,9 +20,9 @@ pub struct Entry {
     #[serde(with = "time::serde::rfc3339")]
     pub time: OffsetDateTime,
     pub namespace: String,
-    /// `query` or `mutation`.
+    /// `query` or `mutation` (`smtp` for a mail fault): fixed texts, so no allocation per entry.
     #[serde(rename = "type")]
-    pub operation_type: String,
+    pub operation_type: Cow<'static, str>,
     /// The document's operation name, if it has one.
     pub operation_name: Option<String>,
     /// The root field, e.g. `requestPasswordResetEmail`.

@@ -251,7 +251,7 @@ impl Struck {
             id: 0,
             time,
             namespace: namespace.to_owned(),
-            operation_type: "smtp".to_owned(),
+            operation_type: "smtp".into(),
             operation_name: None,
             response_key: operation.clone(),
             operation,

@@ -234,7 +234,7 @@ impl Journal<'_> {
                 id: 0,
                 time: now,
                 namespace: self.namespace.name.clone(),
-                operation_type: self.request.operation_type.to_string(),
+                operation_type: self.request.operation_type.to_string().into(),
                 operation_name: self.request.operation_name.clone(),
                 email: arguments.as_object().and_then(email_argument),
                 operation,

@@ -20,7 +20,7 @@ use crate::state::Namespace;
 /// What every journal entry of one request shares.
 pub(super) struct JournalDraft {
     pub(super) namespace: Arc<Namespace>,
-    pub(super) operation_type: String,
+    pub(super) operation_type: &'static str,
     pub(super) operation_name: Option<String>,
     pub(super) variables: Value,
 }
@@ -34,7 +34,7 @@ impl JournalDraft {
     ) -> Self {
         Self {
             namespace,
-            operation_type: operation_type(operation.ty).to_owned(),
+            operation_type: operation_type(operation.ty),
             operation_name: operation_name(document),
             variables: mask_variables(variables, operation),
         }
@@ -62,8 +62,8 @@ impl JournalDraft {
 
     /// [`JournalDraft::record`] for an executed request, moving into the entries what only
     /// they keep instead of copying it (a request's most frequent allocations): each call's
-    /// arguments, response key and email, and the variables for the last entry. The log line
-    /// and the answer read none of them.
+    /// root field, arguments, response key and email, and the variables for the last entry.
+    /// Called after the log line and the answer's cache check, which read the root fields.
     pub(super) fn record_executed(
         &mut self,
         calls: &mut [RootCall],
@@ -82,7 +82,7 @@ impl JournalDraft {
                 false => self.variables.clone(),
             };
             let call = FieldCall {
-                operation: call.scenario.operation.clone(),
+                operation: std::mem::take(&mut call.scenario.operation),
                 response_key: std::mem::take(&mut call.scenario.response_key),
                 email: call.scenario.email.take(),
             };
@@ -113,7 +113,7 @@ impl JournalDraft {
             id: 0,
             time: now,
             namespace: self.namespace.name.clone(),
-            operation_type: self.operation_type.clone(),
+            operation_type: self.operation_type.into(),
             operation_name: self.operation_name.clone(),
             scenario: plan.describe(key),
             message_id: context.and_then(|c| c.captured_by(key)),
@@ -135,7 +135,7 @@ impl JournalDraft {
         let messages: Vec<&str> = errors.iter().map(|e| e.message.as_str()).collect();
         OperationLine {
             namespace: &self.namespace.name,
-            operation: &self.operation_type,
+            operation: self.operation_type,
             fields: &fields,
             scenario: plan.fault.or_else(|| plan.field_states.values().next().copied()).map(|s| s.to_string()),
             status,

@@ -217,9 +217,9 @@ async fn execute(
     let Executed { status, errors, data, body } = executed;
 
     let Planned { mut calls, plan } = planned;
-    journal.record_executed(&mut calls, &plan, status.as_u16(), (&errors, data.as_ref()), &context);
     journal.log(&calls, &plan, status.as_u16(), &errors, started.elapsed());
     let cacheable_fields = !calls.is_empty() && calls.iter().all(|c| render::has_cache_identity(&c.scenario.operation));
+    journal.record_executed(&mut calls, &plan, status.as_u16(), (&errors, data.as_ref()), &context);
     render::render(Rendered { status, errors: &errors, data, body, fault: plan.fault, cacheable_fields }, version)
 }
 
