@@ -149,6 +149,9 @@ pub struct Accounts {
     tracking: bool,
 }
 
+/// Where a customer is among the current website's ([`Accounts::find_keyed`]).
+pub struct CustomerKey(String);
+
 /// The map key of `email` among `website`'s customers.
 fn website_key(settings: &SecuritySettings, website: &str, email: &str) -> String {
     let mut key = String::with_capacity(website.len() + 1 + email.len());
@@ -237,6 +240,14 @@ impl Accounts {
         self.customers.get(&self.key(email))
     }
 
+    /// [`Accounts::find`], with the key kept for a change that follows
+    /// ([`Accounts::store_reset_token_at`]): a reset request looks its customer up once.
+    pub fn find_keyed(&self, email: &str) -> (CustomerKey, Option<&Customer>) {
+        let key = CustomerKey(self.key(email));
+        let customer = self.customers.get(&key.0);
+        (key, customer)
+    }
+
     fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
         let key = self.key(email);
         if self.tracking && self.customers.contains_key(&key) {
@@ -321,7 +332,17 @@ impl Accounts {
 
     /// Stores `token` as the customer's only live reset token.
     pub fn store_reset_token(&mut self, email: &str, token: String, now: OffsetDateTime) {
-        if let Some(customer) = self.find_mut(email) {
+        let key = CustomerKey(self.key(email));
+        self.store_reset_token_at(&key, token, now);
+    }
+
+    /// [`Accounts::store_reset_token`] for a key from [`Accounts::find_keyed`] (the website
+    /// may not have changed in between: the accounts stay locked for the request).
+    pub fn store_reset_token_at(&mut self, key: &CustomerKey, token: String, now: OffsetDateTime) {
+        if self.tracking && self.customers.contains_key(&key.0) {
+            self.mark_changed(&key.0);
+        }
+        if let Some(customer) = self.customers.get_mut(&key.0) {
             customer.reset_token = Some(ResetToken { token, created_at: now });
         }
     }

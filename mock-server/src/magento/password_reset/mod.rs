@@ -66,7 +66,7 @@ pub fn request_reset_email(
     let now = ctx.services.now();
     let (recipient, customer_id, token, origin) = {
         let mut accounts = ctx.services.accounts();
-        let found = accounts.find(email);
+        let (key, found) = accounts.find_keyed(email);
         let origin = found.map(Origin::of);
         let (recipient, customer_id) = match (found, scripted) {
             (Some(customer), Some(State::Ok)) => {
@@ -93,7 +93,7 @@ pub fn request_reset_email(
             (None, _) => return Err(MagentoError::CannotResetPassword),
         };
         let token = ctx.services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
-        accounts.store_reset_token(email, token.clone(), now);
+        accounts.store_reset_token_at(&key, token.clone(), now);
         (recipient, customer_id, token, origin)
     };
     if scripted.is_some_and(State::fails_mail) {
@@ -162,12 +162,13 @@ pub fn request_reset_from_web_form(
         if settings.throttle.throttles_web_forms() && !accounts.admit_reset_request(email, client_ip, now) {
             return Ok(WebResetRequested::Throttled);
         }
-        let Some(customer) = accounts.find(email) else { return Ok(WebResetRequested::Done(None)) };
+        let (key, found) = accounts.find_keyed(email);
+        let Some(customer) = found else { return Ok(WebResetRequested::Done(None)) };
         let origin = Origin::of(customer);
         let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
         let customer_id = customer.id;
         let token = services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
-        accounts.store_reset_token(email, token.clone(), now);
+        accounts.store_reset_token_at(&key, token.clone(), now);
         (recipient, customer_id, token, origin)
     };
     let version = settings.magento_version;
