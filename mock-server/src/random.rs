@@ -4,6 +4,7 @@
 //! Not `OsRng` on every draw: that was three `getrandom` system calls per reset request, the
 //! largest share of the kernel time the mock spent beyond the bare hyper ceiling (strace, BENCHMARKS.md).
 
+use std::cell::RefCell;
 use std::sync::Mutex;
 
 use rand::{RngCore, SeedableRng};
@@ -23,6 +24,51 @@ const CHAR_OF_BYTE: [u8; 256] = {
     }
     table
 };
+
+/// Maps `drawn` into `kept` and answers how many were kept. Every byte is written and only the
+/// kept ones counted: no branch per byte.
+fn keep_alphanumeric(drawn: &[u8], kept: &mut [u8]) -> usize {
+    let mut count = 0;
+    for &byte in drawn {
+        let char = CHAR_OF_BYTE[usize::from(byte)];
+        kept[count] = char;
+        count += usize::from(char != 0);
+    }
+    count
+}
+
+/// `len` characters from the thread's characters drawn ahead, drawing more as needed. A reset
+/// request takes three ids (78 characters): one fill and one mapping for several requests
+/// cost about 600 instructions a request where three of each cost 2,200 (callgrind).
+/// ThreadRng buffers its output per thread the same way; these are as secret as that.
+fn push_drawn_ahead(out: &mut String, len: usize) {
+    thread_local! {
+        static AHEAD: RefCell<String> = const { RefCell::new(String::new()) };
+    }
+    AHEAD.with_borrow_mut(|ahead| {
+        let mut left = len;
+        while left > 0 {
+            if ahead.is_empty() {
+                draw_ahead(ahead);
+            }
+            let from = ahead.len() - left.min(ahead.len());
+            out.push_str(&ahead[from..]);
+            left -= ahead.len() - from;
+            ahead.truncate(from);
+        }
+    });
+}
+
+/// Refills `ahead` from ChaCha12 (rand's `ThreadRng`, reseeded from the OS every 64 KiB):
+/// cryptographically secure, as PHP's `random_int` behind Magento's `Math\Random` is.
+fn draw_ahead(ahead: &mut String) {
+    let mut drawn = [0u8; 256];
+    let mut kept = [0u8; 256];
+    rand::rng().fill_bytes(&mut drawn);
+    let count = keep_alphanumeric(&drawn, &mut kept);
+    // Only table characters were kept: ASCII.
+    ahead.push_str(std::str::from_utf8(&kept[..count]).unwrap_or_default());
+}
 
 #[derive(Debug)]
 pub struct Random {
@@ -52,24 +98,24 @@ impl Random {
 
     /// [`Random::alphanumeric`] appended to `out`, for ids with a fixed suffix (one allocation).
     pub fn push_alphanumeric(&self, out: &mut String, len: usize) -> Result<(), RandomError> {
+        match &self.seeded {
+            Some(_) => self.push_seeded(out, len),
+            None => {
+                push_drawn_ahead(out, len);
+                Ok(())
+            }
+        }
+    }
+
+    /// A seeded draw: 64 bytes at a time, the first `len` kept characters taken and the rest
+    /// dropped, as seeded runs always have (their tokens must repeat).
+    fn push_seeded(&self, out: &mut String, len: usize) -> Result<(), RandomError> {
         let mut left = len;
         let mut drawn = [0u8; 64];
-        let mut kept = [0u8; 64];
         while left > 0 {
-            // Seeded runs draw 64 bytes at a time, as they always have (their tokens must repeat);
-            // otherwise about what is needed, since 1 byte in 32 is rejected.
-            let wanted = if self.seeded.is_some() { drawn.len() } else { (left + 4).min(drawn.len()) };
-            let drawn = &mut drawn[..wanted];
-            self.fill(drawn)?;
-            // Every byte written, only the kept ones counted: no branch per byte. The first
-            // `left` kept are taken, as a loop that stopped at `left` would take them.
-            let mut count = 0;
-            for &byte in drawn.iter() {
-                let char = CHAR_OF_BYTE[usize::from(byte)];
-                kept[count] = char;
-                count += usize::from(char != 0);
-            }
-            let count = count.min(left);
+            self.fill(&mut drawn)?;
+            let mut kept = [0u8; 64];
+            let count = keep_alphanumeric(&drawn, &mut kept).min(left);
             let ascii = std::str::from_utf8(&kept[..count]).map_err(|e| RandomError(e.to_string()))?;
             out.push_str(ascii);
             left -= count;
@@ -110,6 +156,21 @@ mod tests {
         let token = Random::from_os().alphanumeric(32).unwrap();
         assert_eq!(token.len(), 32);
         assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()));
+    }
+
+    /// Draws longer than what is drawn ahead, and many short ones, keep their length and alphabet.
+    #[test]
+    fn draws_across_refills_keep_their_shape() {
+        let random = Random::from_os();
+        let mut seen = std::collections::HashSet::new();
+        for len in [1, 22, 24, 32, 247, 248, 600].into_iter().cycle().take(70) {
+            let drawn = random.alphanumeric(len).unwrap();
+            assert_eq!(drawn.len(), len);
+            assert!(drawn.bytes().all(|b| b.is_ascii_alphanumeric()), "{drawn}");
+            if len >= 22 {
+                assert!(seen.insert(drawn), "a {len}-character draw repeated");
+            }
+        }
     }
 
     // What `Random::seeded(7)` drew when this test was written.
