@@ -59,7 +59,7 @@ mod tests {
         let namespace = app.namespace("fault-test").unwrap();
         let journal = JournalDraft {
             namespace: namespace.clone(),
-            operation_type: "mutation".into(),
+            operation_type: "mutation",
             operation_name: None,
             variables: serde_json::json!({}),
         };
