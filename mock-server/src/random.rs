@@ -39,8 +39,9 @@ fn keep_alphanumeric(drawn: &[u8], kept: &mut [u8]) -> usize {
 
 /// `len` characters from the thread's characters drawn ahead, drawing more as needed. A reset
 /// request takes three ids (78 characters): one fill and one mapping for several requests
-/// cost about 600 instructions a request where three of each cost 2,200 (callgrind).
-/// ThreadRng buffers its output per thread the same way; these are as secret as that.
+/// cost about 1,300 instructions a request where a fill and a mapping for each id cost 2,260
+/// (callgrind, BENCHMARKS.md's tenth pass). ThreadRng buffers its output per thread the same
+/// way; these are as secret as that.
 fn push_drawn_ahead(out: &mut String, len: usize) {
     thread_local! {
         static AHEAD: RefCell<String> = const { RefCell::new(String::new()) };
@@ -59,15 +60,14 @@ fn push_drawn_ahead(out: &mut String, len: usize) {
     });
 }
 
-/// Refills `ahead` from ChaCha12 (rand's `ThreadRng`, reseeded from the OS every 64 KiB):
-/// cryptographically secure, as PHP's `random_int` behind Magento's `Math\Random` is.
+/// Refills `ahead` from the thread's CSPRNG, as [`Random::fill`] draws. 248 of the 256 byte
+/// values are kept, so a refill is never empty in practice and the loop above goes on.
 fn draw_ahead(ahead: &mut String) {
     let mut drawn = [0u8; 256];
     let mut kept = [0u8; 256];
     rand::rng().fill_bytes(&mut drawn);
     let count = keep_alphanumeric(&drawn, &mut kept);
-    // Only table characters were kept: ASCII.
-    ahead.push_str(std::str::from_utf8(&kept[..count]).unwrap_or_default());
+    ahead.extend(kept[..count].iter().map(|&byte| char::from(byte)));
 }
 
 #[derive(Debug)]

@@ -250,10 +250,15 @@ impl Accounts {
 
     fn find_mut(&mut self, email: &str) -> Option<&mut Customer> {
         let key = self.key(email);
-        if self.tracking && self.customers.contains_key(&key) {
-            self.mark_changed(&key);
+        self.get_mut_marked(&key)
+    }
+
+    /// The customer at `key`, marked changed.
+    fn get_mut_marked(&mut self, key: &str) -> Option<&mut Customer> {
+        if self.tracking && self.customers.contains_key(key) {
+            self.mark_changed(key);
         }
-        self.customers.get_mut(&key)
+        self.customers.get_mut(key)
     }
 
     /// The customer `id`, marked changed.
@@ -336,13 +341,10 @@ impl Accounts {
         self.store_reset_token_at(&key, token, now);
     }
 
-    /// [`Accounts::store_reset_token`] for a key from [`Accounts::find_keyed`] (the website
-    /// may not have changed in between: the accounts stay locked for the request).
+    /// [`Accounts::store_reset_token`] for a key from [`Accounts::find_keyed`], taken under the
+    /// same lock (a key names a website, which another request could switch in between).
     pub fn store_reset_token_at(&mut self, key: &CustomerKey, token: String, now: OffsetDateTime) {
-        if self.tracking && self.customers.contains_key(&key.0) {
-            self.mark_changed(&key.0);
-        }
-        if let Some(customer) = self.customers.get_mut(&key.0) {
+        if let Some(customer) = self.get_mut_marked(&key.0) {
             customer.reset_token = Some(ResetToken { token, created_at: now });
         }
     }
