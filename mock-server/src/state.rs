@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 
+use time::OffsetDateTime;
 use tokio::sync::{Notify, broadcast};
 
 use crate::accounts::{Accounts, SecuritySettings};
@@ -468,6 +469,7 @@ impl AppState {
         &self,
         namespace: &Namespace,
         message_id: Option<String>,
+        created: OffsetDateTime,
         content: Content,
     ) -> Result<String, RandomError> {
         let id = self.random().alphanumeric(22)?;
@@ -475,7 +477,7 @@ impl AppState {
             Some(message_id) => message_id,
             None => self.new_message_id()?,
         };
-        let message = StoredMessage::new(id.clone(), message_id, namespace.clock.now(), content);
+        let message = StoredMessage::new(id.clone(), message_id, created, content);
         let notice = self.shared.webhook.as_ref().map(|webhook| (webhook, webhook::payload(&namespace.name, &message)));
         namespace.inbox().capture(message);
         // Queued once stored, so a receiver that asks the inbox finds the message.

@@ -282,7 +282,7 @@ impl Session {
             return Ok(reply);
         }
         let message_id = received.message_id.clone();
-        match self.app.capture(&namespace, message_id, Content::Received(Box::new(received))) {
+        match self.app.capture(&namespace, message_id, namespace.clock.now(), Content::Received(Box::new(received))) {
             Ok(id) => {
                 tracing::info!(target: "smtp", peer = %self.peer, namespace = %namespace_name, id = %id, "message captured");
                 Ok(format!("250 2.0.0 Ok: queued as {id}"))

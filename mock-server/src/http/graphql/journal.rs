@@ -72,7 +72,8 @@ impl JournalDraft {
         answer: (&[WireError], Option<&Data>),
         context: &RequestContext,
     ) {
-        let now = self.namespace.clock.now();
+        // The time the request's rules saw (read now if they read none).
+        let now = context.services.now();
         let last = calls.len().saturating_sub(1);
         for (index, call) in calls.iter_mut().enumerate() {
             let mut arguments = std::mem::take(&mut call.arguments);

@@ -34,7 +34,7 @@ pub async fn send(State(app): State<AppState>, InboxScope(namespace): InboxScope
     let Some(received) = Received::parse(raw, None, &envelope) else {
         return send_error(StatusCode::BAD_REQUEST, "the message could not be built".into());
     };
-    match app.capture(&namespace, Some(message_id), Content::Received(Box::new(received))) {
+    match app.capture(&namespace, Some(message_id), namespace.clock.now(), Content::Received(Box::new(received))) {
         Ok(id) => Json(json!({ "ID": id })).into_response(),
         Err(error) => send_error(StatusCode::INTERNAL_SERVER_ERROR, error.to_string()),
     }
