@@ -122,18 +122,7 @@ impl OperationLine<'_> {
 
 /// `n` in decimal, without the formatting machinery (two numbers on every request's line).
 fn push_decimal(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut start = digits.len();
-    let mut rest = n;
-    loop {
-        start -= 1;
-        digits[start] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    digits[start..].iter().for_each(|&digit| out.push(char::from(digit)));
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 fn push_joined(out: &mut String, items: &[&str], separator: &str) {
