@@ -274,3 +274,31 @@ fn peer_of(request: &Request) -> Peer {
         .map(|info| info.0.clone())
         .unwrap_or_else(|| Peer { address: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), reset: ResetSwitch::default() })
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use futures_util::stream;
+
+    use super::*;
+
+    fn in_frames(frames: &[&'static str]) -> Body {
+        let frames: Vec<_> = frames.iter().map(|f| Ok::<_, std::io::Error>(Bytes::from_static(f.as_bytes()))).collect();
+        Body::from_stream(stream::iter(frames))
+    }
+
+    #[tokio::test]
+    async fn a_body_is_read_whole_from_any_number_of_frames() {
+        assert_eq!(read_body(Body::from("one frame"), 100).await.as_deref(), Some(&b"one frame"[..]));
+        assert_eq!(read_body(in_frames(&["", "a", "", "bc", "d"]), 100).await.as_deref(), Some(&b"abcd"[..]));
+        assert_eq!(read_body(Body::empty(), 100).await.as_deref(), Some(&b""[..]));
+    }
+
+    #[tokio::test]
+    async fn a_body_past_the_limit_or_broken_off_is_none() {
+        assert_eq!(read_body(in_frames(&["abc", "de"]), 5).await.as_deref(), Some(&b"abcde"[..]));
+        assert_eq!(read_body(in_frames(&["abc", "def"]), 5).await, None);
+        let broken = stream::iter([Ok(Bytes::from_static(b"ab")), Err(std::io::Error::other("reset"))]);
+        assert_eq!(read_body(Body::from_stream(broken), 100).await, None);
+    }
+}
