@@ -38,6 +38,9 @@ pub struct StageInput<'a> {
     pub variables: &'a Map<String, Value>,
     pub headers: &'a RequestHeaders,
     pub peer: &'a Peer,
+    /// The request's namespace if it is in use (looked up once by the handler, which goes on
+    /// with it when the emulation answers).
+    pub namespace: Option<&'a Arc<Namespace>>,
 }
 
 /// The stubs stage: a matching stub (the namespace's, then recordings, then files), else the
@@ -45,8 +48,8 @@ pub struct StageInput<'a> {
 pub async fn stage(app: &AppState, input: StageInput<'_>) -> Stage {
     let stubs = app.stubs();
     // A namespace not in use has no stubs: it is made only when this stage answers.
-    let existing = app.existing_namespace(&input.headers.namespace);
-    if !stubs.active() && existing.as_ref().is_none_or(|n| n.stubs().is_empty()) {
+    let existing = input.namespace;
+    if !stubs.active() && existing.is_none_or(|n| n.stubs().is_empty()) {
         return Stage::Emulate(None);
     }
     let method = match *input.method {
