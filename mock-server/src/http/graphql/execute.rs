@@ -32,7 +32,7 @@ pub(super) struct Executed {
 pub(super) struct Prepared<'a> {
     pub(super) document: &'a ExecutableDocument,
     pub(super) operation: &'a Positioned<OperationDefinition>,
-    pub(super) query: String,
+    pub(super) query: Arc<str>,
     pub(super) variables: Variables,
     /// How the direct path answers the document, when it takes it.
     pub(super) direct: Option<&'a DirectCall>,
@@ -68,7 +68,7 @@ pub(super) async fn execute(
     let skipped_check = query.contains('@').then(|| variables.clone());
     // webonyx counts columns differently after non-ASCII text (see `validation::webonyx_pos`).
     let positions_source = validation::positions_differ(&query).then(|| query.clone());
-    let mut request = async_graphql::Request::new(query).variables(variables).data(Arc::clone(context));
+    let mut request = async_graphql::Request::new(&*query).variables(variables).data(Arc::clone(context));
     request.set_parsed_query(executable);
     // Boxed: the executor's future is large, and the direct path, which never awaits it, would
     // carry (and copy) its size in every request's future.

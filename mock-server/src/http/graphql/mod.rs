@@ -77,7 +77,7 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
     if !content_type_ok && !version.decodes_body_first() {
         return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
     }
-    let params = match GraphQlParams::from_body(&bytes, version) {
+    let params = match GraphQlParams::from_body(&bytes, version, app.documents()) {
         Decoded::Params(params) => params,
         Decoded::Unreadable => return unreadable_body(&app, version, &cache),
         Decoded::TypeError => return super::error_page::type_error(),

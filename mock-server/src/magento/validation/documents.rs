@@ -50,9 +50,31 @@ impl ParsedDocument {
 pub struct DocumentCache {
     // std Mutex: looked up and filled without awaiting.
     parsed: Mutex<foldhash::HashMap<Box<str>, Arc<ParsedDocument>>>,
+    /// Document texts by the JSON string they came in (quotes and escapes included).
+    texts: Mutex<foldhash::HashMap<Box<str>, Arc<str>>>,
 }
 
 impl DocumentCache {
+    /// The text of a JSON string literal (`"..."`, as it stands in a request body), unescaped
+    /// the first time only: a body's query came as the same literal before, its escapes and all,
+    /// and unescaping it into a new string was about 1,000 instructions and an allocation a
+    /// request (callgrind, BENCHMARKS.md). `None` when the literal is not a valid JSON string.
+    pub fn text_of_literal(&self, literal: &str) -> Option<Arc<str>> {
+        let texts = || self.texts.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(text) = texts().get(literal) {
+            return Some(Arc::clone(text));
+        }
+        let text: Arc<str> = serde_json::from_str::<String>(literal).ok()?.into();
+        if literal.len() <= MAX_CACHED_LENGTH {
+            let mut texts = texts();
+            if texts.len() >= CAPACITY {
+                texts.clear();
+            }
+            texts.insert(literal.into(), Arc::clone(&text));
+        }
+        Some(text)
+    }
+
     /// The parsed document, or webonyx's description of why it does not parse.
     pub fn parse(&self, query: &str) -> Result<Arc<ParsedDocument>, SyntaxError> {
         if let Some(document) = self.lock().get(query) {
