@@ -210,9 +210,12 @@ impl DirectCall {
         };
         match value {
             Ok(value) => {
-                let mut body = String::with_capacity(self.head.len() + 64);
+                // Exactly as long as it needs: the answer's `Bytes` then take the string's buffer
+                // as it is, where spare room cost them an allocation of their own.
+                let encoded = php::json_encode(&value);
+                let mut body = String::with_capacity(self.head.len() + encoded.len() + self.tail.len());
                 body.push_str(&self.head);
-                body.push_str(&php::json_encode(&value));
+                body.push_str(&encoded);
                 body.push_str(self.tail);
                 let value = match &self.token_key {
                     Some(token_key) => serde_json::Value::Object([(token_key.clone(), value)].into_iter().collect()),
