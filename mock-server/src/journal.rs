@@ -128,14 +128,13 @@ impl Journal {
         self.next_id += 1;
         entry.id = self.next_id;
         if self.entries.len() < JOURNAL_CAPACITY {
-            return self.entries.push_back(entry);
-        }
-        // Full: the oldest entry's slot takes the new one, which then becomes the back. Popping
-        // the oldest copied a cold entry out of the ring only to drop it (BENCHMARKS.md).
-        if let Some(oldest) = self.entries.front_mut() {
+            self.entries.push_back(entry);
+        } else if let Some(oldest) = self.entries.front_mut() {
+            // Full: the oldest entry's slot takes the new one, which then becomes the back.
+            // Popping the oldest copied a cold entry out of the ring only to drop it (BENCHMARKS.md).
             *oldest = entry;
+            self.entries.rotate_left(1);
         }
-        self.entries.rotate_left(1);
     }
 
     /// The last entry recorded.

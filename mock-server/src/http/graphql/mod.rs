@@ -90,16 +90,17 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
 
 const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
 
-/// [`read_body`] within `limit`. A body that came with its headers (most do) is read without
-/// setting a timer, which costs a clock read and a timer entry; one still arriving gets the timer.
+/// [`read_body`] (up to [`MAX_BODY_BYTES`]) within `time_limit`. A body that came with its
+/// headers (most do) is read without setting a timer, which costs a clock read and a timer entry;
+/// one still arriving gets the timer.
 async fn read_body_in_time<B: HttpBody<Data = Bytes>>(
     body: B,
-    limit: std::time::Duration,
+    time_limit: std::time::Duration,
 ) -> Result<Option<Bytes>, tokio::time::error::Elapsed> {
     let mut read = std::pin::pin!(read_body(body, MAX_BODY_BYTES));
     match std::future::poll_fn(|cx| Poll::Ready(read.as_mut().poll(cx))).await {
         Poll::Ready(bytes) => Ok(bytes),
-        Poll::Pending => tokio::time::timeout(limit, read).await,
+        Poll::Pending => tokio::time::timeout(time_limit, read).await,
     }
 }
 

@@ -3,7 +3,7 @@
 //! are the most expensive steps of a request. The texts themselves are remembered by the JSON
 //! string they came in, so a request body's query is not unescaped again.
 
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 use async_graphql::Pos;
 use async_graphql::parser::types::ExecutableDocument;
@@ -50,9 +50,9 @@ impl ParsedDocument {
 #[derive(Default)]
 pub struct DocumentCache {
     // std Mutex: looked up and filled without awaiting.
-    parsed: Mutex<foldhash::HashMap<Box<str>, Arc<ParsedDocument>>>,
+    parsed: TextMap<Arc<ParsedDocument>>,
     /// Document texts by the JSON string they came in (quotes and escapes included).
-    texts: Mutex<foldhash::HashMap<Box<str>, Arc<str>>>,
+    texts: TextMap<Arc<str>>,
 }
 
 impl DocumentCache {
@@ -61,24 +61,17 @@ impl DocumentCache {
     /// and unescaping it into a new string was about 1,000 instructions and an allocation a
     /// request (callgrind, BENCHMARKS.md). `None` when the literal is not a valid JSON string.
     pub fn text_of_literal(&self, literal: &str) -> Option<Arc<str>> {
-        let texts = || self.texts.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(text) = texts().get(literal) {
+        if let Some(text) = locked(&self.texts).get(literal) {
             return Some(Arc::clone(text));
         }
         let text: Arc<str> = serde_json::from_str::<String>(literal).ok()?.into();
-        if literal.len() <= MAX_CACHED_LENGTH {
-            let mut texts = texts();
-            if texts.len() >= CAPACITY {
-                texts.clear();
-            }
-            texts.insert(literal.into(), Arc::clone(&text));
-        }
+        remember(&self.texts, literal, Arc::clone(&text));
         Some(text)
     }
 
     /// The parsed document, or webonyx's description of why it does not parse.
     pub fn parse(&self, query: &str) -> Result<Arc<ParsedDocument>, SyntaxError> {
-        if let Some(document) = self.lock().get(query) {
+        if let Some(document) = locked(&self.parsed).get(query) {
             return Ok(Arc::clone(document));
         }
         let layout = webonyx_syntax::layout(query).map_err(as_syntax_error)?;
@@ -104,19 +97,27 @@ impl DocumentCache {
             Err(error) => return Err(describe_parse_error(query, &error)),
         };
         let document = Arc::new(ParsedDocument { document, validation: Default::default(), direct: OnceLock::new() });
-        if query.len() <= MAX_CACHED_LENGTH {
-            let mut parsed = self.lock();
-            if parsed.len() >= CAPACITY {
-                parsed.clear();
-            }
-            parsed.insert(query.into(), Arc::clone(&document));
-        }
+        remember(&self.parsed, query, Arc::clone(&document));
         Ok(document)
     }
+}
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, foldhash::HashMap<Box<str>, Arc<ParsedDocument>>> {
-        self.parsed.lock().unwrap_or_else(PoisonError::into_inner)
+type TextMap<V> = Mutex<foldhash::HashMap<Box<str>, V>>;
+
+fn locked<V>(map: &TextMap<V>) -> MutexGuard<'_, foldhash::HashMap<Box<str>, V>> {
+    map.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Keeps `value` under `text` unless the text is too long; a full map starts over.
+fn remember<V>(map: &TextMap<V>, text: &str, value: V) {
+    if text.len() > MAX_CACHED_LENGTH {
+        return;
     }
+    let mut map = locked(map);
+    if map.len() >= CAPACITY {
+        map.clear();
+    }
+    map.insert(text.into(), value);
 }
 
 /// webonyx's refusal as the answer Magento gives: the syntax error, or (for a PHP warning)
@@ -146,11 +147,29 @@ mod tests {
         for i in 0..CAPACITY * 2 {
             cache.parse(&format!("{{ a{i}: storeConfig {{ store_name }} }}")).unwrap();
         }
-        assert!(cache.lock().len() <= CAPACITY);
+        assert!(locked(&cache.parsed).len() <= CAPACITY);
         assert!(matches!(cache.parse("mutation {"), Err(SyntaxError::Syntax(_))));
         let long = format!("{{ {} }}", "__typename ".repeat(1_000));
         cache.parse(&long).unwrap();
-        assert!(!cache.lock().contains_key(long.as_str()), "long documents are not kept");
+        assert!(!locked(&cache.parsed).contains_key(long.as_str()), "long documents are not kept");
+    }
+
+    #[test]
+    fn a_literal_gives_its_unescaped_text_once_and_the_cache_stays_bounded() {
+        let cache = DocumentCache::default();
+        let first = cache.text_of_literal(r#""{ a(e: \"x\") }\n""#).unwrap();
+        assert_eq!(&*first, "{ a(e: \"x\") }\n");
+        let again = cache.text_of_literal(r#""{ a(e: \"x\") }\n""#).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(cache.text_of_literal(r#""\uD800""#), None);
+        assert_eq!(cache.text_of_literal("null"), None);
+        for i in 0..CAPACITY * 2 {
+            cache.text_of_literal(&format!("\"{{ a{i} }}\"")).unwrap();
+        }
+        assert!(locked(&cache.texts).len() <= CAPACITY);
+        let long = format!("\"{}\"", "a".repeat(MAX_CACHED_LENGTH));
+        cache.text_of_literal(&long).unwrap();
+        assert!(!locked(&cache.texts).contains_key(long.as_str()), "long literals are not kept");
     }
 
     /// What the real 2.4.7-p3 store answered (`ExecutableDefinitions`, before any other rule).
