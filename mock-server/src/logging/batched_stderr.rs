@@ -4,7 +4,8 @@
 //! pass"; `bench/kernel_share.sh mock 2 --syscalls`). Lines now wait at most
 //! [`FLUSH_AFTER`] in a buffer shared by every writer, so they keep their order, and a buffer of
 //! [`MAX_PENDING`] bytes is written at once by whoever fills it, so memory stays bounded. An idle
-//! server makes no wake-ups: the flushing thread sleeps until a line arrives.
+//! server makes no wake-ups: the flushing thread sleeps until a line arrives. It writes a batch
+//! after letting go of the buffer, so a request appending its line never waits behind a write.
 //!
 //! What can be lost: the last [`FLUSH_AFTER`] of lines if the process is killed with SIGKILL.
 //! A normal stop and a panic write everything out first ([`flush`], [`init`]).
@@ -89,6 +90,8 @@ fn append(bytes: &[u8]) {
 }
 
 fn flush_forever() {
+    // Swapped with the shared buffer, so writers append to an empty one while this is written.
+    let mut batch = Vec::new();
     let mut pending = lock();
     loop {
         while pending.is_empty() {
@@ -97,21 +100,32 @@ fn flush_forever() {
         drop(pending);
         std::thread::sleep(FLUSH_AFTER);
         pending = lock();
-        write_out(&mut pending);
+        std::mem::swap(&mut *pending, &mut batch);
+        // Taken before the buffer is let go: a writer that fills the buffer next writes after
+        // this batch, so lines keep their order.
+        let mut stderr = io::stderr().lock();
+        drop(pending);
+        write_to(&mut stderr, &mut batch);
+        drop(stderr);
+        pending = lock();
     }
 }
 
 /// Written while the buffer is held, so no later line can overtake it.
 fn write_out(pending: &mut Vec<u8>) {
-    if pending.is_empty() {
-        return;
+    if !pending.is_empty() {
+        write_to(&mut io::stderr().lock(), pending);
     }
+}
+
+/// Writes `lines` and empties them.
+fn write_to(stderr: &mut io::StderrLock<'_>, lines: &mut Vec<u8>) {
     // Nowhere to report a failing stderr; the lines are dropped, as `eprintln!` would panic.
-    let _ = io::stderr().lock().write_all(pending);
-    pending.clear();
+    let _ = stderr.write_all(lines);
+    lines.clear();
     // A burst's buffer is not kept for ever.
-    if pending.capacity() > 4 * MAX_PENDING {
-        *pending = Vec::new();
+    if lines.capacity() > 4 * MAX_PENDING {
+        *lines = Vec::new();
     }
 }
 
