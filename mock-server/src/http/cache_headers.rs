@@ -8,22 +8,19 @@
 use std::sync::{Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
+use super::answer::{json_response, put_json_headers};
 use super::request_headers::RequestHeaders;
 use crate::magento::{CacheIdRule, MagentoVersion};
 
 static X_MAGENTO_CACHE_ID: HeaderName = HeaderName::from_static("x-magento-cache-id");
 static X_MAGENTO_TAGS: HeaderName = HeaderName::from_static("x-magento-tags");
-
-/// Marks an answer the full-page cache would store: the GraphQL handler sets it, [`CacheContext`]
-/// reads it.
-#[derive(Clone, Copy, Debug)]
-pub struct FullPageCacheable;
 
 /// What decides the cache headers of one request.
 pub struct CacheContext {
@@ -43,30 +40,88 @@ impl CacheContext {
         Self { page_cache, cache_id, is_get }
     }
 
-    /// The answer with Magento's response headers added.
+    /// An executed request's answer, with [`json_response`]'s headers and Magento's: stored by
+    /// the built-in full-page cache when it is a GET answered 200 and `cacheable` (no errors,
+    /// every root field with a cache identity). The same headers [`CacheContext::apply`] adds
+    /// to a [`json_response`], in the same order; without a cache id they are cloned from a
+    /// map made once a second, which costs a fraction of building one.
+    pub fn json_answer(&self, status: StatusCode, body: String, cacheable: bool) -> Response {
+        let stored = self.is_get && status == StatusCode::OK && cacheable;
+        let tags = self.page_cache && !stored;
+        if self.cache_id.is_some() {
+            let mut response = json_response(status, body);
+            self.add(response.headers_mut(), tags);
+            return response;
+        }
+        let mut response = Response::new(Body::from(body));
+        *response.status_mut() = status;
+        *response.headers_mut() = this_second(|second| second.json_headers[usize::from(tags)].clone());
+        response
+    }
+
+    /// Any other answer with Magento's response headers added (never one the full-page cache stores).
     pub fn apply(&self, mut response: Response) -> Response {
         // A stub's or the store's answer keeps the headers it was recorded with.
         if response.extensions().get::<crate::stubs::answer::Replayed>().is_some() {
             return response;
         }
-        let status = response.status();
-        let stored =
-            self.is_get && status == StatusCode::OK && response.extensions().get::<FullPageCacheable>().is_some();
-        // Names as `HeaderName`s, not `&str`: a `&str` name is parsed again on every insert.
-        let headers = response.headers_mut();
-        headers.reserve(8);
-        headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        headers.insert(header::EXPIRES, expires_now());
-        if let Some(id) = &self.cache_id {
-            headers.insert(X_MAGENTO_CACHE_ID.clone(), id.clone());
-        }
-        if self.page_cache && !stored {
-            headers.insert(X_MAGENTO_TAGS.clone(), HeaderValue::from_static("FPC"));
-        }
-        headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-        headers.insert(header::X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
-        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+        self.add(response.headers_mut(), self.page_cache);
         response
+    }
+
+    fn add(&self, headers: &mut HeaderMap, tags: bool) {
+        let expires = this_second(|second| second.expires.clone());
+        add_magento_headers(headers, expires, self.cache_id.as_ref(), tags);
+    }
+}
+
+/// What the page-cache plugins and `setNoCacheHeaders` add, in their order.
+fn add_magento_headers(headers: &mut HeaderMap, expires: HeaderValue, cache_id: Option<&HeaderValue>, tags: bool) {
+    // Names as `HeaderName`s, not `&str`: a `&str` name is parsed again on every insert.
+    headers.reserve(8);
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    headers.insert(header::EXPIRES, expires);
+    if let Some(id) = cache_id {
+        headers.insert(X_MAGENTO_CACHE_ID.clone(), id.clone());
+    }
+    if tags {
+        headers.insert(X_MAGENTO_TAGS.clone(), HeaderValue::from_static("FPC"));
+    }
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::X_XSS_PROTECTION, HeaderValue::from_static("1; mode=block"));
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("SAMEORIGIN"));
+}
+
+/// What changes once a second: `Expires`, and the headers of a JSON answer without a cache id
+/// (without tags, then with).
+struct ThisSecond {
+    second: u64,
+    expires: HeaderValue,
+    json_headers: [HeaderMap; 2],
+}
+
+impl ThisSecond {
+    fn new(second: u64) -> Self {
+        let expires = HeaderValue::from_str(&a_year_ago()).unwrap_or_else(|_| HeaderValue::from_static("0"));
+        let json_headers = [false, true].map(|tags| {
+            let mut headers = HeaderMap::new();
+            put_json_headers(&mut headers);
+            add_magento_headers(&mut headers, expires.clone(), None, tags);
+            headers
+        });
+        Self { second, expires, json_headers }
+    }
+}
+
+/// `read` of this second's [`ThisSecond`], made anew when the second has changed.
+fn this_second<R>(read: impl FnOnce(&ThisSecond) -> R) -> R {
+    static CACHED: Mutex<Option<ThisSecond>> = Mutex::new(None);
+    // The seconds straight from the system clock: a date is only made once a second.
+    let second = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
+    let mut cached = CACHED.lock().unwrap_or_else(PoisonError::into_inner);
+    match &*cached {
+        Some(current) if current.second == second => read(current),
+        _ => read(cached.insert(ThisSecond::new(second))),
     }
 }
 
@@ -82,22 +137,6 @@ fn cache_id(headers: &RequestHeaders) -> HeaderValue {
     HeaderValue::from_str(&hex).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-/// `Expires`, worked out once a second (it is on every answer of the hot path).
-fn expires_now() -> HeaderValue {
-    static CACHED: Mutex<Option<(u64, HeaderValue)>> = Mutex::new(None);
-    // The seconds straight from the system clock: a date is only made once a second.
-    let second = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
-    let mut cached = CACHED.lock().unwrap_or_else(PoisonError::into_inner);
-    match &*cached {
-        Some((at, value)) if *at == second => value.clone(),
-        _ => {
-            let value = HeaderValue::from_str(&a_year_ago()).unwrap_or_else(|_| HeaderValue::from_static("0"));
-            *cached = Some((second, value.clone()));
-            value
-        }
-    }
-}
-
 /// `Expires` as `setNoCacheHeaders` writes it: one year in the past, e.g. `Tue, 02 Dec 2025 08:40:36 GMT`.
 fn a_year_ago() -> String {
     let then = OffsetDateTime::now_utc() - time::Duration::days(365);
@@ -107,6 +146,46 @@ fn a_year_ago() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn names_and_values(response: &Response) -> Vec<(String, String)> {
+        let headers = response.headers().iter();
+        headers.map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned())).collect()
+    }
+
+    /// The copies made once a second hold what inserting gives, in the same order: with and
+    /// without tags, a cache id, for a POST and a GET.
+    #[test]
+    fn a_json_answer_has_the_headers_apply_adds_in_their_order() {
+        for patch in [3, 5, 7, 8] {
+            let version = MagentoVersion::from_patch(patch).unwrap();
+            for (body, is_get) in [(&b"mutation { a }"[..], false), (b"{ a }", false), (b"", true)] {
+                for signed_in in [false, true] {
+                    let headers = RequestHeaders { bearer_token: signed_in.then(|| "t".into()), ..Default::default() };
+                    let context = CacheContext::of(version, body, &headers, is_get);
+                    for status in [StatusCode::OK, StatusCode::INTERNAL_SERVER_ERROR] {
+                        let built = context.json_answer(status, "{}".into(), false);
+                        let inserted = context.apply(json_response(status, "{}".into()));
+                        assert_eq!(names_and_values(&built), names_and_values(&inserted), "2.4.{patch} {is_get}");
+                        assert_eq!(built.status(), status);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn only_a_get_answered_200_with_cacheable_fields_loses_its_tags() {
+        let version = MagentoVersion::from_patch(7).unwrap();
+        let get = CacheContext::of(version, b"", &RequestHeaders::default(), true);
+        let tags = |response: &Response| response.headers().get(&X_MAGENTO_TAGS).cloned();
+        assert_eq!(tags(&get.json_answer(StatusCode::OK, String::new(), true)), None);
+        assert!(tags(&get.json_answer(StatusCode::OK, String::new(), false)).is_some());
+        assert!(tags(&get.json_answer(StatusCode::UNAUTHORIZED, String::new(), true)).is_some());
+        let post = CacheContext::of(version, b"{ a }", &RequestHeaders::default(), false);
+        assert!(tags(&post.json_answer(StatusCode::OK, String::new(), true)).is_some());
+        let header = post.json_answer(StatusCode::OK, String::new(), true);
+        assert!(header.headers().contains_key(&X_MAGENTO_CACHE_ID));
+    }
 
     #[test]
     fn expires_is_an_http_date() {

@@ -85,7 +85,7 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
     if !content_type_ok {
         return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
     }
-    cache.apply(execute(&app, params, &headers, &peer, Method::POST).await)
+    execute(&app, params, &headers, &peer, Method::POST, &cache).await
 }
 
 const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
@@ -146,7 +146,7 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
         Decoded::Unreadable => return unreadable_body(&app, version, &cache),
         Decoded::TypeError => return super::error_page::type_error(),
     };
-    cache.apply(execute(&app, params, &headers, &peer, Method::GET).await)
+    execute(&app, params, &headers, &peer, Method::GET, &cache).await
 }
 
 /// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights). Up to
@@ -166,7 +166,7 @@ pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> R
     match version.statuses() {
         StatusFamily::CatchAll => {
             let params = GraphQlParams::none();
-            cache.apply(execute(&app, params, &headers, &peer, Method::OPTIONS).await)
+            execute(&app, params, &headers, &peer, Method::OPTIONS, &cache).await
         }
         StatusFamily::Mapped => cache.apply(json_response(StatusCode::NO_CONTENT, String::new())),
     }
@@ -190,14 +190,31 @@ fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext
 }
 
 /// The request path once the parameters are decoded: parse → validate → coerce → plan → fault →
-/// execute → journal → render, each stage in its own file.
+/// execute → journal → render, each stage in its own file. The answer has every header.
 async fn execute(
     app: &AppState,
     params: GraphQlParams,
     headers: &RequestHeaders,
     peer: &Peer,
     method: Method,
+    cache: &CacheContext,
 ) -> Response {
+    match run(app, params, headers, peer, method, cache).await {
+        Ok(answer) => answer,
+        Err(early) => cache.apply(early),
+    }
+}
+
+/// [`execute`]'s stages: `Err` is an answer from before the render stage, without Magento's
+/// headers yet.
+async fn run(
+    app: &AppState,
+    params: GraphQlParams,
+    headers: &RequestHeaders,
+    peer: &Peer,
+    method: Method,
+    cache: &CacheContext,
+) -> Result<Response, Response> {
     let started = Instant::now();
     let settings = app.settings();
     let version = settings.magento_version;
@@ -209,7 +226,7 @@ async fn execute(
     let (query, variables, namespace) = (&params.query, &params.variables, existing.as_ref());
     let stubbed = StageInput { method: &method, query, variables, headers, peer, namespace };
     let scripted = match stubs::stage(app, stubbed).await {
-        Stage::Answered(response) => return response,
+        Stage::Answered(response) => return Err(response),
         Stage::Emulate(scripted) => scripted,
     };
     // The controller's validators run before it parses: the Store header's for POST here; for
@@ -217,34 +234,34 @@ async fn execute(
     if method != Method::GET
         && let Some(refused) = unknown_store(app, headers, version)
     {
-        return refused;
+        return Err(refused);
     }
     let parsed = match parse::parse(app.documents(), &params.query, version, mode) {
         Ok(parsed) => parsed,
-        Err(refused) => return *refused,
+        Err(refused) => return Err(*refused),
     };
     let document = &parsed.document;
     if method == Method::GET {
         if let Some(refused) = parse::refuse_get_mutation(document, version) {
-            return refused;
+            return Err(refused);
         }
         if let Some(refused) = unknown_store(app, headers, version) {
-            return refused;
+            return Err(refused);
         }
     }
     let (operation, variables) =
         match validate::validate(&parsed, &params.query, &params.variables, app.schema_index(version), version, mode) {
             Ok(run) => run,
-            Err(refused) => return *refused,
+            Err(refused) => return Err(*refused),
         };
     let namespace = match existing.map_or_else(|| app.namespace(&headers.namespace), Ok) {
         Ok(namespace) => namespace,
-        Err(error) => return bad_header(error),
+        Err(error) => return Err(bad_header(error)),
     };
     let planned = plan::plan(&operation.node, &variables, headers.scenario.or(scripted), &namespace);
     let mut journal = JournalDraft::new(Arc::clone(&namespace), document, &operation.node, &params.variables);
     if let Some(answer) = fault::fault(&planned, &journal, peer).await {
-        return answer;
+        return Err(answer);
     }
 
     let context: Arc<RequestContext> = Arc::new(RequestContext {
@@ -264,7 +281,8 @@ async fn execute(
     journal.log(&calls, &plan, status.as_u16(), &errors, started.elapsed());
     let cacheable_fields = !calls.is_empty() && calls.iter().all(|c| render::has_cache_identity(&c.scenario.operation));
     journal.record_executed(&mut calls, &plan, status.as_u16(), (&errors, data.as_ref()), &context);
-    render::render(Rendered { status, errors: &errors, data, body, fault: plan.fault, cacheable_fields }, version)
+    let rendered = Rendered { status, errors: &errors, data, body, fault: plan.fault, cacheable_fields };
+    Ok(render::render(rendered, version, cache))
 }
 
 /// `StoreValidator`: a `Store` header naming no active store view is refused before anything runs.

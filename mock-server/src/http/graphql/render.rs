@@ -6,7 +6,7 @@ use axum::response::Response;
 use serde_json::Value;
 
 use crate::http::answer::json_response;
-use crate::http::cache_headers::FullPageCacheable;
+use crate::http::cache_headers::CacheContext;
 use crate::magento::render::{WireError, response_body, shown_errors};
 use crate::magento::validation::ValidationError;
 use crate::magento::{Category, MagentoMode, MagentoVersion, StatusFamily};
@@ -51,19 +51,15 @@ pub(super) struct Rendered<'a> {
     pub(super) cacheable_fields: bool,
 }
 
-/// The answer: Magento's JSON (or the scripted malformed text), stored by the full-page cache
-/// only when it is a query of cacheable fields that succeeded.
-pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion) -> Response {
+/// The answer with every header: Magento's JSON (or the scripted malformed text), stored by the
+/// full-page cache only when it is a query of cacheable fields that succeeded.
+pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion, cache: &CacheContext) -> Response {
     let Rendered { status, errors, data, body, fault, cacheable_fields } = rendered;
     let body = body.unwrap_or_else(|| response_body(errors, data.map(Data::into_value), version));
     if fault == Some(State::MalformedJson) {
-        return json_response(status, faults::malformed(&body));
+        return cache.apply(json_response(status, faults::malformed(&body)));
     }
-    let mut response = json_response(status, body);
-    if errors.is_empty() && cacheable_fields {
-        response.extensions_mut().insert(FullPageCacheable);
-    }
-    response
+    cache.json_answer(status, body, errors.is_empty() && cacheable_fields)
 }
 
 /// Root fields whose schema declares `@cache(cacheIdentity: ...)` (StoreGraphQl's `storeConfig`
@@ -109,6 +105,7 @@ pub(super) fn thrown(error: WireError, version: MagentoVersion, empty_query: boo
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::request_headers::RequestHeaders;
 
     async fn body_of(response: Response) -> String {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await.unwrap();
@@ -130,10 +127,14 @@ mod tests {
             fault: None,
             cacheable_fields,
         };
-        let cached = render(rendered(true), version(7));
-        assert!(cached.extensions().get::<FullPageCacheable>().is_some());
+        // A GET the built-in full-page cache stores loses its tags.
+        let get = CacheContext::of(version(7), b"", &RequestHeaders::default(), true);
+        let cached = render(rendered(true), version(7), &get);
+        assert!(cached.headers().get("x-magento-tags").is_none());
         assert_eq!(body_of(cached).await, r#"{"data":{"storeConfig":{"store_name":"Main"}}}"#);
-        assert!(render(rendered(false), version(7)).extensions().get::<FullPageCacheable>().is_none());
+        assert_eq!(render(rendered(false), version(7), &get).headers()["x-magento-tags"], "FPC");
+        let post = CacheContext::of(version(7), b"{}", &RequestHeaders::default(), false);
+        assert_eq!(render(rendered(true), version(7), &post).headers()["x-magento-tags"], "FPC");
         assert!(has_cache_identity("storeConfig") && !has_cache_identity("requestPasswordResetEmail"));
     }
 
@@ -148,7 +149,8 @@ mod tests {
             fault: Some(State::MalformedJson),
             cacheable_fields: false,
         };
-        let body = body_of(render(rendered, version(7))).await;
+        let cache = CacheContext::of(version(7), b"", &RequestHeaders::default(), false);
+        let body = body_of(render(rendered, version(7), &cache)).await;
         assert!(serde_json::from_str::<Value>(&body).is_err(), "{body}");
     }
 
