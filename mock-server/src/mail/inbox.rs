@@ -79,13 +79,18 @@ impl Inbox {
     }
 
     pub fn capture(&mut self, message: StoredMessage) {
+        // The dropped ids are only listed for someone to tell: once the inbox is full, every
+        // capture drops one, and listing it cost an allocation.
+        let listed = self.log.is_some() || self.events.receiver_count() > 0;
         let mut dropped = Vec::new();
         while self.messages.len() >= self.max_messages {
             if let Some((_, old)) = self.messages.pop_front() {
                 if let Some(index) = &mut self.by_id {
                     index.remove(&old.id);
                 }
-                dropped.push(old.id);
+                if listed {
+                    dropped.push(old.id);
+                }
             }
         }
         if let Some(log) = &self.log {
@@ -320,6 +325,18 @@ mod tests {
                 "captured f dropping []",
             ]
         );
+    }
+
+    /// Without a log, a live listener is still told which ids retention dropped.
+    #[test]
+    fn a_listener_hears_which_ids_retention_dropped() {
+        let (events, mut listener) = broadcast::channel(16);
+        let mut inbox = Inbox::new(1, events);
+        inbox.capture(message("a", "a"));
+        inbox.capture(message("b", "b"));
+        let frames: Vec<String> = std::iter::from_fn(|| listener.try_recv().ok()).map(|f| f.to_string()).collect();
+        assert!(frames.iter().any(|f| f.starts_with(r#"{"Type":"delete","Data":{"IDs":["a"]}"#)), "{frames:?}");
+        assert_eq!(ids(&inbox), ["b"]);
     }
 
     #[test]
