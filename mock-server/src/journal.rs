@@ -4,6 +4,7 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
+use async_graphql::Name;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -25,10 +26,11 @@ pub struct Entry {
     pub operation_type: Cow<'static, str>,
     /// The document's operation name, if it has one.
     pub operation_name: Option<String>,
-    /// The root field, e.g. `requestPasswordResetEmail`.
-    pub operation: String,
+    /// The root field, e.g. `requestPasswordResetEmail` (a GraphQL name: the parsed document's,
+    /// shared).
+    pub operation: Name,
     /// The alias or field name under which the answer appears.
-    pub response_key: String,
+    pub response_key: Name,
     pub email: Option<String>,
     /// Arguments as resolved (variables substituted), passwords and tokens masked.
     pub arguments: Value,
@@ -252,8 +254,8 @@ mod tests {
             namespace: String::new(),
             operation_type: "mutation".into(),
             operation_name: None,
-            operation: operation.into(),
-            response_key: operation.into(),
+            operation: Name::new(operation),
+            response_key: Name::new(operation),
             email: Some("A@example.com".into()),
             arguments: Value::Null,
             variables: Value::Null,

@@ -240,7 +240,7 @@ impl Struck {
         sender: Option<&str>,
         recipients: &[&str],
     ) -> Entry {
-        let operation = format!("smtp-{}", self.stage.name());
+        let operation = async_graphql::Name::new(format!("smtp-{}", self.stage.name()));
         let status = self.reply.as_deref().and_then(|r| r.get(..3)).and_then(|c| c.parse().ok()).unwrap_or(0);
         let error = match self.action {
             Action::Reply => self.reply.clone(),

@@ -5,16 +5,18 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
+use async_graphql::Name;
+
 use super::State;
 use super::rules::Rules;
 
-/// A root field as the scenarios see it.
+/// A root field as the scenarios see it. Its names are the parsed document's (shared, not copied).
 #[derive(Clone, Debug)]
 pub struct FieldCall {
     /// `requestPasswordResetEmail`, `resetPassword`, ...
-    pub operation: String,
+    pub operation: Name,
     /// The alias or field name.
-    pub response_key: String,
+    pub response_key: Name,
     pub email: Option<String>,
 }
 
@@ -53,7 +55,7 @@ impl Plan {
                     plan.fault.get_or_insert(fault);
                 }
                 Some(state) => {
-                    plan.field_states.insert(field.response_key.clone(), state);
+                    plan.field_states.insert(field.response_key.to_string(), state);
                 }
                 None => {}
             }
@@ -76,7 +78,7 @@ mod tests {
     use crate::scenarios::rules::RuleSpec;
 
     fn call(operation: &str, key: &str, email: &str) -> FieldCall {
-        FieldCall { operation: operation.into(), response_key: key.into(), email: Some(email.into()) }
+        FieldCall { operation: Name::new(operation), response_key: Name::new(key), email: Some(email.into()) }
     }
 
     #[test]

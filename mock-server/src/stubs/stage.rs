@@ -203,7 +203,7 @@ impl Journal<'_> {
     /// One entry per root field, as the emulation writes them, with who answered.
     fn record(&self, status: StatusCode, body: &[u8], stub: &StubNote) {
         let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let fields: Vec<(String, String, Value)> = self
+        let fields: Vec<(Name, Name, Value)> = self
             .operation
             .selection_set
             .node
@@ -219,11 +219,11 @@ impl Journal<'_> {
                     .iter()
                     .map(|(name, value)| (name.node.to_string(), resolved(&value.node, self.input.variables)))
                     .collect();
-                (field.name.node.to_string(), field.response_key().node.to_string(), Value::Object(arguments))
+                (field.name.node.clone(), field.response_key().node.clone(), Value::Object(arguments))
             })
             .collect();
         let fields = if fields.is_empty() {
-            self.request.root_fields.iter().map(|f| (f.clone(), f.clone(), Value::Null)).collect()
+            self.request.root_fields.iter().map(|f| (Name::new(f), Name::new(f), Value::Null)).collect()
         } else {
             fields
         };
@@ -245,7 +245,7 @@ impl Journal<'_> {
                 variables: self.request.variables.clone(),
                 scenario: None,
                 status: status.as_u16(),
-                result: answer.get("data").and_then(|d| d.get(&key)).map(mask_secrets).unwrap_or(Value::Null),
+                result: answer.get("data").and_then(|d| d.get(key.as_str())).map(mask_secrets).unwrap_or(Value::Null),
                 response_key: key,
                 error,
                 message_id: None,

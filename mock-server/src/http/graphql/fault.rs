@@ -44,8 +44,8 @@ mod tests {
     fn planned(fault: Option<State>) -> Planned {
         let call = super::super::plan::RootCall {
             scenario: FieldCall {
-                operation: "requestPasswordResetEmail".into(),
-                response_key: "requestPasswordResetEmail".into(),
+                operation: async_graphql::Name::new("requestPasswordResetEmail"),
+                response_key: async_graphql::Name::new("requestPasswordResetEmail"),
                 email: None,
             },
             arguments: serde_json::json!({}),

@@ -62,7 +62,7 @@ impl JournalDraft {
 
     /// [`JournalDraft::record`] for an executed request, moving into the entries what only
     /// they keep instead of copying it (a request's most frequent allocations): each call's
-    /// root field, arguments, response key and email, and the variables for the last entry.
+    /// arguments and email, and the variables for the last entry (its names are shared).
     /// Called after the log line and the answer's cache check, which read the root fields.
     pub(super) fn record_executed(
         &mut self,
@@ -83,8 +83,8 @@ impl JournalDraft {
                 false => self.variables.clone(),
             };
             let call = FieldCall {
-                operation: std::mem::take(&mut call.scenario.operation),
-                response_key: std::mem::take(&mut call.scenario.response_key),
+                operation: call.scenario.operation.clone(),
+                response_key: call.scenario.response_key.clone(),
                 email: call.scenario.email.take(),
             };
             let kept = Kept { call, arguments, variables };

@@ -56,8 +56,8 @@ fn root_calls(operation: &OperationDefinition, variables: &Variables) -> Vec<Roo
             let email = email_argument(&arguments);
             RootCall {
                 scenario: FieldCall {
-                    operation: field.name.node.as_str().to_owned(),
-                    response_key: field.response_key().node.as_str().to_owned(),
+                    operation: field.name.node.clone(),
+                    response_key: field.response_key().node.clone(),
                     email,
                 },
                 arguments: Value::Object(arguments),
