@@ -2,6 +2,7 @@
 //! starts from. The repository's file is built into the binary as the default.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use time::OffsetDateTime;
@@ -33,9 +34,9 @@ pub struct FixtureCustomer {
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Store {
-    /// The store's frontend name (its group's name), which the emails use.
+    /// The store's frontend name (its group's name), which the emails use (shared with each).
     #[serde(default = "default_store_name")]
-    pub name: String,
+    pub name: Arc<str>,
     /// The store view's code, which the `Store` header names.
     #[serde(default = "default_store_code")]
     pub code: String,
@@ -51,10 +52,10 @@ pub struct Store {
     #[serde(default = "default_website_name")]
     pub website_name: String,
     #[serde(default = "default_locale")]
-    pub locale: String,
+    pub locale: Arc<str>,
     /// The base of this store view's links (reset links, media); `--storefront-url` when absent.
     #[serde(default)]
-    pub storefront_url: Option<String>,
+    pub storefront_url: Option<Arc<str>>,
     /// reCAPTCHA (`[store.recaptcha]`, `[store_view.recaptcha]`): off unless forms are listed.
     #[serde(default)]
     pub recaptcha: RecaptchaSettings,
@@ -115,12 +116,12 @@ fn default_website_name() -> String {
     "Main Website".into()
 }
 
-fn default_locale() -> String {
+fn default_locale() -> Arc<str> {
     "en_US".into()
 }
 
-fn default_store_name() -> String {
-    "Main Website Store".to_owned()
+fn default_store_name() -> Arc<str> {
+    "Main Website Store".into()
 }
 fn default_minimum_length() -> usize {
     PasswordPolicy::default().minimum_length
@@ -193,7 +194,7 @@ impl Fixtures {
             if let Some(url) = view.storefront_url.as_mut()
                 && !url.ends_with('/')
             {
-                url.push('/');
+                *url = format!("{url}/").into();
             }
             store_views.push(view);
         }
@@ -282,7 +283,7 @@ mod tests {
     #[test]
     fn the_built_in_fixtures_hold_lumas_sample_customer_and_a_locked_one() {
         let fixtures = Fixtures::built_in().unwrap();
-        assert_eq!(fixtures.store.name, "Main Website Store");
+        assert_eq!(&*fixtures.store.name, "Main Website Store");
         let roni = &fixtures.customers.iter().find(|c| c.customer.email == "roni_cost@example.com").unwrap().customer;
         assert_eq!((roni.password.as_str(), roni.firstname.as_str()), ("roni_cost3@example.com", "Veronica"));
         assert!(fixtures.customers.iter().any(|c| c.customer.lock_expires == Some(LOCKED_FOREVER)));

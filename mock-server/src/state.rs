@@ -208,7 +208,7 @@ pub struct AppState {
 
 struct Shared {
     start: Start,
-    storefront_url: String,
+    storefront_url: Arc<str>,
     admin_token: Option<String>,
     max_message_bytes: usize,
     body_read_timeout: std::time::Duration,
@@ -279,7 +279,7 @@ impl AppState {
                     rules: config.scenarios.clone(),
                     max_messages: config.max_messages,
                 },
-                storefront_url: config.storefront_url.clone(),
+                storefront_url: config.storefront_url.as_str().into(),
                 admin_token: config.admin_token.clone(),
                 max_message_bytes: config.max_message_bytes,
                 body_read_timeout: config.body_read_timeout,
@@ -359,7 +359,7 @@ impl AppState {
         self.shared.admin_token.as_deref()
     }
 
-    pub fn storefront_url(&self) -> &str {
+    pub fn storefront_url(&self) -> &Arc<str> {
         &self.shared.storefront_url
     }
 

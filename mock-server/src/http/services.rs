@@ -59,10 +59,10 @@ impl Services for Live {
     }
 
     fn storefront_url(&self) -> &str {
-        self.store().storefront_url.as_deref().unwrap_or_else(|| self.app.storefront_url())
+        self.store().storefront_url.as_ref().unwrap_or_else(|| self.app.storefront_url())
     }
 
-    fn default_storefront_url(&self) -> &str {
+    fn default_storefront_url(&self) -> &Arc<str> {
         self.app.storefront_url()
     }
 

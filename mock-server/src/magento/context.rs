@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use time::OffsetDateTime;
 
@@ -35,7 +35,7 @@ pub trait Services: Send + Sync {
     /// The base of every link in the selected store's emails.
     fn storefront_url(&self) -> &str;
     /// `--storefront-url`: the links' base of a store view that sets none of its own.
-    fn default_storefront_url(&self) -> &str;
+    fn default_storefront_url(&self) -> &Arc<str>;
     /// reCAPTCHA as it applies to this request: the namespace's (control API), else the store
     /// view's (fixtures).
     fn recaptcha(&self) -> RecaptchaSettings;

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use time::OffsetDateTime;
 
@@ -76,8 +76,9 @@ impl Services for Fake {
         "http://localhost:3000/"
     }
 
-    fn default_storefront_url(&self) -> &str {
-        "http://localhost:3000/"
+    fn default_storefront_url(&self) -> &Arc<str> {
+        static URL: std::sync::LazyLock<Arc<str>> = std::sync::LazyLock::new(|| "http://localhost:3000/".into());
+        &URL
     }
 
     fn recaptcha(&self) -> RecaptchaSettings {

@@ -1,7 +1,10 @@
 //! Magento's "Forgot Password" email (`customer_password_forgot_email_template`).
 //!
 //! Only the fields that vary are stored; the text, HTML and RFC 5322 source are rendered when
-//! someone reads the message, so a captured email costs a few hundred bytes.
+//! someone reads the message, so a captured email costs a few hundred bytes. The store's texts
+//! are shared with the store's settings, not copied into each email.
+
+use std::sync::{Arc, LazyLock};
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
@@ -19,30 +22,30 @@ pub const SUPPORT_EMAIL: &str = "support@example.com";
 pub struct ResetEmail {
     pub recipient: Mailbox,
     /// The store's frontend name (`$store.frontend_name`): its group's name by default.
-    pub store_name: String,
+    pub store_name: Arc<str>,
     /// The store's link base (`<base>` or `<base>index.php/`).
-    pub link_base: String,
+    pub link_base: Arc<str>,
     /// `<link base>customer/account/createPassword/?id=<customer id>&token=<token>` (per release).
     pub link: String,
     /// The store view's locale (`en_US` unless [`ResetEmail::in_locale`]).
-    pub locale: String,
+    pub locale: Arc<str>,
 }
 
 impl ResetEmail {
-    pub fn new(recipient: Mailbox, store_name: &str, link_base: &str, link: String) -> Self {
-        Self {
-            recipient,
-            store_name: store_name.to_owned(),
-            link_base: link_base.to_owned(),
-            link,
-            locale: "en_US".to_owned(),
-        }
+    pub fn new(
+        recipient: Mailbox,
+        store_name: impl Into<Arc<str>>,
+        link_base: impl Into<Arc<str>>,
+        link: String,
+    ) -> Self {
+        static EN_US: LazyLock<Arc<str>> = LazyLock::new(|| "en_US".into());
+        Self { recipient, store_name: store_name.into(), link_base: link_base.into(), link, locale: Arc::clone(&EN_US) }
     }
 
     /// The same email from a store view with another locale (its theme's asset URLs).
     #[must_use]
-    pub fn in_locale(mut self, locale: &str) -> Self {
-        locale.clone_into(&mut self.locale);
+    pub fn in_locale(mut self, locale: impl Into<Arc<str>>) -> Self {
+        self.locale = locale.into();
         self
     }
 

@@ -121,7 +121,7 @@ pub async fn link_check(
 }
 
 async fn check_link(app: &AppState, namespace: &Namespace, link: &str) -> (u16, String) {
-    if let Some(token) = links::reset_token(link).filter(|_| link.starts_with(app.storefront_url())) {
+    if let Some(token) = links::reset_token(link).filter(|_| link.starts_with(&**app.storefront_url())) {
         let now = namespace.clock.now();
         let accounts = namespace.accounts();
         let hours = accounts.settings.reset_link_expiration_hours;

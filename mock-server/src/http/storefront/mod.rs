@@ -514,6 +514,6 @@ fn base_url(app: &AppState, headers: &HeaderMap, index_php: bool) -> String {
         .filter(|host| !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)));
     match host {
         Some(host) => format!("http://{host}/{}", if index_php { "index.php/" } else { "" }),
-        None => app.storefront_url().to_owned(),
+        None => app.storefront_url().to_string(),
     }
 }

@@ -122,9 +122,9 @@ pub fn send(ctx: &RequestContext, kind: Kind, recipient: Mailbox) -> Result<Stri
     let email = AccountEmail {
         kind,
         recipient,
-        store_name: ctx.services.store().name.clone(),
+        store_name: ctx.services.store().name.to_string(),
         link_base: ctx.services.storefront_url().to_owned(),
-        locale: ctx.services.store().locale.clone(),
+        locale: ctx.services.store().locale.to_string(),
     };
     let message_id = ctx.services.new_message_id().map_err(|_| MagentoError::Internal)?;
     let raw = email.raw(&message_id, ctx.services.now());

@@ -2,11 +2,13 @@
 //! (`magento-behaviour.md` sections 2 and 3).
 
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use super::release::MagentoVersion;
 use super::settings::{Enumeration, Settings};
 use super::store;
 use crate::accounts::Customer;
+use crate::fixtures::Store;
 use crate::magento::reset_link::reset_link;
 use crate::mail::stored::Content;
 use crate::mail::{Mailbox, ResetEmail};
@@ -67,7 +69,7 @@ pub fn request_reset_email(
     let (recipient, customer_id, token, origin) = {
         let mut accounts = ctx.services.accounts();
         let (key, found) = accounts.find_keyed(email);
-        let origin = found.map(Origin::of);
+        let origin = found.map(|customer| made_in(&ctx.services, customer));
         let (recipient, customer_id) = match (found, scripted) {
             (Some(customer), Some(State::Ok)) => {
                 (Mailbox { name: customer.name(), address: customer.email.clone() }, customer.id)
@@ -101,20 +103,13 @@ pub fn request_reset_email(
         return Ok(ResetRequested { sent: false, message_id: None });
     }
     let version = ctx.settings.magento_version;
-    let message_id = mail_reset_link(&ctx.services, version, origin.as_ref(), recipient, customer_id, &token)?;
+    let message_id = mail_reset_link(&ctx.services, version, origin, recipient, customer_id, &token)?;
     Ok(ResetRequested { sent: true, message_id: Some(message_id) })
 }
 
-/// Where an account was made: its website and store view (none for fixture accounts).
-struct Origin {
-    website: String,
-    store: Option<String>,
-}
-
-impl Origin {
-    fn of(customer: &Customer) -> Self {
-        Self { website: customer.website.clone(), store: customer.profile.store.clone() }
-    }
+/// The store view an account was made in (its website's first for fixture accounts).
+fn made_in<'s>(services: &'s dyn Services, customer: &Customer) -> &'s Store {
+    store::of_customer(services.stores(), &customer.website, customer.profile.store.as_deref())
 }
 
 /// `EmailNotification::passwordResetConfirmation`: the reset email with its link, captured;
@@ -123,18 +118,16 @@ impl Origin {
 fn mail_reset_link(
     services: &dyn Services,
     version: MagentoVersion,
-    origin: Option<&Origin>,
+    origin: Option<&Store>,
     recipient: Mailbox,
     customer_id: u32,
     token: &str,
 ) -> Result<String, MagentoError> {
-    let store = match origin {
-        Some(origin) => store::of_customer(services.stores(), &origin.website, origin.store.as_deref()),
-        None => services.store(),
-    };
-    let link_base = store.storefront_url.as_deref().unwrap_or_else(|| services.default_storefront_url());
+    let store = origin.unwrap_or_else(|| services.store());
+    let link_base = store.storefront_url.as_ref().unwrap_or_else(|| services.default_storefront_url());
     let link = reset_link(link_base, version.reset_link(), customer_id, &recipient.address, token);
-    let mail = ResetEmail::new(recipient, &store.name, link_base, link).in_locale(&store.locale);
+    let mail = ResetEmail::new(recipient, Arc::clone(&store.name), Arc::clone(link_base), link)
+        .in_locale(Arc::clone(&store.locale));
     services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)
 }
 
@@ -164,7 +157,7 @@ pub fn request_reset_from_web_form(
         }
         let (key, found) = accounts.find_keyed(email);
         let Some(customer) = found else { return Ok(WebResetRequested::Done(None)) };
-        let origin = Origin::of(customer);
+        let origin = made_in(services, customer);
         let recipient = Mailbox { name: customer.name(), address: customer.email.clone() };
         let customer_id = customer.id;
         let token = services.random().alphanumeric(TOKEN_LENGTH).map_err(|_| MagentoError::Internal)?;
@@ -172,7 +165,7 @@ pub fn request_reset_from_web_form(
         (recipient, customer_id, token, origin)
     };
     let version = settings.magento_version;
-    let message_id = mail_reset_link(services, version, Some(&origin), recipient, customer_id, &token)?;
+    let message_id = mail_reset_link(services, version, Some(origin), recipient, customer_id, &token)?;
     Ok(WebResetRequested::Done(Some(message_id)))
 }
 

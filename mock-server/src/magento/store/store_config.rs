@@ -59,7 +59,7 @@ pub fn available_stores(
     Ok(listed
         .into_iter()
         .map(|store| {
-            let links = store.storefront_url.as_deref().unwrap_or_else(|| ctx.services.default_storefront_url());
+            let links = store.storefront_url.as_ref().unwrap_or_else(|| ctx.services.default_storefront_url());
             Some(StoreConfig::fresh_install(store, stores, &media_url(links), hours).with_settings(ctx))
         })
         .collect())
