@@ -59,6 +59,12 @@ impl CacheContext {
         response
     }
 
+    /// An answer that may have its headers already: `Ok` from [`CacheContext::json_answer`] as
+    /// it is, `Err` through [`CacheContext::apply`].
+    pub fn finish(&self, answer: Result<Response, Response>) -> Response {
+        answer.unwrap_or_else(|early| self.apply(early))
+    }
+
     /// Any other answer with Magento's response headers added (never one the full-page cache stores).
     pub fn apply(&self, mut response: Response) -> Response {
         // A stub's or the store's answer keeps the headers it was recorded with.

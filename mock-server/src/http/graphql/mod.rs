@@ -85,7 +85,7 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
     if !content_type_ok {
         return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
     }
-    execute(&app, params, &headers, &peer, Method::POST, &cache).await
+    cache.finish(execute(&app, params, &headers, &peer, Method::POST, &cache).await)
 }
 
 const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
@@ -146,7 +146,7 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
         Decoded::Unreadable => return unreadable_body(&app, version, &cache),
         Decoded::TypeError => return super::error_page::type_error(),
     };
-    execute(&app, params, &headers, &peer, Method::GET, &cache).await
+    cache.finish(execute(&app, params, &headers, &peer, Method::GET, &cache).await)
 }
 
 /// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights). Up to
@@ -166,7 +166,7 @@ pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> R
     match version.statuses() {
         StatusFamily::CatchAll => {
             let params = GraphQlParams::none();
-            execute(&app, params, &headers, &peer, Method::OPTIONS, &cache).await
+            cache.finish(execute(&app, params, &headers, &peer, Method::OPTIONS, &cache).await)
         }
         StatusFamily::Mapped => cache.apply(json_response(StatusCode::NO_CONTENT, String::new())),
     }
@@ -190,24 +190,10 @@ fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext
 }
 
 /// The request path once the parameters are decoded: parse → validate → coerce → plan → fault →
-/// execute → journal → render, each stage in its own file. The answer has every header.
+/// execute → journal → render, each stage in its own file. `Ok` is the rendered answer, with every
+/// header; `Err` an answer from before the render stage, without Magento's headers yet
+/// ([`CacheContext::finish`] adds them).
 async fn execute(
-    app: &AppState,
-    params: GraphQlParams,
-    headers: &RequestHeaders,
-    peer: &Peer,
-    method: Method,
-    cache: &CacheContext,
-) -> Response {
-    match run(app, params, headers, peer, method, cache).await {
-        Ok(answer) => answer,
-        Err(early) => cache.apply(early),
-    }
-}
-
-/// [`execute`]'s stages: `Err` is an answer from before the render stage, without Magento's
-/// headers yet.
-async fn run(
     app: &AppState,
     params: GraphQlParams,
     headers: &RequestHeaders,
