@@ -202,6 +202,53 @@ async fn slow_clients_are_timed_out() {
     still_serving(&app).await;
 }
 
+/// The header-read deadline is each request's own on a kept-alive connection: requests that keep
+/// coming for longer than the timeout are all answered, and a head trickled after them is cut off
+/// at its own deadline.
+#[tokio::test]
+async fn each_request_on_a_connection_gets_its_own_header_deadline() {
+    use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+    let app = crate::helpers::spawn_configured("2.4.8", |config| {
+        config.header_read_timeout = std::time::Duration::from_millis(500);
+    })
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
+    let mut connection = BufReader::new(stream);
+    let request = b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n";
+    // Fifteen requests 100 ms apart: three times the timeout, on one connection.
+    for sent in 0..15 {
+        connection.get_mut().write_all(request).await.unwrap();
+        let mut status = String::new();
+        connection.read_line(&mut status).await.unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "request {sent}: {status:?}");
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            connection.read_line(&mut line).await.unwrap();
+            if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = value.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        connection.read_exact(&mut body).await.unwrap();
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let started = std::time::Instant::now();
+    connection.get_mut().write_all(b"GET /readyz HTTP/1.1\r\n").await.unwrap();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), connection.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "the server closes the connection instead of waiting forever");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(300),
+        "cut off before its own deadline (500 ms after the last answer)"
+    );
+    still_serving(&app).await;
+}
+
 #[tokio::test]
 async fn megabyte_strings_in_variables_are_answered_quickly() {
     let app = spawn_app("2.4.8").await;
