@@ -5,6 +5,16 @@ use serde_json::json;
 
 use crate::helpers::{TestApp, spawn_app};
 
+/// A 2.4.8 mock with this header-read timeout, and its `host:port`.
+async fn spawn_with_header_timeout(millis: u64) -> (TestApp, String) {
+    let app = crate::helpers::spawn_configured("2.4.8", |config| {
+        config.header_read_timeout = std::time::Duration::from_millis(millis);
+    })
+    .await;
+    let address = app.base.trim_start_matches("http://").to_owned();
+    (app, address)
+}
+
 async fn still_serving(app: &TestApp) {
     let answer = app.graphql("{ storeConfig { store_name } }").await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
@@ -208,11 +218,7 @@ async fn slow_clients_are_timed_out() {
 #[tokio::test]
 async fn each_request_on_a_connection_gets_its_own_header_deadline() {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-    let app = crate::helpers::spawn_configured("2.4.8", |config| {
-        config.header_read_timeout = std::time::Duration::from_millis(500);
-    })
-    .await;
-    let address = app.base.trim_start_matches("http://").to_owned();
+    let (app, address) = spawn_with_header_timeout(500).await;
     let stream = tokio::net::TcpStream::connect(&address).await.unwrap();
     let mut connection = BufReader::new(stream);
     let request = b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n";
@@ -265,11 +271,7 @@ async fn megabyte_strings_in_variables_are_answered_quickly() {
 /// Hundreds of idle connections do not stop the server; the header timeout reclaims them.
 #[tokio::test]
 async fn a_flood_of_idle_connections_does_not_stop_the_server() {
-    let app = crate::helpers::spawn_configured("2.4.8", |config| {
-        config.header_read_timeout = std::time::Duration::from_millis(500);
-    })
-    .await;
-    let address = app.base.trim_start_matches("http://").to_owned();
+    let (app, address) = spawn_with_header_timeout(500).await;
     let mut idle = Vec::new();
     for _ in 0..300 {
         idle.push(tokio::net::TcpStream::connect(&address).await.unwrap());
