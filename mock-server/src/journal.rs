@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use async_graphql::Name;
 use serde::{Deserialize, Serialize};
@@ -20,7 +21,7 @@ pub struct Entry {
     pub id: u64,
     #[serde(with = "time::serde::rfc3339")]
     pub time: OffsetDateTime,
-    pub namespace: String,
+    pub namespace: Arc<str>,
     /// `query` or `mutation` (`smtp` for a mail fault): fixed texts, so no allocation per entry.
     #[serde(rename = "type")]
     pub operation_type: Cow<'static, str>,
@@ -42,7 +43,7 @@ pub struct Entry {
     pub result: Value,
     pub error: Option<String>,
     /// The Mailpit id of the email this request captured.
-    pub message_id: Option<String>,
+    pub message_id: Option<Arc<str>>,
     /// Set when a stub, a recording or the upstream store answered instead of the emulation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stub: Option<StubNote>,
@@ -251,7 +252,7 @@ mod tests {
         Entry {
             id: 0,
             time: OffsetDateTime::UNIX_EPOCH,
-            namespace: String::new(),
+            namespace: "".into(),
             operation_type: "mutation".into(),
             operation_name: None,
             operation: Name::new(operation),

@@ -5,7 +5,7 @@
 //! largest share of the kernel time the mock spent beyond the bare hyper ceiling (strace, BENCHMARKS.md).
 
 use std::cell::RefCell;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -38,30 +38,29 @@ fn keep_alphanumeric(drawn: &[u8], kept: &mut [u8]) -> usize {
     count
 }
 
-/// `len` characters from the thread's characters drawn ahead, drawing more as needed. A reset
-/// request takes three ids (78 characters): one fill and one mapping for several requests
-/// cost about 1,300 instructions a request where a fill and a mapping for each id cost 2,260
-/// (callgrind, BENCHMARKS.md's tenth pass). ThreadRng buffers its output per thread the same
-/// way; these are as secret as that.
-fn push_drawn_ahead(out: &mut String, len: usize) {
-    thread_local! {
-        static AHEAD: RefCell<String> = const { RefCell::new(String::new()) };
-    }
-    AHEAD.with_borrow_mut(|ahead| {
-        let mut left = len;
-        while left > 0 {
-            if ahead.is_empty() {
-                draw_ahead(ahead);
-            }
-            let from = ahead.len() - left.min(ahead.len());
-            out.push_str(&ahead[from..]);
-            left -= ahead.len() - from;
-            ahead.truncate(from);
-        }
-    });
+thread_local! {
+    /// Characters drawn ahead for this thread's unseeded ids (see [`take_drawn_ahead`]).
+    static AHEAD: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
-/// Refills `ahead` from the thread's CSPRNG, as [`Random::fill`] draws. 248 of the 256 byte
+/// `read` of `len` characters from the thread's characters drawn ahead, drawing more as needed;
+/// the characters read are used up. A reset request takes three ids (78 characters): one fill
+/// and one mapping for several requests cost about 1,300 instructions a request where a fill
+/// and a mapping for each id cost 2,260 (callgrind, BENCHMARKS.md's tenth pass). ThreadRng
+/// buffers its output per thread the same way; these are as secret as that.
+fn take_drawn_ahead<R>(len: usize, read: impl FnOnce(&str) -> R) -> R {
+    AHEAD.with_borrow_mut(|ahead| {
+        while ahead.len() < len {
+            draw_ahead(ahead);
+        }
+        let from = ahead.len() - len;
+        let taken = read(&ahead[from..]);
+        ahead.truncate(from);
+        taken
+    })
+}
+
+/// Appends to `ahead` from the thread's CSPRNG, as [`Random::fill`] draws. 248 of the 256 byte
 /// values are kept, so a refill is never empty in practice and the loop above goes on.
 fn draw_ahead(ahead: &mut String) {
     let mut drawn = [0u8; 256];
@@ -102,12 +101,20 @@ impl Random {
         Ok(out)
     }
 
+    /// [`Random::alphanumeric`] as a shared string, for an id several owners keep (one allocation).
+    pub fn shared_alphanumeric(&self, len: usize) -> Result<Arc<str>, RandomError> {
+        match &self.seeded {
+            Some(_) => self.alphanumeric(len).map(Arc::from),
+            None => Ok(take_drawn_ahead(len, |drawn| Arc::from(drawn))),
+        }
+    }
+
     /// [`Random::alphanumeric`] appended to `out`, for ids with a fixed suffix (one allocation).
     pub fn push_alphanumeric(&self, out: &mut String, len: usize) -> Result<(), RandomError> {
         match &self.seeded {
             Some(_) => self.push_seeded(out, len),
             None => {
-                push_drawn_ahead(out, len);
+                take_drawn_ahead(len, |drawn| out.push_str(drawn));
                 Ok(())
             }
         }
@@ -164,13 +171,17 @@ mod tests {
         assert!(token.bytes().all(|b| b.is_ascii_alphanumeric()));
     }
 
-    /// Draws longer than what is drawn ahead, and many short ones, keep their length and alphabet.
+    /// Draws longer than what is drawn ahead, and many short ones, owned or shared, keep their
+    /// length and alphabet.
     #[test]
     fn draws_across_refills_keep_their_shape() {
         let random = Random::from_os();
         let mut seen = std::collections::HashSet::new();
-        for len in [1, 22, 24, 32, 247, 248, 600].into_iter().cycle().take(70) {
-            let drawn = random.alphanumeric(len).unwrap();
+        for (draw, len) in [1, 22, 24, 32, 247, 248, 600].into_iter().cycle().take(70).enumerate() {
+            let drawn = match draw % 2 {
+                0 => random.alphanumeric(len).unwrap(),
+                _ => random.shared_alphanumeric(len).unwrap().to_string(),
+            };
             assert_eq!(drawn.len(), len);
             assert!(drawn.bytes().all(|b| b.is_ascii_alphanumeric()), "{drawn}");
             if len >= 22 {

@@ -40,7 +40,8 @@ pub struct TooManyNamespaces;
 /// Accounts, inbox, journal, scripted rules and clock of one namespace.
 #[derive(Debug)]
 pub struct Namespace {
-    pub name: String,
+    /// Shared with every journal entry it records.
+    pub name: Arc<str>,
     // std Mutexes: every critical section is short and synchronous, never held across an await.
     accounts: Mutex<Accounts>,
     inbox: Mutex<Inbox>,
@@ -102,7 +103,7 @@ impl Namespace {
             rules
         });
         Self {
-            name: name.to_owned(),
+            name: name.into(),
             accounts: Mutex::new(accounts),
             inbox: Mutex::new(inbox),
             journal: Mutex::new(Journal::restored(journal)),
@@ -471,13 +472,13 @@ impl AppState {
         message_id: Option<String>,
         created: OffsetDateTime,
         content: Content,
-    ) -> Result<String, RandomError> {
-        let id = self.random().alphanumeric(22)?;
+    ) -> Result<Arc<str>, RandomError> {
+        let id = self.random().shared_alphanumeric(22)?;
         let message_id = match message_id {
             Some(message_id) => message_id,
             None => self.new_message_id()?,
         };
-        let message = StoredMessage::new(id.clone(), message_id, created, content);
+        let message = StoredMessage::new(Arc::clone(&id), message_id, created, content);
         let notice = self.shared.webhook.as_ref().map(|webhook| (webhook, webhook::payload(&namespace.name, &message)));
         namespace.inbox().capture(message);
         // Queued once stored, so a receiver that asks the inbox finds the message.

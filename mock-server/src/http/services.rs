@@ -78,7 +78,7 @@ impl Services for Live {
         self.app.customer_token_key()
     }
 
-    fn capture(&self, message_id: Option<String>, content: Content) -> Result<String, RandomError> {
+    fn capture(&self, message_id: Option<String>, content: Content) -> Result<Arc<str>, RandomError> {
         self.app.capture(&self.namespace, message_id, self.now(), content)
     }
 

@@ -45,7 +45,7 @@ pub trait Services: Send + Sync {
     fn customer_token_key(&self) -> &[u8];
     /// The mailer: stores a message in the namespace's inbox (with a new `Message-ID` unless it
     /// has one) and answers its Mailpit id.
-    fn capture(&self, message_id: Option<String>, content: Content) -> Result<String, RandomError>;
+    fn capture(&self, message_id: Option<String>, content: Content) -> Result<Arc<str>, RandomError>;
 
     /// A new `Message-ID`, without angle brackets.
     fn new_message_id(&self) -> Result<String, RandomError> {
@@ -65,7 +65,7 @@ pub struct RequestContext<S: ?Sized + Services = dyn Services> {
     /// Scripted resolver states by response key (see `scenarios::plan`).
     pub field_states: HashMap<String, State>,
     /// Emails captured while answering, by response key, for the journal.
-    pub captured: Mutex<Vec<(String, String)>>,
+    pub captured: Mutex<Vec<(String, Arc<str>)>>,
     pub services: S,
 }
 
@@ -88,12 +88,12 @@ impl<S: ?Sized + Services> RequestContext<S> {
         self.field_states.get(response_key).copied()
     }
 
-    pub fn note_captured(&self, response_key: &str, message_id: String) {
+    pub fn note_captured(&self, response_key: &str, message_id: Arc<str>) {
         self.captured.lock().unwrap_or_else(PoisonError::into_inner).push((response_key.to_owned(), message_id));
     }
 
-    pub fn captured_by(&self, response_key: &str) -> Option<String> {
+    pub fn captured_by(&self, response_key: &str) -> Option<Arc<str>> {
         let captured = self.captured.lock().unwrap_or_else(PoisonError::into_inner);
-        captured.iter().find(|(key, _)| key == response_key).map(|(_, id)| id.clone())
+        captured.iter().find(|(key, _)| key == response_key).map(|(_, id)| Arc::clone(id))
     }
 }

@@ -93,10 +93,10 @@ impl Services for Fake {
         b"unit-test-key"
     }
 
-    fn capture(&self, _message_id: Option<String>, content: Content) -> Result<String, RandomError> {
+    fn capture(&self, _message_id: Option<String>, content: Content) -> Result<Arc<str>, RandomError> {
         let id = self.random.alphanumeric(22)?;
         self.outbox.lock().unwrap_or_else(PoisonError::into_inner).push((id.clone(), content));
-        Ok(id)
+        Ok(id.into())
     }
 }
 

@@ -32,7 +32,7 @@ pub struct Inbox {
     /// and friends, once per message in a soak). `None` once two messages share an id (only a
     /// restart with the same `--seed` and `--data-dir` can do that): lookups then scan, and the
     /// oldest of the two is found, as before.
-    by_id: Option<foldhash::HashMap<String, u64>>,
+    by_id: Option<foldhash::HashMap<Arc<str>, u64>>,
     next_arrival: u64,
     max_messages: usize,
     events: Events,
@@ -89,7 +89,7 @@ impl Inbox {
                     index.remove(&old.id);
                 }
                 if listed {
-                    dropped.push(old.id);
+                    dropped.push(old.id.to_string());
                 }
             }
         }
@@ -108,7 +108,7 @@ impl Inbox {
         let arrival = self.next_arrival;
         self.next_arrival += 1;
         if let Some(index) = &mut self.by_id
-            && index.insert(message.id.clone(), arrival).is_some()
+            && index.insert(Arc::clone(&message.id), arrival).is_some()
         {
             self.by_id = None;
         }
@@ -122,7 +122,7 @@ impl Inbox {
                 let arrival = *index.get(id)?;
                 self.messages.binary_search_by_key(&arrival, |(arrival, _)| *arrival).ok()
             }
-            None => self.messages.iter().position(|(_, m)| m.id == id),
+            None => self.messages.iter().position(|(_, m)| &*m.id == id),
         }
     }
 
@@ -135,7 +135,9 @@ impl Inbox {
                 found.dedup();
                 found
             }
-            _ => (0..self.messages.len()).filter(|&i| ids.is_empty() || ids.contains(&self.messages[i].1.id)).collect(),
+            _ => (0..self.messages.len())
+                .filter(|&i| ids.is_empty() || ids.iter().any(|id| **id == *self.messages[i].1.id))
+                .collect(),
         }
     }
 
@@ -185,7 +187,7 @@ impl Inbox {
 
     /// Like [`Inbox::find`], and marks the message read.
     pub fn open(&mut self, id: &str, query: Option<&Query>) -> Option<&StoredMessage> {
-        let id = self.find(id, query)?.id.clone();
+        let id = self.find(id, query)?.id.to_string();
         self.set_read(std::slice::from_ref(&id), true);
         self.position(&id).and_then(|i| self.messages.get(i)).map(|(_, m)| m)
     }
@@ -197,7 +199,7 @@ impl Inbox {
             let Some((_, message)) = self.messages.get_mut(i) else { continue };
             if message.read != read {
                 message.read = read;
-                changed.push(message.id.clone());
+                changed.push(message.id.to_string());
             }
         }
         if let Some(log) = self.log.as_ref().filter(|_| !changed.is_empty()) {
@@ -234,13 +236,13 @@ impl Inbox {
         self.messages.retain(|(arrival, m)| {
             let keep = gone.binary_search(arrival).is_err();
             if !keep {
-                deleted.push(m.id.clone());
+                deleted.push(m.id.to_string());
             }
             keep
         });
         if let Some(index) = &mut self.by_id {
             for id in &deleted {
-                index.remove(id);
+                index.remove(id.as_str());
             }
         }
         if let Some(log) = self.log.as_ref().filter(|_| !deleted.is_empty()) {
@@ -290,7 +292,7 @@ mod tests {
     }
 
     fn ids(inbox: &Inbox) -> Vec<&str> {
-        inbox.newest_first().map(|m| m.id.as_str()).collect()
+        inbox.newest_first().map(|m| &*m.id).collect()
     }
 
     #[test]
@@ -302,8 +304,8 @@ mod tests {
         }
         assert_eq!(ids(&inbox), ["e", "d", "c"]);
         assert!(inbox.find("a", None).is_none() && inbox.find("b", None).is_none());
-        assert_eq!(inbox.find("d", None).map(|m| m.id.as_str()), Some("d"));
-        assert_eq!(inbox.find("latest", None).map(|m| m.id.as_str()), Some("e"));
+        assert_eq!(inbox.find("d", None).map(|m| &*m.id), Some("d"));
+        assert_eq!(inbox.find("latest", None).map(|m| &*m.id), Some("e"));
 
         inbox.set_read(&["e".into(), "c".into(), "e".into(), "zz".into()], true);
         assert_eq!(inbox.open("d", None).map(|m| m.read), Some(true));
@@ -313,7 +315,7 @@ mod tests {
         assert_eq!(ids(&inbox), ["d"]);
         assert!(inbox.find("e", None).is_none());
         inbox.capture(message("f", "f"));
-        assert_eq!(inbox.find("f", None).map(|m| m.id.as_str()), Some("f"));
+        assert_eq!(inbox.find("f", None).map(|m| &*m.id), Some("f"));
         assert_eq!(
             told.0.lock().unwrap()[3..],
             [

@@ -47,7 +47,7 @@ pub struct MessageSummary {
 impl From<&StoredMessage> for MessageSummary {
     fn from(m: &StoredMessage) -> Self {
         Self {
-            id: m.id.clone(),
+            id: m.id.to_string(),
             message_id: m.message_id.clone(),
             read: m.read,
             from: m.from(),
@@ -106,7 +106,7 @@ impl From<&StoredMessage> for Message {
     fn from(m: &StoredMessage) -> Self {
         let parts = m.parts();
         Self {
-            id: m.id.clone(),
+            id: m.id.to_string(),
             message_id: m.message_id.clone(),
             from: m.from(),
             to: m.to(),

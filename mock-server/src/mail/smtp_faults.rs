@@ -250,7 +250,7 @@ impl Struck {
         Entry {
             id: 0,
             time,
-            namespace: namespace.to_owned(),
+            namespace: namespace.into(),
             operation_type: "smtp".into(),
             operation_name: None,
             response_key: operation.clone(),

@@ -1,7 +1,7 @@
 //! A captured message: our own reset email (rendered on demand) or mail from outside (kept as
 //! its source), and what every view reads from it.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use time::OffsetDateTime;
 
@@ -21,8 +21,9 @@ pub enum Content {
 
 #[derive(Clone, Debug)]
 pub struct StoredMessage {
-    /// Mailpit's database id: 22 alphanumerics.
-    pub id: String,
+    /// Mailpit's database id: 22 alphanumerics (shared with the inbox's index, the request that
+    /// captured it and its journal entry).
+    pub id: Arc<str>,
     /// The `Message-ID` header, without angle brackets.
     pub message_id: String,
     pub created: OffsetDateTime,
@@ -34,7 +35,7 @@ pub struct StoredMessage {
 }
 
 impl StoredMessage {
-    pub fn new(id: String, message_id: String, created: OffsetDateTime, content: Content) -> Self {
+    pub fn new(id: Arc<str>, message_id: String, created: OffsetDateTime, content: Content) -> Self {
         let mut message =
             Self { id, message_id, created, read: false, size: OnceLock::new(), tags: Vec::new(), content };
         message.tags = message.derive_tags();

@@ -347,7 +347,7 @@ impl MessageRow {
             }
             _ => return Err(RowError::Kind(self.kind)),
         };
-        let mut message = StoredMessage::new(self.id, self.message_id, created, content);
+        let mut message = StoredMessage::new(self.id.into(), self.message_id, created, content);
         message.read = self.read;
         Ok(message)
     }

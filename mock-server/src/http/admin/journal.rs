@@ -49,7 +49,7 @@ pub async fn captured_message(Scope { namespace, .. }: Scope, Path(id): Path<Str
     let mut view = {
         let inbox = namespace.inbox();
         let mut newest_first = inbox.newest_first();
-        let found = if id == "latest" { newest_first.next() } else { newest_first.find(|m| m.id == id) };
+        let found = if id == "latest" { newest_first.next() } else { newest_first.find(|m| *m.id == *id) };
         let message = found.ok_or_else(|| AdminError::not_found(format!("no captured message {id:?}")))?;
         let link = message.reset_link();
         let token = link.as_deref().and_then(links::reset_token).map(str::to_owned);

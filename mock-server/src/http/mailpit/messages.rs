@@ -72,7 +72,7 @@ pub async fn set_read(InboxScope(namespace): InboxScope, body: Bytes) -> Result<
         request.ids
     } else {
         let query = SearchQuery::parse(&request.search);
-        let matching: Vec<String> = inbox.search(&query).map(|m| m.id.clone()).collect();
+        let matching: Vec<String> = inbox.search(&query).map(|m| m.id.to_string()).collect();
         if matching.is_empty() {
             return Ok(ok());
         }

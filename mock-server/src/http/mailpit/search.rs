@@ -28,7 +28,7 @@ pub async fn delete_search(
 ) -> Result<Response, BadRequest> {
     let query = required_query(&page)?;
     let mut inbox = namespace.inbox();
-    let ids: Vec<String> = inbox.search(&query).map(|m| m.id.clone()).collect();
+    let ids: Vec<String> = inbox.search(&query).map(|m| m.id.to_string()).collect();
     inbox.delete(&ids);
     Ok(ok())
 }

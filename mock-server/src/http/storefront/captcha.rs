@@ -49,7 +49,7 @@ impl AttemptLog {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
         rows.follow(namespace);
         let name = &namespace.name;
-        let count = |subject: Subject| rows.count.get(&(name.clone(), subject)).copied().unwrap_or(0);
+        let count = |subject: Subject| rows.count.get(&(name.to_string(), subject)).copied().unwrap_or(0);
         session_flag
             || count(Subject::Ip(ip)) >= ATTEMPTS_PER_IP
             || login.is_some_and(|login| count(login_subject(login)) >= ATTEMPTS_PER_LOGIN)
@@ -69,8 +69,9 @@ impl AttemptLog {
     pub fn clear(&self, namespace: &Arc<Namespace>, email: &str, ip: IpAddr) {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
         rows.follow(namespace);
-        rows.count.remove(&(namespace.name.clone(), login_subject(email)));
-        rows.count.remove(&(namespace.name.clone(), Subject::Ip(ip)));
+        let name = namespace.name.to_string();
+        rows.count.remove(&(name.clone(), login_subject(email)));
+        rows.count.remove(&(name, Subject::Ip(ip)));
     }
 }
 
@@ -78,12 +79,12 @@ impl Rows {
     /// Forgets the rows of an earlier namespace of the same name (before a reset or a forget).
     fn follow(&mut self, namespace: &Arc<Namespace>) {
         let current = Arc::downgrade(namespace);
-        let same = self.logged_in.get(&namespace.name).is_some_and(|logged| Weak::ptr_eq(logged, &current));
+        let same = self.logged_in.get(&*namespace.name).is_some_and(|logged| Weak::ptr_eq(logged, &current));
         if !same {
-            self.count.retain(|(name, _), _| *name != namespace.name);
-            self.order.retain(|(name, _)| *name != namespace.name);
+            self.count.retain(|(name, _), _| **name != *namespace.name);
+            self.order.retain(|(name, _)| **name != *namespace.name);
             self.logged_in.retain(|_, logged| logged.strong_count() > 0);
-            self.logged_in.insert(namespace.name.clone(), current);
+            self.logged_in.insert(namespace.name.to_string(), current);
         }
     }
 

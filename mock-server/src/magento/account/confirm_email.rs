@@ -2,6 +2,8 @@
 //! confirmation made (`docs/magento-account-area.md` section 1.5; resolver `ConfirmEmail`, then
 //! `AccountManagement::activate`).
 
+use std::sync::Arc;
+
 use async_graphql::{Context, InputObject, Object};
 
 use super::emails::{self, Kind};
@@ -66,7 +68,7 @@ pub fn confirm_email(
     ctx: &RequestContext,
     input: &ConfirmEmailInput,
     scripted: Option<State>,
-) -> Result<(CustomerOutput, Option<String>), MagentoError> {
+) -> Result<(CustomerOutput, Option<Arc<str>>), MagentoError> {
     Refusals { unknown: Some(MagentoError::ConfirmationFailed), locked: None }.check(scripted)?;
     if !is_valid_email(&input.email) {
         return Err(MagentoError::IsEmailAvailableEmailInvalid);
@@ -89,7 +91,7 @@ pub fn confirm_email(
 }
 
 /// "Thank you for confirming your account", with a reset link as the welcome email has.
-fn welcome(ctx: &RequestContext, customer: &Customer, token: &str) -> Result<String, MagentoError> {
+fn welcome(ctx: &RequestContext, customer: &Customer, token: &str) -> Result<Arc<str>, MagentoError> {
     let link_base = ctx.services.storefront_url();
     let version = ctx.settings.magento_version;
     let reset_link = reset_link(link_base, version.reset_link(), customer.id, &customer.email, token);

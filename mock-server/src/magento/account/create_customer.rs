@@ -1,6 +1,8 @@
 //! `createCustomer` and `createCustomerV2` (one resolver in Magento, `CreateCustomer`):
 //! `docs/magento-account-area.md` section 1.2, in that order.
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object};
 
 use super::confirm_email::confirmation_link;
@@ -53,7 +55,7 @@ impl CreateCustomerMutation {
 /// What the mutation did: the account, and the welcome email it captured.
 pub struct Created {
     pub output: CustomerOutput,
-    pub message_id: Option<String>,
+    pub message_id: Option<Arc<str>>,
 }
 
 /// Notes the welcome email for the journal; answers the account.

@@ -5,6 +5,8 @@
 //! the store's email layout (`emails/layout.html`); each has its own content. They reach the inbox
 //! as mail from outside does, as RFC 5322 bytes, so every inbox route shows them as Mailpit would.
 
+use std::sync::Arc;
+
 use crate::mail::luma::{self, Fields};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
@@ -118,7 +120,7 @@ impl AccountEmail {
 
 /// Composes `kind` for `recipient` with the store's names and captures it in the request's
 /// namespace; answers its Mailpit id.
-pub fn send(ctx: &RequestContext, kind: Kind, recipient: Mailbox) -> Result<String, MagentoError> {
+pub fn send(ctx: &RequestContext, kind: Kind, recipient: Mailbox) -> Result<Arc<str>, MagentoError> {
     let email = AccountEmail {
         kind,
         recipient,

@@ -3,6 +3,8 @@
 //! `CGQL/Model/Resolver/ResendConfirmationEmail.php`, then `CUS/Model/AccountManagement.php::
 //! resendConfirmation`; `docs/magento-account-area.md` section 1.5).
 
+use std::sync::Arc;
+
 use async_graphql::{Context, Object};
 
 use super::confirm_email::confirmation_link;
@@ -45,7 +47,7 @@ pub fn resend_confirmation_email(
     ctx: &RequestContext,
     email: &str,
     scripted: Option<State>,
-) -> Result<Option<String>, MagentoError> {
+) -> Result<Option<Arc<str>>, MagentoError> {
     // Every exception of `resendConfirmation` is caught: an internal failure reads as the
     // resolver's catch-all. No lock or throttle is consulted; a mail failure is decided below.
     Refusals { unknown: Some(MagentoError::ResendNoSuchCustomer), locked: None }

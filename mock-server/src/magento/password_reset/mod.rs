@@ -28,7 +28,7 @@ pub struct ResetRequested {
     /// The mutation's answer: `false` when the mail transport failed.
     pub sent: bool,
     /// The Mailpit id of the captured email.
-    pub message_id: Option<String>,
+    pub message_id: Option<Arc<str>>,
 }
 
 impl ResetRequested {
@@ -122,7 +122,7 @@ fn mail_reset_link(
     recipient: Mailbox,
     customer_id: u32,
     token: &str,
-) -> Result<String, MagentoError> {
+) -> Result<Arc<str>, MagentoError> {
     let store = origin.unwrap_or_else(|| services.store());
     let link_base = store.storefront_url.as_ref().unwrap_or_else(|| services.default_storefront_url());
     let link = reset_link(link_base, version.reset_link(), customer_id, &recipient.address, token);
@@ -137,7 +137,7 @@ pub enum WebResetRequested {
     /// Magento_Security's throttle refused (10 minutes apart, 5 an hour, by IP or email).
     Throttled,
     /// Mailed (the message's id), or not, for an address with no account: the form says the same.
-    Done(Option<String>),
+    Done(Option<Arc<str>>),
 }
 
 /// `AccountManagement::initiatePasswordReset` as the storefront's `forgotpasswordpost/` calls it:
