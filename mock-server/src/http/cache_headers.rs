@@ -5,7 +5,7 @@
 //! `X-Magento-Cache-Id` (from 2.4.4) and `X-Magento-Tags: FPC`, except on a GET the built-in cache
 //! stores (answered 200 without errors, every root field with a cache identity), which it strips of its tags. Every answer gets no-cache headers.
 
-use std::sync::{Mutex, PoisonError};
+use std::cell::RefCell;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
@@ -119,16 +119,19 @@ impl ThisSecond {
     }
 }
 
-/// `read` of this second's [`ThisSecond`], made anew when the second has changed.
+/// `read` of this second's [`ThisSecond`], made anew when the second has changed. One per
+/// thread, not one behind a lock: every request reads it, and a lock shared by the runtime's
+/// workers moves its cache line from core to core on every request.
 fn this_second<R>(read: impl FnOnce(&ThisSecond) -> R) -> R {
-    static CACHED: Mutex<Option<ThisSecond>> = Mutex::new(None);
+    thread_local! {
+        static CACHED: RefCell<Option<ThisSecond>> = const { RefCell::new(None) };
+    }
     // The seconds straight from the system clock: a date is only made once a second.
     let second = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
-    let mut cached = CACHED.lock().unwrap_or_else(PoisonError::into_inner);
-    match &*cached {
+    CACHED.with_borrow_mut(|cached| match cached {
         Some(current) if current.second == second => read(current),
         _ => read(cached.insert(ThisSecond::new(second))),
-    }
+    })
 }
 
 /// Magento hashes its salt with the request's cache factors (store, currency, customer group,
