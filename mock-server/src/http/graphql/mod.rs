@@ -25,7 +25,7 @@ use axum::response::Response;
 use crate::magento::context::RequestContext;
 use crate::magento::render::{WireError, response_body};
 use crate::magento::{Category, MagentoVersion, StatusFamily, UnreadableBody};
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
 use crate::stubs::{self, Stage, StageInput};
 
 use self::execute::{Executed, Prepared};
@@ -56,7 +56,9 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
         Ok(headers) => headers,
         Err(error) => return bad_header(error),
     };
-    let version = app.settings().magento_version;
+    // Read once: one request sees one release throughout.
+    let settings = app.settings();
+    let version = settings.magento_version;
     let bytes = match read_body_in_time(body, app.body_read_timeout()).await {
         Ok(Some(bytes)) => bytes,
         // Over post_max_size PHP reads no body at all: Magento sees an empty one.
@@ -85,7 +87,7 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
     if !content_type_ok {
         return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
     }
-    cache.finish(execute(&app, params, &headers, &peer, Method::POST, &cache).await)
+    cache.finish(execute(&app, settings, params, &headers, &peer, Method::POST, &cache).await)
 }
 
 const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
@@ -138,7 +140,8 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
     if query.is_empty() && accepts_html(request.headers()) {
         return super::web::graphiql();
     }
-    let version = app.settings().magento_version;
+    let settings = app.settings();
+    let version = settings.magento_version;
     let cache = CacheContext::of(version, b"", &headers, true);
     let params = match GraphQlParams::from_query_string(query) {
         Decoded::Params(params) => params,
@@ -146,14 +149,15 @@ pub async fn get(AxumState(app): AxumState<AppState>, request: Request) -> Respo
         Decoded::Unreadable => return unreadable_body(&app, version, &cache),
         Decoded::TypeError => return super::error_page::type_error(),
     };
-    cache.finish(execute(&app, params, &headers, &peer, Method::GET, &cache).await)
+    cache.finish(execute(&app, settings, params, &headers, &peer, Method::GET, &cache).await)
 }
 
 /// `OPTIONS /graphql` without CORS preflight headers (the CORS layer answers preflights). Up to
 /// 2.4.7 the controller runs it as a request with no query (a syntax error at 1:1); 2.4.8
 /// answers 204 with no body.
 pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> Response {
-    let version = app.settings().magento_version;
+    let settings = app.settings();
+    let version = settings.magento_version;
     let peer = peer_of(&request);
     let headers = match RequestHeaders::read(request.headers()) {
         Ok(headers) => headers,
@@ -166,7 +170,7 @@ pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> R
     match version.statuses() {
         StatusFamily::CatchAll => {
             let params = GraphQlParams::none();
-            cache.finish(execute(&app, params, &headers, &peer, Method::OPTIONS, &cache).await)
+            cache.finish(execute(&app, settings, params, &headers, &peer, Method::OPTIONS, &cache).await)
         }
         StatusFamily::Mapped => cache.apply(json_response(StatusCode::NO_CONTENT, String::new())),
     }
@@ -195,6 +199,7 @@ fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext
 /// ([`CacheContext::finish`] adds them).
 async fn execute(
     app: &AppState,
+    settings: Settings,
     params: GraphQlParams,
     headers: &RequestHeaders,
     peer: &Peer,
@@ -202,7 +207,6 @@ async fn execute(
     cache: &CacheContext,
 ) -> Result<Response, Response> {
     let started = Instant::now();
-    let settings = app.settings();
     let version = settings.magento_version;
     let mode = settings.magento_mode;
     // The namespace is looked up once: the stubs stage reads it, the emulation goes on with it.
