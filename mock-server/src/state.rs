@@ -489,10 +489,6 @@ impl AppState {
     }
 
     pub fn new_message_id(&self) -> Result<String, RandomError> {
-        const DOMAIN: &str = "@mock-server.magento.test";
-        let mut id = String::with_capacity(24 + DOMAIN.len());
-        self.random().push_alphanumeric(&mut id, 24)?;
-        id.push_str(DOMAIN);
-        Ok(id)
+        crate::mail::message::new_message_id(self.random())
     }
 }

@@ -49,7 +49,7 @@ pub trait Services: Send + Sync {
 
     /// A new `Message-ID`, without angle brackets.
     fn new_message_id(&self) -> Result<String, RandomError> {
-        Ok(format!("{}@mock-server.magento.test", self.random().alphanumeric(24)?))
+        crate::mail::message::new_message_id(self.random())
     }
 }
 

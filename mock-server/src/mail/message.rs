@@ -1,7 +1,9 @@
-//! The smallest pieces of mail every other module shares: an address with its name, and
-//! Mailpit's snippet of a text.
+//! The smallest pieces of mail every other module shares: an address with its name, Mailpit's
+//! snippet of a text, and the `Message-ID` of mail the mock composes.
 
 use serde::Serialize;
+
+use crate::random::{Random, RandomError};
 
 /// Mailpit's `{"Name","Address"}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -9,6 +11,16 @@ use serde::Serialize;
 pub struct Mailbox {
     pub name: String,
     pub address: String,
+}
+
+/// A new `Message-ID` for mail the mock composes, without angle brackets: 24 alphanumerics at
+/// the mock's own domain.
+pub fn new_message_id(random: &Random) -> Result<String, RandomError> {
+    const DOMAIN: &str = "@mock-server.magento.test";
+    let mut id = String::with_capacity(24 + DOMAIN.len());
+    random.push_alphanumeric(&mut id, 24)?;
+    id.push_str(DOMAIN);
+    Ok(id)
 }
 
 /// Mailpit's snippet: the text with whitespace collapsed, at most 250 characters.

@@ -3,6 +3,7 @@
 //! `times`, and a seeded probability (Mailpit's "chaos", made reproducible). Mailpit's own
 //! `/api/v1/chaos` triggers are kept here too, as three faults of the default namespace.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use rand::{RngCore, SeedableRng};
@@ -235,7 +236,7 @@ impl Struck {
     /// answered (0 when none: dropped, or answered as usual after the delay).
     pub fn journal_entry(
         &self,
-        namespace: &str,
+        namespace: &Arc<str>,
         time: OffsetDateTime,
         sender: Option<&str>,
         recipients: &[&str],
@@ -250,7 +251,7 @@ impl Struck {
         Entry {
             id: 0,
             time,
-            namespace: namespace.into(),
+            namespace: Arc::clone(namespace),
             operation_type: "smtp".into(),
             operation_name: None,
             response_key: operation.clone(),

@@ -35,11 +35,12 @@ pub struct AttemptLog {
 
 #[derive(Debug, Default)]
 struct Rows {
-    count: HashMap<(String, Subject), u32>,
-    order: VecDeque<(String, Subject)>,
+    /// By the namespace's name (shared with the namespace) and what is counted.
+    count: HashMap<(Arc<str>, Subject), u32>,
+    order: VecDeque<(Arc<str>, Subject)>,
     /// The namespace each name's rows were logged in: a reset namespace is a new one, whose log
     /// starts empty.
-    logged_in: HashMap<String, Weak<Namespace>>,
+    logged_in: HashMap<Arc<str>, Weak<Namespace>>,
 }
 
 impl AttemptLog {
@@ -49,7 +50,7 @@ impl AttemptLog {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
         rows.follow(namespace);
         let name = &namespace.name;
-        let count = |subject: Subject| rows.count.get(&(name.to_string(), subject)).copied().unwrap_or(0);
+        let count = |subject: Subject| rows.count.get(&(Arc::clone(name), subject)).copied().unwrap_or(0);
         session_flag
             || count(Subject::Ip(ip)) >= ATTEMPTS_PER_IP
             || login.is_some_and(|login| count(login_subject(login)) >= ATTEMPTS_PER_LOGIN)
@@ -69,9 +70,8 @@ impl AttemptLog {
     pub fn clear(&self, namespace: &Arc<Namespace>, email: &str, ip: IpAddr) {
         let mut rows = self.rows.lock().unwrap_or_else(PoisonError::into_inner);
         rows.follow(namespace);
-        let name = namespace.name.to_string();
-        rows.count.remove(&(name.clone(), login_subject(email)));
-        rows.count.remove(&(name, Subject::Ip(ip)));
+        rows.count.remove(&(Arc::clone(&namespace.name), login_subject(email)));
+        rows.count.remove(&(Arc::clone(&namespace.name), Subject::Ip(ip)));
     }
 }
 
@@ -79,17 +79,17 @@ impl Rows {
     /// Forgets the rows of an earlier namespace of the same name (before a reset or a forget).
     fn follow(&mut self, namespace: &Arc<Namespace>) {
         let current = Arc::downgrade(namespace);
-        let same = self.logged_in.get(&*namespace.name).is_some_and(|logged| Weak::ptr_eq(logged, &current));
+        let same = self.logged_in.get(&namespace.name).is_some_and(|logged| Weak::ptr_eq(logged, &current));
         if !same {
-            self.count.retain(|(name, _), _| **name != *namespace.name);
-            self.order.retain(|(name, _)| **name != *namespace.name);
+            self.count.retain(|(name, _), _| *name != namespace.name);
+            self.order.retain(|(name, _)| *name != namespace.name);
             self.logged_in.retain(|_, logged| logged.strong_count() > 0);
-            self.logged_in.insert(namespace.name.to_string(), current);
+            self.logged_in.insert(Arc::clone(&namespace.name), current);
         }
     }
 
-    fn add(&mut self, namespace: &str, subject: Subject) -> u32 {
-        let key = (namespace.to_owned(), subject);
+    fn add(&mut self, namespace: &Arc<str>, subject: Subject) -> u32 {
+        let key = (Arc::clone(namespace), subject);
         let count = match self.count.get_mut(&key) {
             Some(count) => {
                 *count = count.saturating_add(1);
