@@ -32,9 +32,10 @@ pub struct Entry {
     pub operation: Name,
     /// The alias or field name under which the answer appears.
     pub response_key: Name,
-    pub email: Option<String>,
-    /// Arguments as resolved (variables substituted), passwords and tokens masked.
-    pub arguments: Value,
+    pub email: Option<Arc<str>>,
+    /// Arguments as resolved (variables substituted), passwords and tokens masked. Shared: a
+    /// document whose arguments hold no variable keeps one copy for all its entries.
+    pub arguments: Arc<Value>,
     pub variables: Value,
     /// The scripted state that answered, if any.
     pub scenario: Option<String>,
@@ -50,12 +51,29 @@ pub struct Entry {
 }
 
 /// The email a root field's arguments name: `email`, or inside `input` (sign-up and updates).
-pub fn email_argument(arguments: &Map<String, Value>) -> Option<String> {
+pub fn email_argument(arguments: &Map<String, Value>) -> Option<Arc<str>> {
     arguments
         .get("email")
         .or_else(|| arguments.get("input").and_then(|input| input.get("email")))
         .and_then(Value::as_str)
-        .map(str::to_owned)
+        .map(Arc::from)
+}
+
+/// What the journal keeps of a root field's arguments: masked, with the email they name.
+#[derive(Clone, Debug)]
+pub struct KeptArguments {
+    pub masked: Arc<Value>,
+    pub email: Option<Arc<str>>,
+}
+
+impl KeptArguments {
+    /// Masks `arguments` (as resolved) and finds their email.
+    pub fn of(arguments: Map<String, Value>) -> Self {
+        let email = email_argument(&arguments);
+        let mut masked = Value::Object(arguments);
+        mask_secrets_in_place(&mut masked);
+        Self { masked: Arc::new(masked), email }
+    }
 }
 
 /// Who answered a request the stubs stage took (`stubs` module).
@@ -258,7 +276,7 @@ mod tests {
             operation: Name::new(operation),
             response_key: Name::new(operation),
             email: Some("A@example.com".into()),
-            arguments: Value::Null,
+            arguments: Arc::new(Value::Null),
             variables: Value::Null,
             scenario: None,
             status: 200,

@@ -3,6 +3,7 @@
 //! account's real state). Transport faults apply to the whole request.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_graphql::Name;
@@ -17,7 +18,7 @@ pub struct FieldCall {
     pub operation: Name,
     /// The alias or field name.
     pub response_key: Name,
-    pub email: Option<String>,
+    pub email: Option<Arc<str>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -241,7 +241,7 @@ impl Journal<'_> {
                 operation_name: self.request.operation_name.clone(),
                 email: arguments.as_object().and_then(email_argument),
                 operation,
-                arguments: mask_secrets(&arguments),
+                arguments: Arc::new(mask_secrets(&arguments)),
                 variables: self.request.variables.clone(),
                 scenario: None,
                 status: status.as_u16(),

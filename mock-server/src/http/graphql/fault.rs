@@ -48,7 +48,7 @@ mod tests {
                 response_key: async_graphql::Name::new("requestPasswordResetEmail"),
                 email: None,
             },
-            arguments: serde_json::json!({}),
+            arguments: std::sync::Arc::new(serde_json::json!({})),
         };
         Planned { calls: vec![call], plan: Plan { fault, ..Plan::default() } }
     }

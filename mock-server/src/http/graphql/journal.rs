@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 
 use super::plan::RootCall;
 use super::render::Data;
-use crate::journal::{Entry, is_secret_name, mask_secrets, mask_secrets_in, mask_secrets_in_place};
+use crate::journal::{Entry, is_secret_name, mask_secrets, mask_secrets_in};
 use crate::logging::OperationLine;
 use crate::magento::context::RequestContext;
 use crate::magento::render::WireError;
@@ -51,18 +51,15 @@ impl JournalDraft {
     ) {
         let now = self.namespace.clock.now();
         for call in calls {
-            let kept = Kept {
-                call: call.scenario.clone(),
-                arguments: mask_secrets(&call.arguments),
-                variables: self.variables.clone(),
-            };
+            let kept =
+                Kept { call: call.scenario.clone(), arguments: Arc::clone(&call.arguments), variables: self.variables.clone() };
             self.namespace.record(self.entry(now, kept, plan, status, answer, context));
         }
     }
 
     /// [`JournalDraft::record`] for an executed request, moving into the entries what only
     /// they keep instead of copying it (a request's most frequent allocations): each call's
-    /// arguments and email, and the variables for the last entry (its names are shared).
+    /// email, and the variables for the last entry (the arguments are shared).
     /// Called after the log line and the answer's cache check, which read the root fields.
     pub(super) fn record_executed(
         &mut self,
@@ -76,8 +73,7 @@ impl JournalDraft {
         let now = context.services.now();
         let last = calls.len().saturating_sub(1);
         for (index, call) in calls.iter_mut().enumerate() {
-            let mut arguments = std::mem::take(&mut call.arguments);
-            mask_secrets_in_place(&mut arguments);
+            let arguments = Arc::clone(&call.arguments);
             let variables = match index == last {
                 true => std::mem::take(&mut self.variables),
                 false => self.variables.clone(),
@@ -151,7 +147,7 @@ impl JournalDraft {
 struct Kept {
     call: FieldCall,
     /// Masked.
-    arguments: Value,
+    arguments: Arc<Value>,
     /// Masked.
     variables: Value,
 }

@@ -248,7 +248,7 @@ async fn execute(
         Ok(namespace) => namespace,
         Err(error) => return Err(bad_header(error)),
     };
-    let planned = plan::plan(&operation.node, &variables, headers.scenario.or(scripted), &namespace);
+    let planned = plan::plan(&parsed, &operation.node, &variables, headers.scenario.or(scripted), &namespace);
     let mut journal = JournalDraft::new(Arc::clone(&namespace), document, &operation.node, &params.variables);
     if let Some(answer) = fault::fault(&planned, &journal, peer).await {
         return Err(answer);

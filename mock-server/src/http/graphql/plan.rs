@@ -4,11 +4,12 @@
 use std::sync::Arc;
 
 use async_graphql::Variables;
-use async_graphql::parser::types::{OperationDefinition, Selection};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection};
 use async_graphql_value::{ConstValue, Value as GraphQlValue};
 use serde_json::Value;
 
-use crate::journal::email_argument;
+use crate::journal::KeptArguments;
+use crate::magento::validation::ParsedDocument;
 use crate::scenarios::State;
 use crate::scenarios::plan::{FieldCall, Plan};
 use crate::state::Namespace;
@@ -16,7 +17,8 @@ use crate::state::Namespace;
 /// A root field with its arguments resolved, for scenarios and the journal.
 pub(super) struct RootCall {
     pub(super) scenario: FieldCall,
-    pub(super) arguments: Value,
+    /// Secrets masked: only the journal keeps them.
+    pub(super) arguments: Arc<Value>,
 }
 
 /// The request's root fields and what answers each.
@@ -27,41 +29,67 @@ pub(super) struct Planned {
 
 /// `header` (the `X-Mock-Scenario` header, or a stub's scripted state) beats the namespace's rules.
 pub(super) fn plan(
+    parsed: &ParsedDocument,
     operation: &OperationDefinition,
     variables: &Variables,
     header: Option<State>,
     namespace: &Arc<Namespace>,
 ) -> Planned {
-    let calls = root_calls(operation, variables);
+    let calls = root_calls(parsed, operation, variables);
     let plan = Plan::decide(header, &mut namespace.rules(), calls.iter().map(|c| &c.scenario));
     Planned { calls, plan }
 }
 
-fn root_calls(operation: &OperationDefinition, variables: &Variables) -> Vec<RootCall> {
-    operation
-        .selection_set
-        .node
-        .items
-        .iter()
-        .filter_map(|selection| match &selection.node {
-            Selection::Field(field) => Some(&field.node),
-            _ => None,
-        })
-        .map(|field| {
-            let arguments: serde_json::Map<String, Value> = field
-                .arguments
-                .iter()
-                .map(|(name, value)| (name.node.as_str().to_owned(), argument_json(&value.node, variables)))
-                .collect();
-            let email = email_argument(&arguments);
+fn root_calls(parsed: &ParsedDocument, operation: &OperationDefinition, variables: &Variables) -> Vec<RootCall> {
+    // Arguments written into the document are the same in every request that sends it: they
+    // are resolved and masked once, where building them was about 1,300 instructions and five
+    // allocations a request (BENCHMARKS.md, the fifteenth pass).
+    let literal = parsed.literal_arguments(literal_arguments);
+    root_fields(operation)
+        .enumerate()
+        .map(|(index, field)| {
+            let kept = match literal.get(index) {
+                Some(Some(kept)) => kept.clone(),
+                _ => kept_arguments(field, variables),
+            };
             RootCall {
                 scenario: FieldCall {
                     operation: field.name.node.clone(),
                     response_key: field.response_key().node.clone(),
-                    email,
+                    email: kept.email,
                 },
-                arguments: Value::Object(arguments),
+                arguments: kept.masked,
             }
+        })
+        .collect()
+}
+
+/// The operation's root fields (a fragment spread at the root is not followed).
+fn root_fields(operation: &OperationDefinition) -> impl Iterator<Item = &Field> {
+    operation.selection_set.node.items.iter().filter_map(|selection| match &selection.node {
+        Selection::Field(field) => Some(&field.node),
+        _ => None,
+    })
+}
+
+fn kept_arguments(field: &Field, variables: &Variables) -> KeptArguments {
+    KeptArguments::of(
+        field
+            .arguments
+            .iter()
+            .map(|(name, value)| (name.node.as_str().to_owned(), argument_json(&value.node, variables)))
+            .collect(),
+    )
+}
+
+/// Each root field's kept arguments where they hold no variable, for a document of one
+/// operation (with several, the request's operation name chooses: nothing is kept).
+fn literal_arguments(document: &ExecutableDocument) -> Vec<Option<KeptArguments>> {
+    let DocumentOperations::Single(operation) = &document.operations else { return Vec::new() };
+    root_fields(&operation.node)
+        .map(|field| {
+            let literal = field.arguments.iter().all(|(_, value)| value.node.clone().into_const().is_some());
+            literal.then(|| kept_arguments(field, &Variables::default()))
         })
         .collect()
 }
@@ -91,19 +119,16 @@ fn argument_json(value: &GraphQlValue, variables: &Variables) -> Value {
 
 #[cfg(test)]
 mod tests {
-    use async_graphql::parser::parse_query;
-    use async_graphql::parser::types::DocumentOperations;
-
     use super::*;
     use crate::config::Config;
     use crate::state::AppState;
 
     fn planned(query: &str, variables: serde_json::Value, header: Option<State>) -> Planned {
         let app = AppState::new(&Config::for_tests().unwrap());
-        let document = parse_query(query).unwrap();
-        let DocumentOperations::Single(operation) = &document.operations else { panic!("one operation") };
+        let parsed = app.documents().parse(query).ok().unwrap();
+        let DocumentOperations::Single(operation) = &parsed.document.operations else { panic!("one operation") };
         let namespace = app.namespace("plan-test").unwrap();
-        plan(&operation.node, &Variables::from_json(variables), header, &namespace)
+        plan(&parsed, &operation.node, &Variables::from_json(variables), header, &namespace)
     }
 
     #[test]
@@ -134,5 +159,35 @@ mod tests {
         let reset = planned(query, serde_json::json!({}), Some(State::Http503));
         assert_eq!(reset.plan.fault, Some(State::Http503));
         assert!(reset.plan.field_states.is_empty());
+    }
+
+    #[test]
+    fn written_arguments_are_kept_once_as_the_per_request_reading_makes_them() {
+        let query = r#"mutation($p: String!) {
+            resetPassword(email: "a@example.com", resetPasswordToken: "tok", newPassword: "Secret1!")
+            b: resetPassword(email: "b@example.com", resetPasswordToken: "tok", newPassword: $p)
+            c: createCustomerV2(input: {email: "c@example.com", password: "Secret1!", n: [1, 2.5, null, true]}) { customer { email } }
+        }"#;
+        let app = AppState::new(&Config::for_tests().unwrap());
+        let parsed = app.documents().parse(query).ok().unwrap();
+        let DocumentOperations::Single(operation) = &parsed.document.operations else { panic!("one operation") };
+        let variables = Variables::from_json(serde_json::json!({"p": "Other2!"}));
+        let first = root_calls(&parsed, &operation.node, &variables);
+        let again = root_calls(&parsed, &operation.node, &variables);
+        // Kept where written out, made per request where a variable is passed.
+        assert!(Arc::ptr_eq(&first[0].arguments, &again[0].arguments));
+        assert!(!Arc::ptr_eq(&first[1].arguments, &again[1].arguments));
+        assert!(Arc::ptr_eq(&first[2].arguments, &again[2].arguments));
+        for (kept, field) in first.iter().zip(root_fields(&operation.node)) {
+            let made = kept_arguments(field, &variables);
+            assert_eq!(*kept.arguments, *made.masked);
+            assert_eq!(kept.scenario.email, made.email);
+        }
+        assert_eq!(first[0].arguments["newPassword"], "****");
+        assert_eq!(first[0].arguments["resetPasswordToken"], "****");
+        assert_eq!(first[1].arguments["newPassword"], "****");
+        assert_eq!(first[2].arguments["input"]["password"], "****");
+        assert_eq!(first[2].arguments["input"]["n"], serde_json::json!([1, 2.5, null, true]));
+        assert_eq!(first[2].scenario.email.as_deref(), Some("c@example.com"));
     }
 }

@@ -12,6 +12,7 @@ use async_graphql::parser::{Error as ParseError, parse_query};
 use super::syntax::{SyntaxError, check_nesting, describe_parse_error};
 use super::webonyx_syntax::{self, Rejection};
 use super::{ValidationError, reordered};
+use crate::journal::KeptArguments;
 use crate::magento::MagentoVersion;
 use crate::magento::direct::DirectCall;
 
@@ -27,6 +28,8 @@ pub struct ParsedDocument {
     /// Per release: the error shape and the schema (its fields and type table) both vary.
     validation: [OnceLock<Vec<ValidationError>>; MagentoVersion::LATEST.patch() as usize + 1],
     direct: OnceLock<Option<DirectCall>>,
+    /// The journal's copy of each root field's arguments, where they hold no variable.
+    literal_arguments: OnceLock<Vec<Option<KeptArguments>>>,
 }
 
 impl ParsedDocument {
@@ -44,6 +47,13 @@ impl ParsedDocument {
     /// How the direct path answers this document, if it takes it (worked out the first time).
     pub fn direct(&self, source: &str) -> Option<&DirectCall> {
         self.direct.get_or_init(|| DirectCall::of(&self.document, source)).as_ref()
+    }
+
+    /// The journal's copy of the arguments of each root field of a one-operation document (in
+    /// order, fields only), `None` for a field whose arguments hold a variable: the same for
+    /// every request that sends this text, so made once (`keep`, the first time).
+    pub fn literal_arguments(&self, keep: impl FnOnce(&ExecutableDocument) -> Vec<Option<KeptArguments>>) -> &[Option<KeptArguments>] {
+        self.literal_arguments.get_or_init(|| keep(&self.document))
     }
 }
 
@@ -96,7 +106,12 @@ impl DocumentCache {
             }
             Err(error) => return Err(describe_parse_error(query, &error)),
         };
-        let document = Arc::new(ParsedDocument { document, validation: Default::default(), direct: OnceLock::new() });
+        let document = Arc::new(ParsedDocument {
+            document,
+            validation: Default::default(),
+            direct: OnceLock::new(),
+            literal_arguments: OnceLock::new(),
+        });
         remember(&self.parsed, query, Arc::clone(&document));
         Ok(document)
     }
