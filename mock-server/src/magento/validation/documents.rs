@@ -52,7 +52,10 @@ impl ParsedDocument {
     /// The journal's copy of the arguments of each root field of a one-operation document (in
     /// order, fields only), `None` for a field whose arguments hold a variable: the same for
     /// every request that sends this text, so made once (`keep`, the first time).
-    pub fn literal_arguments(&self, keep: impl FnOnce(&ExecutableDocument) -> Vec<Option<KeptArguments>>) -> &[Option<KeptArguments>] {
+    pub fn literal_arguments(
+        &self,
+        keep: impl FnOnce(&ExecutableDocument) -> Vec<Option<KeptArguments>>,
+    ) -> &[Option<KeptArguments>] {
         self.literal_arguments.get_or_init(|| keep(&self.document))
     }
 }
