@@ -42,7 +42,7 @@ pub(super) fn plan(
 
 fn root_calls(parsed: &ParsedDocument, operation: &OperationDefinition, variables: &Variables) -> Vec<RootCall> {
     // Arguments written into the document are the same in every request that sends it: they
-    // are resolved and masked once, where building them was about 1,300 instructions and five
+    // are resolved and masked once, where building them was about 1,200 instructions and five
     // allocations a request (BENCHMARKS.md, the fifteenth pass).
     let literal = parsed.literal_arguments(literal_arguments);
     root_fields(operation)
