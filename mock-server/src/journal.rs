@@ -6,6 +6,7 @@ use std::collections::VecDeque;
 use std::sync::Arc;
 
 use async_graphql::Name;
+use async_graphql::parser::types::{Field, OperationDefinition, Selection};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -51,12 +52,21 @@ pub struct Entry {
 }
 
 /// The email a root field's arguments name: `email`, or inside `input` (sign-up and updates).
-pub fn email_argument(arguments: &Map<String, Value>) -> Option<Arc<str>> {
+fn email_argument(arguments: &Map<String, Value>) -> Option<Arc<str>> {
     arguments
         .get("email")
         .or_else(|| arguments.get("input").and_then(|input| input.get("email")))
         .and_then(Value::as_str)
         .map(Arc::from)
+}
+
+/// An operation's root fields, one journal entry each (a fragment spread at the root is not
+/// followed).
+pub fn root_fields(operation: &OperationDefinition) -> impl Iterator<Item = &Field> {
+    operation.selection_set.node.items.iter().filter_map(|selection| match &selection.node {
+        Selection::Field(field) => Some(&field.node),
+        _ => None,
+    })
 }
 
 /// What the journal keeps of a root field's arguments: masked, with the email they name.

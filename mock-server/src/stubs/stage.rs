@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use async_graphql::parser::types::{OperationDefinition, Selection};
+use async_graphql::parser::types::OperationDefinition;
 use async_graphql_value::{ConstValue, Name, Value as GraphQlValue};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use crate::http::connection::Peer;
 use crate::http::request_headers::RequestHeaders;
-use crate::journal::{AnsweredBy, Entry, StubNote, email_argument, mask_secrets};
+use crate::journal::{AnsweredBy, Entry, KeptArguments, StubNote, mask_secrets, root_fields};
 use crate::magento::validation;
 use crate::scenarios::{State, faults};
 use crate::state::{AppState, Namespace};
@@ -203,27 +203,19 @@ impl Journal<'_> {
     /// One entry per root field, as the emulation writes them, with who answered.
     fn record(&self, status: StatusCode, body: &[u8], stub: &StubNote) {
         let answer: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
-        let fields: Vec<(Name, Name, Value)> = self
-            .operation
-            .selection_set
-            .node
-            .items
-            .iter()
-            .filter_map(|selection| match &selection.node {
-                Selection::Field(field) => Some(&field.node),
-                _ => None,
-            })
+        let fields: Vec<(Name, Name, KeptArguments)> = root_fields(self.operation)
             .map(|field| {
                 let arguments: Map<String, Value> = field
                     .arguments
                     .iter()
                     .map(|(name, value)| (name.node.to_string(), resolved(&value.node, self.input.variables)))
                     .collect();
-                (field.name.node.clone(), field.response_key().node.clone(), Value::Object(arguments))
+                (field.name.node.clone(), field.response_key().node.clone(), KeptArguments::of(arguments))
             })
             .collect();
         let fields = if fields.is_empty() {
-            self.request.root_fields.iter().map(|f| (Name::new(f), Name::new(f), Value::Null)).collect()
+            let none = || KeptArguments { masked: Arc::new(Value::Null), email: None };
+            self.request.root_fields.iter().map(|f| (Name::new(f), Name::new(f), none())).collect()
         } else {
             fields
         };
@@ -239,9 +231,9 @@ impl Journal<'_> {
                 namespace: self.namespace.name.clone(),
                 operation_type: self.request.operation_type.to_string().into(),
                 operation_name: self.request.operation_name.clone(),
-                email: arguments.as_object().and_then(email_argument),
+                email: arguments.email,
                 operation,
-                arguments: Arc::new(mask_secrets(&arguments)),
+                arguments: arguments.masked,
                 variables: self.request.variables.clone(),
                 scenario: None,
                 status: status.as_u16(),

@@ -159,6 +159,35 @@ async fn the_journal_records_every_field_with_passwords_masked() {
     assert_eq!(filtered.as_array().unwrap().len(), 1);
 }
 
+/// A document whose arguments are written out is journaled from one kept copy: every request
+/// that sends it gets the same entry arguments, masked, with its email.
+#[tokio::test]
+async fn a_document_sent_again_is_journaled_with_its_written_arguments_masked_each_time() {
+    let app = spawn_with("2.4.8", Throttle::Off).await;
+    let query = "mutation {\n  resetPassword(email: \"roni_cost@example.com\", resetPasswordToken: \"abcdefghijklmnopqrstuvwxyzABCDEF\", newPassword: \"Secret-123\")\n}";
+    for _ in 0..3 {
+        app.graphql(query).await;
+    }
+
+    let journal = TestApp::send(app.get("/__admin/requests")).await.json();
+    let entries = journal.as_array().unwrap();
+    assert_eq!(entries.len(), 3);
+    for entry in entries {
+        assert_eq!(
+            entry["arguments"],
+            json!({ "email": "roni_cost@example.com", "resetPasswordToken": "****", "newPassword": "****" })
+        );
+        assert_eq!(entry["email"], "roni_cost@example.com");
+        assert_eq!(entry["variables"], json!({}));
+        assert_eq!(entry["error"], "The password token is mismatched. Reset and try again.");
+    }
+    assert!(!journal.to_string().contains("Secret-123"));
+    assert!(!journal.to_string().contains("abcdefghijklmnopqrstuvwxyzABCDEF"));
+    let by_email =
+        TestApp::send(app.get("/__admin/requests").query(&[("email", "RONI_COST@example.com")])).await.json();
+    assert_eq!(by_email.as_array().unwrap().len(), 3);
+}
+
 /// The wait returns as soon as a matching request happens, woken by it rather than polling.
 #[tokio::test]
 async fn waiting_for_a_request_returns_when_it_happens() {

@@ -4,11 +4,11 @@
 use std::sync::Arc;
 
 use async_graphql::Variables;
-use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Field, OperationDefinition, Selection};
+use async_graphql::parser::types::{DocumentOperations, ExecutableDocument, Field, OperationDefinition};
 use async_graphql_value::{ConstValue, Value as GraphQlValue};
 use serde_json::Value;
 
-use crate::journal::KeptArguments;
+use crate::journal::{KeptArguments, root_fields};
 use crate::magento::validation::ParsedDocument;
 use crate::scenarios::State;
 use crate::scenarios::plan::{FieldCall, Plan};
@@ -62,14 +62,6 @@ fn root_calls(parsed: &ParsedDocument, operation: &OperationDefinition, variable
             }
         })
         .collect()
-}
-
-/// The operation's root fields (a fragment spread at the root is not followed).
-fn root_fields(operation: &OperationDefinition) -> impl Iterator<Item = &Field> {
-    operation.selection_set.node.items.iter().filter_map(|selection| match &selection.node {
-        Selection::Field(field) => Some(&field.node),
-        _ => None,
-    })
 }
 
 fn kept_arguments(field: &Field, variables: &Variables) -> KeptArguments {
