@@ -58,7 +58,8 @@ pub struct Store {
     pub storefront_url: Option<Arc<str>>,
     /// reCAPTCHA (`[store.recaptcha]`, `[store_view.recaptcha]`): off unless forms are listed.
     #[serde(default)]
-    pub recaptcha: RecaptchaSettings,
+    /// Shared: every reCAPTCHA-guarded request reads it.
+    pub recaptcha: Arc<RecaptchaSettings>,
     #[serde(default = "default_minimum_length")]
     pub minimum_password_length: usize,
     #[serde(default = "default_required_classes")]
@@ -79,7 +80,7 @@ impl Default for Store {
             website_name: default_website_name(),
             locale: default_locale(),
             storefront_url: None,
-            recaptcha: RecaptchaSettings::default(),
+            recaptcha: Arc::default(),
             minimum_password_length: default_minimum_length(),
             required_character_classes_number: default_required_classes(),
             create_account_confirmation: false,

@@ -50,7 +50,7 @@ pub struct Namespace {
     stubs: Mutex<AdminStubs>,
     smtp_faults: Mutex<SmtpFaults>,
     /// reCAPTCHA set through the control API for every store view; `None`: the fixtures'.
-    recaptcha: Mutex<Option<RecaptchaSettings>>,
+    recaptcha: Mutex<Option<Arc<RecaptchaSettings>>>,
     /// Woken whenever the journal grows, for `/__admin/requests/wait`.
     pub journal_grew: Notify,
     pub clock: Clock,
@@ -110,7 +110,7 @@ impl Namespace {
             rules: Mutex::new(rules),
             stubs: Mutex::new(stubs.unwrap_or_default()),
             smtp_faults: Mutex::new(smtp_faults.unwrap_or_default()),
-            recaptcha: Mutex::new(recaptcha),
+            recaptcha: Mutex::new(recaptcha.map(Arc::new)),
             journal_grew: Notify::new(),
             clock,
             log,
@@ -151,15 +151,16 @@ impl Namespace {
     }
 
     /// reCAPTCHA as the control API set it for this namespace (`None`: as the fixtures say).
-    pub fn recaptcha(&self) -> Option<RecaptchaSettings> {
+    /// Shared, not cloned: every reCAPTCHA-guarded request reads it.
+    pub fn recaptcha(&self) -> Option<Arc<RecaptchaSettings>> {
         lock(&self.recaptcha).clone()
     }
 
     pub fn set_recaptcha(&self, settings: Option<RecaptchaSettings>) {
         let mut recaptcha = lock(&self.recaptcha);
-        *recaptcha = settings;
+        *recaptcha = settings.map(Arc::new);
         if let Some(log) = &self.log {
-            log.recaptcha_changed(recaptcha.as_ref());
+            log.recaptcha_changed(recaptcha.as_deref());
         }
     }
 

@@ -66,8 +66,8 @@ impl Services for Live {
         self.app.storefront_url()
     }
 
-    fn recaptcha(&self) -> RecaptchaSettings {
-        self.namespace.recaptcha().unwrap_or_else(|| self.store().recaptcha.clone())
+    fn recaptcha(&self) -> Arc<RecaptchaSettings> {
+        self.namespace.recaptcha().unwrap_or_else(|| Arc::clone(&self.store().recaptcha))
     }
 
     fn recaptcha_token(&self) -> Option<&str> {

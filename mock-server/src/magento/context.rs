@@ -38,7 +38,7 @@ pub trait Services: Send + Sync {
     fn default_storefront_url(&self) -> &Arc<str>;
     /// reCAPTCHA as it applies to this request: the namespace's (control API), else the store
     /// view's (fixtures).
-    fn recaptcha(&self) -> RecaptchaSettings;
+    fn recaptcha(&self) -> Arc<RecaptchaSettings>;
     /// The request's `X-ReCaptcha` header.
     fn recaptcha_token(&self) -> Option<&str>;
     /// The key customer tokens are signed with.

@@ -81,8 +81,8 @@ impl Services for Fake {
         &URL
     }
 
-    fn recaptcha(&self) -> RecaptchaSettings {
-        self.fixtures.store.recaptcha.clone()
+    fn recaptcha(&self) -> Arc<RecaptchaSettings> {
+        Arc::clone(&self.fixtures.store.recaptcha)
     }
 
     fn recaptcha_token(&self) -> Option<&str> {
