@@ -16,6 +16,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc2822;
 
 use super::answer::{json_response, put_json_headers};
+use super::front_headers::{FrontHeaders, put_without_origin};
 use super::request_headers::RequestHeaders;
 use crate::magento::{CacheIdRule, MagentoVersion};
 
@@ -23,21 +24,28 @@ static X_MAGENTO_CACHE_ID: HeaderName = HeaderName::from_static("x-magento-cache
 static X_MAGENTO_TAGS: HeaderName = HeaderName::from_static("x-magento-tags");
 
 /// What decides the cache headers of one request.
-pub struct CacheContext {
+pub struct CacheContext<'a> {
     /// Whether the page-cache plugins run for this request.
     page_cache: bool,
     cache_id: Option<HeaderValue>,
     is_get: bool,
+    /// The front layer's headers, put on after these (the direct path's; see [`FrontHeaders`]).
+    front: Option<&'a FrontHeaders>,
 }
 
-impl CacheContext {
+impl<'a> CacheContext<'a> {
     /// `body` is the raw request body (empty for GET and OPTIONS).
     pub fn of(version: MagentoVersion, body: &[u8], headers: &RequestHeaders, is_get: bool) -> Self {
         let mentions_mutation = || body.windows(b"mutation".len()).any(|w| w == b"mutation");
         let rule = version.cache_id();
         let page_cache = !(rule == CacheIdRule::UnlessBodyMentionsMutation && mentions_mutation());
         let cache_id = (page_cache && rule != CacheIdRule::Never).then(|| cache_id(headers));
-        Self { page_cache, cache_id, is_get }
+        Self { page_cache, cache_id, is_get, front: None }
+    }
+
+    /// With the front layer's headers to come: the per-second copies carry them.
+    pub fn with_front(self, front: Option<&'a FrontHeaders>) -> Self {
+        Self { front, ..self }
     }
 
     /// An executed request's answer, with [`json_response`]'s headers and Magento's: stored by
@@ -55,7 +63,11 @@ impl CacheContext {
         }
         let mut response = Response::new(Body::from(body));
         *response.status_mut() = status;
-        *response.headers_mut() = this_second(|second| second.json_headers[usize::from(tags)].clone());
+        let front = usize::from(self.front.is_some());
+        *response.headers_mut() = this_second(|second| second.json_headers[front][usize::from(tags)].clone());
+        if let Some(front) = self.front {
+            front.carried();
+        }
         response
     }
 
@@ -99,21 +111,26 @@ fn add_magento_headers(headers: &mut HeaderMap, expires: HeaderValue, cache_id: 
 }
 
 /// What changes once a second: `Expires`, and the headers of a JSON answer without a cache id
-/// (without tags, then with).
+/// (indexed by: with the front layer's headers after them; with tags).
 struct ThisSecond {
     second: u64,
     expires: HeaderValue,
-    json_headers: [HeaderMap; 2],
+    json_headers: [[HeaderMap; 2]; 2],
 }
 
 impl ThisSecond {
     fn new(second: u64) -> Self {
         let expires = HeaderValue::from_str(&a_year_ago()).unwrap_or_else(|_| HeaderValue::from_static("0"));
-        let json_headers = [false, true].map(|tags| {
-            let mut headers = HeaderMap::new();
-            put_json_headers(&mut headers);
-            add_magento_headers(&mut headers, expires.clone(), None, tags);
-            headers
+        let json_headers = [false, true].map(|front| {
+            [false, true].map(|tags| {
+                let mut headers = HeaderMap::new();
+                put_json_headers(&mut headers);
+                add_magento_headers(&mut headers, expires.clone(), None, tags);
+                if front {
+                    put_without_origin(&mut headers);
+                }
+                headers
+            })
         });
         Self { second, expires, json_headers }
     }
@@ -155,6 +172,7 @@ fn a_year_ago() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::http::front_headers::without_origin;
 
     fn names_and_values(response: &Response) -> Vec<(String, String)> {
         let headers = response.headers().iter();
@@ -162,24 +180,46 @@ mod tests {
     }
 
     /// The copies made once a second hold what inserting gives, in the same order: with and
-    /// without tags, a cache id, for a POST and a GET.
+    /// without tags, a cache id, for a POST and a GET, and with the front layer's headers after
+    /// them, put on once whether the copy carried them or not.
     #[test]
     fn a_json_answer_has_the_headers_apply_adds_in_their_order() {
         for patch in [3, 5, 7, 8] {
             let version = MagentoVersion::from_patch(patch).unwrap();
             for (body, is_get) in [(&b"mutation { a }"[..], false), (b"{ a }", false), (b"", true)] {
-                for signed_in in [false, true] {
+                for (signed_in, with_front) in [(false, false), (true, false), (false, true), (true, true)] {
                     let headers = RequestHeaders { bearer_token: signed_in.then(|| "t".into()), ..Default::default() };
-                    let context = CacheContext::of(version, body, &headers, is_get);
+                    let front = FrontHeaders::default();
+                    let context =
+                        CacheContext::of(version, body, &headers, is_get).with_front(with_front.then_some(&front));
                     for status in [StatusCode::OK, StatusCode::INTERNAL_SERVER_ERROR] {
-                        let built = context.json_answer(status, "{}".into(), false);
-                        let inserted = context.apply(json_response(status, "{}".into()));
-                        assert_eq!(names_and_values(&built), names_and_values(&inserted), "2.4.{patch} {is_get}");
+                        let mut built = context.json_answer(status, "{}".into(), false);
+                        let mut inserted = context.apply(json_response(status, "{}".into()));
+                        if with_front {
+                            front.add_to(&mut built);
+                            without_origin(&mut inserted);
+                        }
+                        let label = format!("2.4.{patch} get {is_get} signed in {signed_in} front {with_front}");
+                        assert_eq!(names_and_values(&built), names_and_values(&inserted), "{label}");
                         assert_eq!(built.status(), status);
                     }
                 }
             }
         }
+    }
+
+    /// An answer that is not a per-second copy (one with a cache id here) gets them from `add_to`.
+    #[test]
+    fn the_front_layers_headers_go_on_an_answer_that_does_not_carry_them() {
+        let version = MagentoVersion::from_patch(7).unwrap();
+        let front = FrontHeaders::default();
+        let context = CacheContext::of(version, b"{ a }", &RequestHeaders::default(), false).with_front(Some(&front));
+        let mut answer = context.json_answer(StatusCode::OK, "{}".into(), false);
+        assert!(answer.headers().contains_key(&X_MAGENTO_CACHE_ID), "an answer with a cache id is built, not copied");
+        front.add_to(&mut answer);
+        let names = names_and_values(&answer).into_iter().map(|(name, _)| name).collect::<Vec<_>>();
+        assert_eq!(names[names.len() - 2..], ["vary", "access-control-allow-credentials"]);
+        assert_eq!(names.iter().filter(|name| *name == "vary").count(), 1);
     }
 
     #[test]

@@ -22,7 +22,8 @@ use hyper::body::Incoming;
 use tower::ServiceExt;
 
 use super::connection::Peer;
-use super::{front, graphql};
+use super::front_headers::FrontHeaders;
+use super::graphql;
 use crate::state::AppState;
 
 /// What every connection is served with.
@@ -64,8 +65,9 @@ impl hyper::service::Service<hyper::Request<Incoming>> for ConnectionService {
         {
             let (app, peer) = (app.clone(), self.peer.clone());
             return Box::pin(async move {
-                let mut response = graphql::post_from(app, peer, request).await;
-                front::without_origin(&mut response);
+                let front = FrontHeaders::default();
+                let mut response = graphql::post_from(app, peer, request, Some(&front)).await;
+                front.add_to(&mut response);
                 set_content_length(&mut response);
                 Ok(response)
             });

@@ -13,20 +13,15 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::extract::{Request, State};
-use axum::http::header::{ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_REQUEST_METHOD, ORIGIN, VARY};
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::header::{ACCESS_CONTROL_REQUEST_METHOD, ORIGIN};
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use tower::{Layer, Service, ServiceExt};
 use tower_http::cors::{Cors, CorsLayer};
 
+use super::front_headers::without_origin;
 use super::graphql;
 use crate::state::AppState;
-
-/// What `CorsLayer::very_permissive()` (with or without an origin list) adds to an answer to a
-/// request that names no origin: credentials allowed, and the preflight headers in `Vary`.
-static VARY_PREFLIGHT: HeaderValue =
-    HeaderValue::from_static("origin, access-control-request-method, access-control-request-headers");
-static TRUE: HeaderValue = HeaderValue::from_static("true");
 
 #[derive(Clone)]
 pub(super) struct FrontLayer {
@@ -117,12 +112,4 @@ where
             FrontFuture::Boxed(future) => future.as_mut().poll(cx),
         }
     }
-}
-
-/// What tower-http's CORS adds to an answer to a request without `Origin`: `Vary` appended, the
-/// credentials header set.
-pub(super) fn without_origin(response: &mut Response) {
-    let headers = response.headers_mut();
-    headers.append(VARY, VARY_PREFLIGHT.clone());
-    headers.insert(ACCESS_CONTROL_ALLOW_CREDENTIALS, TRUE.clone());
 }

@@ -8,6 +8,7 @@ pub(crate) mod connection;
 pub(crate) mod dispatch;
 mod error_page;
 mod front;
+mod front_headers;
 mod graphql;
 mod mailpit;
 mod openapi;

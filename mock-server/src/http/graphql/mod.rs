@@ -36,6 +36,7 @@ use self::render::{Rendered, request_failure};
 use super::answer::json_response;
 use super::cache_headers::CacheContext;
 use super::connection::{Peer, ResetSwitch};
+use super::front_headers::FrontHeaders;
 use super::request_headers::{RequestHeaders, bad_header};
 use super::services::Live;
 
@@ -45,12 +46,17 @@ pub const MAX_BODY_BYTES: usize = 8 * 1024 * 1024;
 
 pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Response {
     let peer = peer_of(&request);
-    post_from(app, peer, request).await
+    post_from(app, peer, request, None).await
 }
 
 /// [`post`] for a request whose connection is known (`http/dispatch.rs`, which hands over
-/// hyper's body as it is).
-pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Peer, request: Request<B>) -> Response {
+/// hyper's body as it is, and `front`, the front layer's headers it puts on after).
+pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(
+    app: AppState,
+    peer: Peer,
+    request: Request<B>,
+    front: Option<&FrontHeaders>,
+) -> Response {
     let (parts, body) = request.into_parts();
     let headers = match RequestHeaders::read(&parts.headers) {
         Ok(headers) => headers,
@@ -72,7 +78,7 @@ pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(app: AppState, peer: Pe
             );
         }
     };
-    let cache = CacheContext::of(version, &bytes, &headers, false);
+    let cache = CacheContext::of(version, &bytes, &headers, false).with_front(front);
     // ContentTypeValidator tests `strpos($header, 'application/json')`; up to 2.4.3 it runs
     // before the body is decoded, from 2.4.4 after.
     let content_type_ok = mentions_json(&parts.headers);
@@ -177,7 +183,7 @@ pub async fn options(AxumState(app): AxumState<AppState>, request: Request) -> R
 }
 
 /// What the controller does with a body (or GET `variables`) it cannot decode.
-fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext) -> Response {
+fn unreadable_body(app: &AppState, version: MagentoVersion, cache: &CacheContext<'_>) -> Response {
     match version.unreadable_body() {
         UnreadableBody::InternalErrorJson => {
             let error = WireError {
@@ -204,7 +210,7 @@ async fn execute(
     headers: &RequestHeaders,
     peer: &Peer,
     method: Method,
-    cache: &CacheContext,
+    cache: &CacheContext<'_>,
 ) -> Result<Response, Response> {
     let started = Instant::now();
     let version = settings.magento_version;

@@ -53,7 +53,7 @@ pub(super) struct Rendered<'a> {
 
 /// The answer with every header: Magento's JSON (or the scripted malformed text), stored by the
 /// full-page cache only when it is a query of cacheable fields that succeeded.
-pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion, cache: &CacheContext) -> Response {
+pub(super) fn render(rendered: Rendered<'_>, version: MagentoVersion, cache: &CacheContext<'_>) -> Response {
     let Rendered { status, errors, data, body, fault, cacheable_fields } = rendered;
     let body = body.unwrap_or_else(|| response_body(errors, data.map(Data::into_value), version));
     if fault == Some(State::MalformedJson) {
