@@ -57,8 +57,8 @@ pub struct Store {
     #[serde(default)]
     pub storefront_url: Option<Arc<str>>,
     /// reCAPTCHA (`[store.recaptcha]`, `[store_view.recaptcha]`): off unless forms are listed.
-    #[serde(default)]
     /// Shared: every reCAPTCHA-guarded request reads it.
+    #[serde(default)]
     pub recaptcha: Arc<RecaptchaSettings>,
     #[serde(default = "default_minimum_length")]
     pub minimum_password_length: usize,

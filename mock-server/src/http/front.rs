@@ -2,8 +2,8 @@
 //!
 //! One hand-written service instead of three stacked middlewares: a request without `Origin`
 //! (every GraphQL client that is not a browser) skips the CORS service, which builds a header map
-//! and a `Vary` value per request, and gets the same two headers from constants (BENCHMARKS.md,
-//! "Where the instructions went"). Requests with `Origin`, and preflights, go through tower-http's
+//! and a `Vary` value per request, and gets the same two headers from constants (front_headers.rs;
+//! BENCHMARKS.md, "Where the instructions went"). Requests with `Origin`, and preflights, go through tower-http's
 //! CORS as before.
 
 use std::convert::Infallible;

@@ -5,7 +5,8 @@
 //!
 //! Requests: the recorded real-store requests, the oracle corpora in fixtures/ (every document
 //! naming a direct-path field, a fixed sample of the others), the documents behind the goldens
-//! in snapshots/ with every scripted state, the email corpus, and random documents (proptest).
+//! in snapshots/ with every scripted state, the email corpus, answers written outside the
+//! executor (stubs, header errors, unreadable bodies), and random documents (proptest).
 
 use std::sync::OnceLock;
 
@@ -316,6 +317,54 @@ async fn the_goldens_documents_get_the_same_bytes_from_both_paths_in_every_relea
         let steps: Vec<Request> = steps.iter().map(|q| Request::post(&json!({ "query": q }))).collect();
         journey.all_same(&steps).await;
     }
+}
+
+/// Answers that are not an executed request's JSON get the front layer's `Vary` and
+/// `Access-Control-Allow-Credentials` from the dispatch, not from the per-second header maps:
+/// stubs (one recorded with its own `Vary` and credentials header), our own header errors, bodies
+/// the controller cannot read, the wrong content type, a scripted malformed answer and an
+/// unknown store. Each gets them once, as the router's answer has them.
+#[tokio::test]
+async fn answers_written_outside_the_executor_get_the_same_bytes_from_both_paths() {
+    let servers = pair("2.4.7").await.in_namespace("outside");
+    let stub = json!({
+        "request": { "root_field": "cmsBlocks" },
+        "response": {
+            "status": 200,
+            "headers": { "vary": "Accept-Encoding", "access-control-allow-credentials": "false" },
+            "json": { "data": { "cmsBlocks": null } }
+        }
+    });
+    for app in [&servers.direct, &servers.general] {
+        let added = TestApp::send(app.post("/__admin/stubs").json(&stub)).await;
+        assert_eq!(added.status.as_u16(), 201, "{}", added.body);
+    }
+    let reset = request_reset_document("roni_cost@example.com");
+    let plain_text = Request {
+        headers: vec![("Content-Type".into(), "text/plain".into())],
+        ..Request::post(&json!({ "query": reset }))
+    };
+    let raw = |body: &str| Request { body: Some(body.to_owned()), ..Request::post(&json!({})) };
+    let requests = [
+        Request::post(&json!({ "query": "{ cmsBlocks(identifiers: [\"a\"]) { items { identifier } } }" })),
+        Request::post_with(&json!({ "query": reset }), &[("X-Mock-Scenario", "melted")]),
+        Request::post_with(&json!({ "query": reset }), &[("X-Mock-Scenario", "malformed-json")]),
+        Request::post_with(&json!({ "query": reset }), &[("Store", "nowhere")]),
+        plain_text,
+        raw("{"),
+        raw("1"),
+        raw(""),
+    ];
+    servers.all_same(&requests).await;
+    // Not only alike: the stub's answer has its own `Vary` and the front layer's, and the
+    // credentials header once.
+    let Wire::Answer { headers, .. } = wire(&servers.direct, &requests[0]).await else { panic!("no answer") };
+    let named = |name: &str| headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
+    assert_eq!(
+        named("vary"),
+        ["Accept-Encoding", "origin, access-control-request-method, access-control-request-headers"]
+    );
+    assert_eq!(named("access-control-allow-credentials"), ["true"]);
 }
 
 #[tokio::test]
