@@ -17,6 +17,7 @@ mod scope;
 pub(crate) mod server;
 mod services;
 mod storefront;
+mod watchdog;
 mod web;
 
 use axum::Router;

@@ -1,6 +1,7 @@
 //! The HTTP accept loop: HTTP/1.1 with upgrades (for `/api/events`), a cap on connections, a
 //! timeout on reading request headers (slow clients cannot hold connections), breakable
-//! connections for the `connection-reset` fault, and graceful shutdown.
+//! connections for the `connection-reset` fault, and graceful shutdown. The header timeout and the
+//! shutdown are kept by one watchdog over every connection (`watchdog.rs`).
 
 use std::future::Future;
 use std::pin::pin;
@@ -8,12 +9,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::Semaphore;
 
 use super::connection::{FaultableStream, Peer, ResetSwitch};
 use super::dispatch::Dispatch;
+use super::watchdog::{HeadTimer, Watchdog};
 
 /// Connections served at once; further clients wait in the listen backlog.
 pub const MAX_CONNECTIONS: usize = 1024;
@@ -21,7 +23,8 @@ pub const MAX_CONNECTIONS: usize = 1024;
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `dispatch` on `listener` until `shutdown` completes, then lets requests in flight finish.
-/// A client must send its request line and headers within `header_read_timeout`.
+/// A client must send its request line and headers within `header_read_timeout` (and is cut
+/// off at most a tenth of it, or a second, later).
 pub async fn serve(
     listener: TcpListener,
     dispatch: Dispatch,
@@ -29,7 +32,8 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let (stop_tx, stop_rx) = watch::channel(false);
+    let watchdog = Watchdog::new(header_read_timeout);
+    let watching = tokio::spawn(watchdog.clone().run());
     let mut shutdown = pin!(shutdown);
     loop {
         let permit = tokio::select! {
@@ -56,10 +60,10 @@ pub async fn serve(
         let peer = Peer { address, reset: reset.clone() };
         let io = TokioIo::new(FaultableStream::new(stream, reset));
         let service = dispatch.for_connection(peer);
-        let mut stop = stop_rx.clone();
+        let watch = watchdog.watch();
         tokio::spawn(async move {
             let mut builder = http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+            builder.timer(HeadTimer(Arc::clone(&watch))).header_read_timeout(header_read_timeout);
             // A client that closes its side mid-request still gets its answer written, and the
             // request runs to its end, as a PHP script does (it only notices an aborted client
             // when it writes output). It also spares hyper a read while the handler runs, which
@@ -67,35 +71,24 @@ pub async fn serve(
             builder.half_close(true);
             let connection = builder.serve_connection(io, service).with_upgrades();
             let mut connection = pin!(connection);
-            tokio::select! {
-                result = connection.as_mut() => {
-                    if let Err(error) = result {
-                        tracing::trace!(%error, "connection ended");
-                    }
-                }
-                () = stopping(&mut stop) => {
+            let mut shutting_down = false;
+            let ended = std::future::poll_fn(|cx| {
+                if !shutting_down && watch.stopping(cx) {
+                    shutting_down = true;
                     connection.as_mut().graceful_shutdown();
-                    let _ = connection.await;
                 }
+                connection.as_mut().poll(cx)
+            });
+            if let Err(error) = ended.await {
+                tracing::trace!(%error, "connection ended");
             }
             drop(permit);
         });
     }
-    let _ = stop_tx.send(true);
+    watchdog.stop();
     // Every connection holds a permit until it ends.
     let max = u32::try_from(MAX_CONNECTIONS).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(DRAIN_TIMEOUT, connections.acquire_many(max)).await;
+    watching.abort();
     Ok(())
-}
-
-/// Completes once shutdown has begun.
-async fn stopping(stop: &mut watch::Receiver<bool>) {
-    loop {
-        if *stop.borrow_and_update() {
-            return;
-        }
-        if stop.changed().await.is_err() {
-            return;
-        }
-    }
 }

@@ -263,6 +263,25 @@ async fn it_stops_on_shutdown_and_on_drop() {
     assert!(gone.to_string().contains("was the MockServer dropped or shut down?"), "{gone}");
 }
 
+/// A kept-alive connection does not hold a shutdown up: it is closed at once (the drain waits up
+/// to 10 s for connections that do not end).
+#[tokio::test]
+async fn a_shutdown_closes_kept_alive_connections_at_once() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let server = MockServer::start().await.unwrap();
+    let mut kept = tokio::net::TcpStream::connect(server.address()).await.unwrap();
+    kept.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n").await.unwrap();
+    let mut answer = [0u8; 512];
+    let read = kept.read(&mut answer).await.unwrap();
+    assert!(answer[..read].starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&answer[..read]));
+
+    let started = std::time::Instant::now();
+    tokio::time::timeout(Duration::from_secs(5), server.shutdown()).await.expect("shut down in time").unwrap();
+    assert!(started.elapsed() < Duration::from_secs(2), "took {:?}", started.elapsed());
+    let closed = tokio::time::timeout(Duration::from_secs(5), kept.read(&mut answer)).await.expect("closed");
+    assert_eq!(closed.unwrap_or(0), 0, "the kept-alive connection is closed");
+}
+
 /// A journal entry a stub answered says so, as `GET /__admin/requests` does.
 #[tokio::test]
 async fn a_journal_entry_answered_by_a_stub_names_the_stub() -> Result<(), MockServerError> {
