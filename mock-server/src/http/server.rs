@@ -32,7 +32,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()> {
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
-    let watchdog = Watchdog::new(header_read_timeout);
+    let watchdog = Watchdog::new(header_read_timeout, MAX_CONNECTIONS);
     let watching = tokio::spawn(watchdog.clone().run());
     let mut shutdown = pin!(shutdown);
     loop {

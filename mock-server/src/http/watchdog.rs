@@ -18,10 +18,6 @@ use std::time::{Duration, Instant};
 use futures_util::task::AtomicWaker;
 use hyper::rt::{Sleep, Timer};
 
-/// Registrations kept before the dead ones are swept out, so that a burst of short connections
-/// between two looks cannot grow the list without bound.
-const SWEEP_AT: usize = 2 * super::server::MAX_CONNECTIONS;
-
 /// Every connection's [`Watch`], looked at every period by [`Watchdog::run`].
 #[derive(Clone)]
 pub struct Watchdog {
@@ -30,6 +26,9 @@ pub struct Watchdog {
 
 struct Shared {
     period: Duration,
+    /// Registrations kept before the ended ones are swept out, so that a burst of short
+    /// connections between two looks cannot grow the list without bound.
+    sweep_at: usize,
     watches: Mutex<Vec<Weak<Watch>>>,
     stopping: AtomicBool,
 }
@@ -52,10 +51,13 @@ struct Head {
 }
 
 impl Watchdog {
-    /// Looks at the connections a tenth of `timeout` apart (10 ms to 1 s).
-    pub fn new(timeout: Duration) -> Self {
+    /// Looks at the connections a tenth of `timeout` apart (10 ms to 1 s); at most
+    /// `max_connections` are open at once.
+    pub fn new(timeout: Duration, max_connections: usize) -> Self {
         let period = (timeout / 10).clamp(Duration::from_millis(10), Duration::from_secs(1));
-        Self { shared: Arc::new(Shared { period, watches: Mutex::default(), stopping: AtomicBool::new(false) }) }
+        let sweep_at = 2 * max_connections;
+        let shared = Shared { period, sweep_at, watches: Mutex::default(), stopping: AtomicBool::new(false) };
+        Self { shared: Arc::new(shared) }
     }
 
     /// A new connection's watch; it is told at once if the server is already stopping.
@@ -66,7 +68,7 @@ impl Watchdog {
             stopping: AtomicBool::new(self.shared.stopping.load(Ordering::Acquire)),
         });
         let mut watches = lock(&self.shared.watches);
-        if watches.len() >= SWEEP_AT {
+        if watches.len() >= self.shared.sweep_at {
             watches.retain(|watch| watch.strong_count() > 0);
         }
         watches.push(Arc::downgrade(&watch));
@@ -203,6 +205,7 @@ mod tests {
     use super::*;
 
     const TIMEOUT: Duration = Duration::from_millis(200);
+    const CONNECTIONS: usize = 16;
 
     async fn completes_within(sleep: Pin<Box<dyn Sleep>>, limit: Duration) -> bool {
         tokio::time::timeout(limit, sleep).await.is_ok()
@@ -210,7 +213,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_head_still_not_in_is_cut_off_between_its_deadline_and_one_period_after() {
-        let watchdog = Watchdog::new(TIMEOUT);
+        let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
         let running = tokio::spawn(watchdog.clone().run());
         let timer = HeadTimer(watchdog.watch());
         let started = Instant::now();
@@ -225,7 +228,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_head_read_in_time_is_not_cut_off_and_the_next_gets_its_own_deadline() {
-        let watchdog = Watchdog::new(TIMEOUT);
+        let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
         let running = tokio::spawn(watchdog.clone().run());
         let timer = HeadTimer(watchdog.watch());
         for _ in 0..3 {
@@ -242,7 +245,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_reset_deadline_moves() {
-        let watchdog = Watchdog::new(TIMEOUT);
+        let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
         let running = tokio::spawn(watchdog.clone().run());
         let timer = HeadTimer(watchdog.watch());
         let started = Instant::now();
@@ -255,7 +258,7 @@ mod tests {
 
     #[tokio::test]
     async fn stopping_wakes_every_connection_and_reaches_later_ones() {
-        let watchdog = Watchdog::new(TIMEOUT);
+        let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
         let watch = watchdog.watch();
         let waiting =
             tokio::spawn(std::future::poll_fn(
@@ -272,12 +275,12 @@ mod tests {
 
     #[test]
     fn ended_connections_are_forgotten() {
-        let watchdog = Watchdog::new(TIMEOUT);
+        let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
         let kept = watchdog.watch();
-        for _ in 0..SWEEP_AT + 10 {
+        for _ in 0..2 * CONNECTIONS + 10 {
             drop(watchdog.watch());
         }
-        assert!(lock(&watchdog.shared.watches).len() <= SWEEP_AT + 1);
+        assert!(lock(&watchdog.shared.watches).len() <= 2 * CONNECTIONS + 1);
         watchdog.look(Instant::now());
         assert_eq!(lock(&watchdog.shared.watches).len(), 1);
         drop(kept);

@@ -3,6 +3,23 @@
 /// `atext` of RFC 5322 besides letters and digits, as Laminas lists it.
 const ATEXT_SPECIALS: &[u8] = b"!#$%&'*+-/=?^_`{|}~";
 
+/// Whether each ASCII byte is `atext` or a dot: one lookup a byte (every reset request checks
+/// an address) instead of a search of the specials.
+const DOT_OR_ATEXT: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut byte = 0;
+    while byte < 128 {
+        table[byte] = (byte as u8).is_ascii_alphanumeric() || byte == b'.' as usize;
+        byte += 1;
+    }
+    let mut special = 0;
+    while special < ATEXT_SPECIALS.len() {
+        table[ATEXT_SPECIALS[special] as usize] = true;
+        special += 1;
+    }
+    table
+};
+
 /// True when Laminas accepts `local` (which never contains a line feed: the split refuses it).
 ///
 /// Laminas tries the ASCII dot-atom, then the RFC 6532 dot-atom (any character from U+0080 to
@@ -12,17 +29,11 @@ pub(super) fn is_valid(local: &str) -> bool {
     is_unicode_dot_atom(local) || is_quoted_string(local)
 }
 
-fn is_atext(c: char) -> bool {
-    c.is_ascii_alphanumeric() || (c.is_ascii() && ATEXT_SPECIALS.contains(&(c as u8)))
-}
-
 /// `^[uatext]+(\x2e+[uatext]+)*$`: atoms separated by dots, no dot at either end. Runs of
 /// dots would match too, but the split already refused any `..`.
 fn is_unicode_dot_atom(local: &str) -> bool {
-    !local.is_empty()
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && local.chars().all(|c| c == '.' || is_atext(c) || ('\u{80}'..='\u{FFFF}').contains(&c))
+    let dot_or_atext = |c: char| DOT_OR_ATEXT.get(c as usize).copied().unwrap_or(c <= '\u{FFFF}');
+    !local.is_empty() && !local.starts_with('.') && !local.ends_with('.') && local.chars().all(dot_or_atext)
 }
 
 /// `^"([\x20-\x21\x23-\x5b\x5d-\x7e]|\x5c[\x20-\x7e])*"$`: printable ASCII between quotes, with
