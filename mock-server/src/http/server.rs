@@ -33,7 +33,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let connections = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let watchdog = Watchdog::new(header_read_timeout, MAX_CONNECTIONS);
-    let watching = tokio::spawn(watchdog.clone().run());
+    let watching = tokio::spawn(watchdog.run());
     let mut shutdown = pin!(shutdown);
     loop {
         let permit = tokio::select! {

@@ -75,13 +75,18 @@ impl Watchdog {
         watch
     }
 
-    /// Looks at every connection each period, forever (the server aborts it when it ends).
-    pub async fn run(self) {
+    /// Looks at every connection each period, until this watchdog and its clones are dropped
+    /// (so a server whose future is dropped mid-way leaves no task ticking behind it).
+    pub fn run(&self) -> impl Future<Output = ()> + Send + 'static {
+        let shared = Arc::downgrade(&self.shared);
         let mut ticks = tokio::time::interval(self.shared.period);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            self.look(Instant::now());
+        async move {
+            loop {
+                ticks.tick().await;
+                let Some(shared) = shared.upgrade() else { return };
+                Watchdog { shared }.look(Instant::now());
+            }
         }
     }
 
@@ -214,7 +219,7 @@ mod tests {
     #[tokio::test]
     async fn a_head_still_not_in_is_cut_off_between_its_deadline_and_one_period_after() {
         let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
-        let running = tokio::spawn(watchdog.clone().run());
+        let running = tokio::spawn(watchdog.run());
         let timer = HeadTimer(watchdog.watch());
         let started = Instant::now();
         let sleep = timer.sleep(TIMEOUT);
@@ -229,7 +234,7 @@ mod tests {
     #[tokio::test]
     async fn a_head_read_in_time_is_not_cut_off_and_the_next_gets_its_own_deadline() {
         let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
-        let running = tokio::spawn(watchdog.clone().run());
+        let running = tokio::spawn(watchdog.run());
         let timer = HeadTimer(watchdog.watch());
         for _ in 0..3 {
             // Read in time: hyper drops the sleep once the head is in.
@@ -246,7 +251,7 @@ mod tests {
     #[tokio::test]
     async fn a_reset_deadline_moves() {
         let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
-        let running = tokio::spawn(watchdog.clone().run());
+        let running = tokio::spawn(watchdog.run());
         let timer = HeadTimer(watchdog.watch());
         let started = Instant::now();
         let mut sleep = timer.sleep_until(started + Duration::from_secs(60));
@@ -271,6 +276,14 @@ mod tests {
         assert!(tokio::time::timeout(Duration::from_secs(5), waiting).await.is_ok());
         let later = watchdog.watch();
         assert!(later.stopping(&Context::from_waker(std::task::Waker::noop())));
+    }
+
+    #[tokio::test]
+    async fn the_look_ends_with_the_watchdog() {
+        let watchdog = Watchdog::new(TIMEOUT, CONNECTIONS);
+        let running = tokio::spawn(watchdog.run());
+        drop(watchdog);
+        assert!(tokio::time::timeout(Duration::from_secs(5), running).await.is_ok());
     }
 
     #[test]
