@@ -24,7 +24,7 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves `dispatch` on `listener` until `shutdown` completes, then lets requests in flight finish.
 /// A client must send its request line and headers within `header_read_timeout` (and is cut
-/// off at most a tenth of it, or a second, later).
+/// off at most a tenth of it later, 10 ms at least and a second at most: `watchdog.rs`).
 pub async fn serve(
     listener: TcpListener,
     dispatch: Dispatch,
