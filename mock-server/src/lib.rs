@@ -66,6 +66,8 @@
 #![cfg_attr(not(test), warn(clippy::unwrap_used, clippy::expect_used))]
 
 mod accounts;
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 mod clock;
 pub mod config;
 mod fixtures;

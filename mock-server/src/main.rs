@@ -10,7 +10,7 @@ use mock_server::{Application, magento::schema::build_schema};
 // mimalloc's thread-local free lists cost a fraction of glibc's malloc and free here.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: mock_server::allocator::Mimalloc = mock_server::allocator::Mimalloc;
 
 #[tokio::main]
 async fn main() -> ExitCode {
