@@ -13,11 +13,12 @@ use std::future::Future;
 use std::pin::Pin;
 
 use axum::Router;
-use axum::body::{Body, HttpBody};
+use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::header::{CONTENT_LENGTH, ORIGIN};
-use axum::http::{HeaderValue, Method};
+use axum::http::Method;
+use axum::http::header::ORIGIN;
 use axum::response::Response;
+use futures_util::FutureExt;
 use hyper::body::Incoming;
 use tower::ServiceExt;
 
@@ -63,14 +64,8 @@ impl hyper::service::Service<hyper::Request<Incoming>> for ConnectionService {
         if let Some(app) = &self.dispatch.graphql
             && is_plain_graphql_post(&request)
         {
-            let (app, peer) = (app.clone(), self.peer.clone());
-            return Box::pin(async move {
-                let front = FrontHeaders::default();
-                let mut response = graphql::post_from(app, peer, request, Some(&front)).await;
-                front.add_to(&mut response);
-                set_content_length(&mut response);
-                Ok(response)
-            });
+            let answer = graphql::post_from(app.clone(), self.peer.clone(), request, Some(FrontHeaders::default()));
+            return Box::pin(answer.map(Ok));
         }
         let mut request = request.map(Body::new);
         request.extensions_mut().insert(ConnectInfo(self.peer.clone()));
@@ -81,19 +76,6 @@ impl hyper::service::Service<hyper::Request<Incoming>> for ConnectionService {
 /// The requests the router would hand to `graphql::post` with no CORS work to do.
 fn is_plain_graphql_post<B>(request: &hyper::Request<B>) -> bool {
     request.method() == Method::POST && request.uri().path() == "/graphql" && !request.headers().contains_key(ORIGIN)
-}
-
-/// What axum's router does last to an answer whose length is known: the `Content-Length` header,
-/// after every other. For a body that is not empty hyper writes the same line in the same place
-/// (after the map's headers, before `Date`) when the map has none, without an insert and a
-/// formatted value; only an empty body's `0` is left to set here.
-fn set_content_length(response: &mut Response) {
-    if response.headers().contains_key(CONTENT_LENGTH) {
-        return;
-    }
-    if response.body().size_hint().exact() == Some(0) {
-        response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
-    }
 }
 
 #[cfg(test)]

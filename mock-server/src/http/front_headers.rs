@@ -4,7 +4,8 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use axum::http::header::{ACCESS_CONTROL_ALLOW_CREDENTIALS, VARY};
+use axum::body::HttpBody;
+use axum::http::header::{ACCESS_CONTROL_ALLOW_CREDENTIALS, CONTENT_LENGTH, VARY};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 
@@ -48,5 +49,25 @@ impl FrontHeaders {
         if !self.carried.load(Ordering::Relaxed) {
             without_origin(response);
         }
+    }
+
+    /// What the router adds after the handler, in its order: these headers, then
+    /// [`set_content_length`].
+    pub(super) fn finish(&self, response: &mut Response) {
+        self.add_to(response);
+        set_content_length(response);
+    }
+}
+
+/// What axum's router does last to an answer whose length is known: the `Content-Length` header,
+/// after every other. For a body that is not empty hyper writes the same line in the same place
+/// (after the map's headers, before `Date`) when the map has none, without an insert and a
+/// formatted value; only an empty body's `0` is left to set here.
+fn set_content_length(response: &mut Response) {
+    if response.headers().contains_key(CONTENT_LENGTH) {
+        return;
+    }
+    if response.body().size_hint().exact() == Some(0) {
+        response.headers_mut().insert(CONTENT_LENGTH, HeaderValue::from_static("0"));
     }
 }

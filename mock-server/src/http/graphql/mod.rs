@@ -50,50 +50,62 @@ pub async fn post(AxumState(app): AxumState<AppState>, request: Request) -> Resp
 }
 
 /// [`post`] for a request whose connection is known (`http/dispatch.rs`, which hands over
-/// hyper's body as it is, and `front`, the front layer's headers it puts on after).
+/// hyper's body as it is, and `front`, the front layer's headers, put on last).
+///
+/// One future from start to end, without an inner one for the answer, and the request's parts
+/// let go before anything waits: the direct path boxes this future and copies it whole, so its
+/// size is copied on every request.
 pub(super) async fn post_from<B: HttpBody<Data = Bytes>>(
     app: AppState,
     peer: Peer,
     request: Request<B>,
-    front: Option<&FrontHeaders>,
+    front: Option<FrontHeaders>,
 ) -> Response {
-    let (parts, body) = request.into_parts();
-    let headers = match RequestHeaders::read(&parts.headers) {
-        Ok(headers) => headers,
-        Err(error) => return bad_header(error),
-    };
-    // Read once: one request sees one release throughout.
-    let settings = app.settings();
-    let version = settings.magento_version;
-    let bytes = match read_body_in_time(body, app.body_read_timeout()).await {
-        Ok(Some(bytes)) => bytes,
-        // Over post_max_size PHP reads no body at all: Magento sees an empty one.
-        Ok(None) => Bytes::new(),
-        // Not a Magento answer: its web server would have given up on the slow client too.
-        Err(_) => {
-            let message = "Request body was not received in time.";
-            return json_response(
-                StatusCode::REQUEST_TIMEOUT,
-                response_body(&[WireError::request_level(message)], None, version),
-            );
+    let mut response = 'answer: {
+        let (headers, content_type_ok, body) = {
+            let (parts, body) = request.into_parts();
+            // ContentTypeValidator tests `strpos($header, 'application/json')`.
+            (RequestHeaders::read(&parts.headers), mentions_json(&parts.headers), body)
+        };
+        let headers = match headers {
+            Ok(headers) => headers,
+            Err(error) => break 'answer bad_header(error),
+        };
+        // Read once: one request sees one release throughout.
+        let settings = app.settings();
+        let version = settings.magento_version;
+        let bytes = match read_body_in_time(body, app.body_read_timeout()).await {
+            Ok(Some(bytes)) => bytes,
+            // Over post_max_size PHP reads no body at all: Magento sees an empty one.
+            Ok(None) => Bytes::new(),
+            // Not a Magento answer: its web server would have given up on the slow client too.
+            Err(_) => {
+                let message = "Request body was not received in time.";
+                break 'answer json_response(
+                    StatusCode::REQUEST_TIMEOUT,
+                    response_body(&[WireError::request_level(message)], None, version),
+                );
+            }
+        };
+        let cache = CacheContext::of(version, &bytes, &headers, false).with_front(front.as_ref());
+        // Up to 2.4.3 the content type is checked before the body is decoded, from 2.4.4 after.
+        if !content_type_ok && !version.decodes_body_first() {
+            break 'answer cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
         }
+        let params = match GraphQlParams::from_body(&bytes, version, app.documents()) {
+            Decoded::Params(params) => params,
+            Decoded::Unreadable => break 'answer unreadable_body(&app, version, &cache),
+            Decoded::TypeError => break 'answer super::error_page::type_error(),
+        };
+        if !content_type_ok {
+            break 'answer cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
+        }
+        cache.finish(execute(&app, settings, params, &headers, &peer, Method::POST, &cache).await)
     };
-    let cache = CacheContext::of(version, &bytes, &headers, false).with_front(front);
-    // ContentTypeValidator tests `strpos($header, 'application/json')`; up to 2.4.3 it runs
-    // before the body is decoded, from 2.4.4 after.
-    let content_type_ok = mentions_json(&parts.headers);
-    if !content_type_ok && !version.decodes_body_first() {
-        return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
+    if let Some(front) = &front {
+        front.finish(&mut response);
     }
-    let params = match GraphQlParams::from_body(&bytes, version, app.documents()) {
-        Decoded::Params(params) => params,
-        Decoded::Unreadable => return unreadable_body(&app, version, &cache),
-        Decoded::TypeError => return super::error_page::type_error(),
-    };
-    if !content_type_ok {
-        return cache.apply(request_failure(version, CONTENT_TYPE_MESSAGE));
-    }
-    cache.finish(execute(&app, settings, params, &headers, &peer, Method::POST, &cache).await)
+    response
 }
 
 const CONTENT_TYPE_MESSAGE: &str = "Request content type must be application/json";
