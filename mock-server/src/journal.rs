@@ -154,18 +154,15 @@ impl Journal {
         Self { entries: entries.into_iter().skip(skip).collect(), next_id }
     }
 
-    /// Gives the entry its id and keeps it.
-    pub fn record(&mut self, mut entry: Entry) {
+    /// Gives the entry its id and keeps it; answers the oldest entry when it made room for it,
+    /// for the caller to drop once it has let go of the journal's lock.
+    #[must_use = "the entry given up is dropped outside the journal's lock"]
+    pub fn record(&mut self, mut entry: Entry) -> Option<Entry> {
         self.next_id += 1;
         entry.id = self.next_id;
-        if self.entries.len() < JOURNAL_CAPACITY {
-            self.entries.push_back(entry);
-        } else if let Some(oldest) = self.entries.front_mut() {
-            // Full: the oldest entry's slot takes the new one, which then becomes the back.
-            // Popping the oldest copied a cold entry out of the ring only to drop it (BENCHMARKS.md).
-            *oldest = entry;
-            self.entries.rotate_left(1);
-        }
+        let oldest = if self.entries.len() < JOURNAL_CAPACITY { None } else { self.entries.pop_front() };
+        self.entries.push_back(entry);
+        oldest
     }
 
     /// The last entry recorded.
@@ -300,10 +297,13 @@ mod tests {
     #[test]
     fn the_journal_is_bounded_and_filters_by_operation_email_and_id() {
         let mut journal = Journal::default();
-        for _ in 0..JOURNAL_CAPACITY + 5 {
-            journal.record(entry("resetPassword"));
+        for recorded in 0..JOURNAL_CAPACITY as u64 + 5 {
+            // Once full, each entry gives up the oldest: ids 1, 2, ...
+            let given_up = journal.record(entry("resetPassword")).map(|e| e.id);
+            let capacity = JOURNAL_CAPACITY as u64;
+            assert_eq!(given_up, (recorded >= capacity).then(|| recorded - capacity + 1), "entry {recorded}");
         }
-        journal.record(entry("requestPasswordResetEmail"));
+        assert_eq!(journal.record(entry("requestPasswordResetEmail")).map(|e| e.id), Some(6));
         // Oldest first, the newest last, after the ring has wrapped.
         let ids: Vec<u64> = journal.matching(&Filter::default()).map(|e| e.id).collect();
         assert_eq!(ids, (7..=JOURNAL_CAPACITY as u64 + 6).collect::<Vec<_>>());

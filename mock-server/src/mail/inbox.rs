@@ -78,11 +78,15 @@ impl Inbox {
         );
     }
 
-    pub fn capture(&mut self, message: StoredMessage) {
+    /// Keeps `message`; answers the oldest message when it made room for it, for the caller to
+    /// drop once it has let go of the inbox's lock.
+    #[must_use = "the message given up is dropped outside the inbox's lock"]
+    pub fn capture(&mut self, message: StoredMessage) -> Option<StoredMessage> {
         // The dropped ids are only listed for someone to tell: once the inbox is full, every
         // capture drops one, and listing it cost an allocation.
         let listed = self.log.is_some() || self.events.receiver_count() > 0;
         let mut dropped = Vec::new();
+        let mut given_up = None;
         while self.messages.len() >= self.max_messages {
             if let Some((_, old)) = self.messages.pop_front() {
                 if let Some(index) = &mut self.by_id {
@@ -91,6 +95,8 @@ impl Inbox {
                 if listed {
                     dropped.push(old.id.to_string());
                 }
+                // More than one only for an inbox restored fuller than its limit.
+                given_up = Some(old);
             }
         }
         if let Some(log) = &self.log {
@@ -102,6 +108,7 @@ impl Inbox {
         self.announce("new", || serde_json::to_value(MessageSummary::from(&message)).unwrap_or(Value::Null));
         self.push(message);
         self.announce_stats();
+        given_up
     }
 
     fn push(&mut self, message: StoredMessage) {
@@ -299,8 +306,9 @@ mod tests {
     fn lookups_by_id_follow_retention_deletes_and_reads_in_inbox_order() {
         let told = Arc::new(Told::default());
         let mut inbox = Inbox::logged(3, broadcast::channel(1).0, told.clone(), Vec::new());
-        for id in ["a", "b", "c", "d", "e"] {
-            inbox.capture(message(id, id));
+        for (id, gives_up) in [("a", None), ("b", None), ("c", None), ("d", Some("a")), ("e", Some("b"))] {
+            let given_up = inbox.capture(message(id, id));
+            assert_eq!(given_up.as_ref().map(|m| &*m.id), gives_up, "capturing {id}");
         }
         assert_eq!(ids(&inbox), ["e", "d", "c"]);
         assert!(inbox.find("a", None).is_none() && inbox.find("b", None).is_none());
@@ -314,7 +322,7 @@ mod tests {
         assert_eq!(inbox.delete(&[]), 0);
         assert_eq!(ids(&inbox), ["d"]);
         assert!(inbox.find("e", None).is_none());
-        inbox.capture(message("f", "f"));
+        assert!(inbox.capture(message("f", "f")).is_none(), "room was left by the deletes");
         assert_eq!(inbox.find("f", None).map(|m| &*m.id), Some("f"));
         assert_eq!(
             told.0.lock().unwrap()[3..],
@@ -334,8 +342,8 @@ mod tests {
     fn a_listener_hears_which_ids_retention_dropped() {
         let (events, mut listener) = broadcast::channel(16);
         let mut inbox = Inbox::new(1, events);
-        inbox.capture(message("a", "a"));
-        inbox.capture(message("b", "b"));
+        assert!(inbox.capture(message("a", "a")).is_none());
+        assert_eq!(inbox.capture(message("b", "b")).map(|m| m.id), Some("a".into()));
         let frames: Vec<String> = std::iter::from_fn(|| listener.try_recv().ok()).map(|f| f.to_string()).collect();
         assert!(frames.iter().any(|f| f.starts_with(r#"{"Type":"delete","Data":{"IDs":["a"]}"#)), "{frames:?}");
         assert_eq!(ids(&inbox), ["b"]);
@@ -350,7 +358,7 @@ mod tests {
         assert_eq!(inbox.delete(&["x".into()]), 2);
         assert_eq!(ids(&inbox), ["y"]);
         inbox.clear();
-        inbox.capture(message("x", "x"));
+        assert!(inbox.capture(message("x", "x")).is_none());
         assert_eq!(inbox.find("x", None).map(|m| m.message_id.as_str()), Some("x"));
     }
 }
