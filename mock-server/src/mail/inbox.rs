@@ -275,7 +275,7 @@ mod tests {
 
     fn message(id: &str, message_id: &str) -> StoredMessage {
         let recipient = Mailbox { name: "Roni".into(), address: "roni@example.com".into() };
-        let email = ResetEmail::new(recipient, "Store", "http://shop.test/", "http://shop.test/x".into());
+        let email = ResetEmail::new(recipient, "Store", "http://shop.test/", "http://shop.test/x".into(), "en_US");
         StoredMessage::new(id.into(), message_id.into(), OffsetDateTime::UNIX_EPOCH, Content::Reset(email))
     }
 

@@ -4,7 +4,7 @@
 //! someone reads the message, so a captured email costs a few hundred bytes. The store's texts
 //! are shared with the store's settings, not copied into each email.
 
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use mail_builder::MessageBuilder;
 use mail_builder::headers::content_type::ContentType;
@@ -27,26 +27,20 @@ pub struct ResetEmail {
     pub link_base: Arc<str>,
     /// `<link base>customer/account/createPassword/?id=<customer id>&token=<token>` (per release).
     pub link: String,
-    /// The store view's locale (`en_US` unless [`ResetEmail::in_locale`]).
+    /// The store view's locale, in its theme's asset URLs (`en_US` for the built-in views).
     pub locale: Arc<str>,
 }
 
 impl ResetEmail {
+    /// Every field from the store view that sends it: shared, never copied per email.
     pub fn new(
         recipient: Mailbox,
         store_name: impl Into<Arc<str>>,
         link_base: impl Into<Arc<str>>,
         link: String,
+        locale: impl Into<Arc<str>>,
     ) -> Self {
-        static EN_US: LazyLock<Arc<str>> = LazyLock::new(|| "en_US".into());
-        Self { recipient, store_name: store_name.into(), link_base: link_base.into(), link, locale: Arc::clone(&EN_US) }
-    }
-
-    /// The same email from a store view with another locale (its theme's asset URLs).
-    #[must_use]
-    pub fn in_locale(mut self, locale: impl Into<Arc<str>>) -> Self {
-        self.locale = locale.into();
-        self
+        Self { recipient, store_name: store_name.into(), link_base: link_base.into(), link, locale: locale.into() }
     }
 
     pub fn subject(&self) -> String {
@@ -107,7 +101,7 @@ mod tests {
     fn email() -> ResetEmail {
         let recipient = Mailbox { name: "Veronica Costello".into(), address: "roni_cost@example.com".into() };
         let link = "http://localhost:3000/customer/account/createPassword/?id=12&token=AbC123".to_owned();
-        ResetEmail::new(recipient, "Main Website Store", "http://localhost:3000/", link)
+        ResetEmail::new(recipient, "Main Website Store", "http://localhost:3000/", link, "en_US")
     }
 
     /// With the recording's values, the HTML is the real store's byte for byte.
@@ -116,7 +110,7 @@ mod tests {
         let recipient = Mailbox { name: "Veronica Costello".into(), address: "activeN@example.com".into() };
         let base = "http://127.0.0.1:8080/index.php/";
         let link = format!("{base}customer/account/createPassword/?id=12&token=<TOKEN>");
-        let html = ResetEmail::new(recipient, "Main Website Store", base, link).html();
+        let html = ResetEmail::new(recipient, "Main Website Store", base, link, "en_US").html();
         // Our escaping writes the placeholder token's brackets as entities; the store's did not.
         assert_eq!(html.replace("&lt;TOKEN&gt;", "<TOKEN>"), luma::recorded_html("2.4.7-p3-reset-email.eml"));
     }
@@ -128,7 +122,7 @@ mod tests {
         let recipient = Mailbox { name: "Only Second".into(), address: "ms-N-only-second@example.com".into() };
         let base = "http://127.0.0.1:8081/index.php/";
         let link = format!("{base}customer/account/createPassword/?id=22&token=<TOKEN>");
-        let html = ResetEmail::new(recipient, "Second Store", base, link).in_locale("en_GB").html();
+        let html = ResetEmail::new(recipient, "Second Store", base, link, "en_GB").html();
         let recorded = luma::recorded_html("2.4.7-p3-reset-email-second-store.eml");
         assert_eq!(html.replace("&lt;TOKEN&gt;", "<TOKEN>"), recorded);
     }

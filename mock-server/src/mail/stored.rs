@@ -190,7 +190,8 @@ mod tests {
     #[test]
     fn a_reset_email_is_tagged_by_its_recipients_plus_address() {
         let recipient = Mailbox { name: "Roni".into(), address: "roni+promo+Alpha@example.com".into() };
-        let email = ResetEmail::new(recipient, "Main Website Store", "http://shop.test/", "http://shop.test/x".into());
+        let email =
+            ResetEmail::new(recipient, "Main Website Store", "http://shop.test/", "http://shop.test/x".into(), "en_US");
         let message = StoredMessage::new("id".into(), "m@x".into(), OffsetDateTime::UNIX_EPOCH, Content::Reset(email));
         assert_eq!(message.tags, ["Alpha", "promo"]);
     }

@@ -126,15 +126,8 @@ fn mail_reset_link(
     let store = origin.unwrap_or_else(|| services.store());
     let link_base = store.storefront_url.as_ref().unwrap_or_else(|| services.default_storefront_url());
     let link = reset_link(link_base, version.reset_link(), customer_id, &recipient.address, token);
-    // Each field from the store view itself: `ResetEmail::new` takes en_US's shared locale first,
-    // one more count up and down of a counter that every request's thread writes.
-    let mail = ResetEmail {
-        recipient,
-        store_name: Arc::clone(&store.name),
-        link_base: Arc::clone(link_base),
-        link,
-        locale: Arc::clone(&store.locale),
-    };
+    let mail =
+        ResetEmail::new(recipient, Arc::clone(&store.name), Arc::clone(link_base), link, Arc::clone(&store.locale));
     services.capture(None, Content::Reset(mail)).map_err(|_| MagentoError::Internal)
 }
 
